@@ -1,0 +1,372 @@
+//! Everything the assistant can say, each in several phrasings.
+//!
+//! The machine decides what to say; this file decides the words. Every line has variants so
+//! that `pick` can honour the rule that no line is said twice in one call. Lines state only
+//! what the office profile holds or what the caller said.
+
+use crate::brain::Hazard;
+use crate::call::{Caller, Request};
+use crate::office::Office;
+
+/// The first variant not yet said in this call. When a caller has heard every variant of a
+/// line, a lead-in keeps the new line distinct rather than repeating one word for word.
+pub fn pick(said: &[String], variants: Vec<String>) -> String {
+    let fresh = |line: &String| !said.contains(line);
+    if let Some(line) = variants.iter().find(|l| fresh(l)) {
+        return line.clone();
+    }
+    let leads = ["Once more: ", "To repeat: ", "Just to say it again: ", "As I mentioned: "];
+    let led = leads.iter().flat_map(|lead| variants.iter().map(move |v| format!("{lead}{v}")));
+    if let Some(line) = led.clone().find(fresh) {
+        return line;
+    }
+    let repeats = said.iter().filter(|s| s.ends_with(&variants[0])).count();
+    format!("Let me say that a {} time: {}", ordinal(repeats + 1), variants[0])
+}
+
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+fn lines<const N: usize>(variants: [&str; N]) -> Vec<String> {
+    variants.iter().map(|s| s.to_string()).collect()
+}
+
+/// The caller's own words, cut to something a read-back can say in a breath.
+pub fn quote(words: &str) -> String {
+    const MAX: usize = 160;
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = words.trim_end_matches(['.', '!', '?', ',']);
+    if words.chars().count() <= MAX {
+        return words.to_string();
+    }
+    let cut: String = words.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}, and so on")
+}
+
+pub fn greeting(office: &Office, caller: &Caller) -> Vec<String> {
+    let me = &office.assistant_name;
+    match caller.first_name() {
+        Some(name) => vec![
+            format!("Hi {name}! I'm {me}. How can I help you today?"),
+            format!("Hello {name}, this is {me}. What can I do for you?"),
+        ],
+        None => vec![
+            format!("{} How can I help you today?", office.greeting),
+            format!("Hello, this is {me}. What can I do for you?"),
+        ],
+    }
+}
+
+pub fn anything_else() -> Vec<String> {
+    lines([
+        "Is there anything else I can help with?",
+        "Anything else I can do for you?",
+        "What else can I help you with today?",
+        "Is there something else you need?",
+    ])
+}
+
+pub fn hours(now: &str, week: &str) -> Vec<String> {
+    vec![
+        format!("{now} Our hours are {week}."),
+        format!("{now} We're in the office {week}."),
+        format!("Our regular hours are {week}. {now}"),
+    ]
+}
+
+pub fn open_now(closes: &str) -> String {
+    format!("We're open right now, until {closes} today.")
+}
+
+pub fn closed_now(opens: Option<&str>) -> String {
+    match opens {
+        Some(opens) => format!("We're closed right now, and we open again {opens}."),
+        None => "We're closed right now.".into(),
+    }
+}
+
+pub fn address(office: &Office) -> Vec<String> {
+    let at = &office.address_spoken;
+    vec![
+        format!("The office is at {at}."),
+        format!("You'll find us at {at}."),
+        format!("Our address is {at}."),
+    ]
+}
+
+pub fn welcome() -> Vec<String> {
+    lines(["You're very welcome!", "My pleasure!", "Happy to help!", "Of course!"])
+}
+
+pub fn no_problem() -> Vec<String> {
+    lines(["No problem.", "Okay, sure.", "All right.", "Got it."])
+}
+
+pub fn goodbye() -> Vec<String> {
+    lines([
+        "Thanks for calling, and have a great day!",
+        "Take care, and thanks for calling!",
+        "Goodbye, and have a good one!",
+    ])
+}
+
+pub fn didnt_catch() -> Vec<String> {
+    lines([
+        "Sorry, I didn't quite catch that. Could you say it again?",
+        "I'm sorry, the line wasn't clear. What was that?",
+        "Could you repeat that for me, a little slower?",
+        "Sorry, one more time please?",
+    ])
+}
+
+pub fn still_there() -> Vec<String> {
+    lines([
+        "Are you still there? How can I help?",
+        "I'm here whenever you're ready. What can I do for you?",
+        "Hello? I'm still on the line if you need anything.",
+    ])
+}
+
+pub fn offer_transfer(office: &Office) -> Vec<String> {
+    let staff = staff_names(office);
+    vec![
+        "If it's easier, I can connect you with someone at the office. Would you like that?".into(),
+        format!("I could also put you through to {staff}. Should I do that?"),
+        "Would you like me to connect you with a person at the office?".into(),
+    ]
+}
+
+pub fn offer_message() -> Vec<String> {
+    lines([
+        "I can take a message for the team. Would you like to leave one?",
+        "Would you like to leave a message for the office staff?",
+        "I'm happy to pass a message along to the team. Want to leave one?",
+    ])
+}
+
+pub fn silent_goodbye() -> Vec<String> {
+    lines([
+        "I haven't heard anything, so I'll let you go. Please call back anytime. Goodbye!",
+        "It sounds like the line is quiet, so I'll hang up now. Call us back anytime!",
+    ])
+}
+
+pub fn what_i_do(office: &Office) -> Vec<String> {
+    let staff = staff_names(office);
+    vec![
+        format!("I can take maintenance requests, tell you our hours and address, or connect you with {staff}. Would you like me to connect you with someone?"),
+        "I'm not sure I can help with that one, but someone at the office can. Should I connect you?".into(),
+        "That's a question for our office team. Would you like me to put you through?".into(),
+    ]
+}
+
+pub fn leasing(office: &Office) -> Vec<String> {
+    let staff = staff_names(office);
+    vec![
+        "We'd love to help you find a place! Our office team can tell you what's available and set up a showing. Would you like me to connect you?".into(),
+        format!("{staff} can tell you what's available and set up a showing. Want me to put you through?"),
+    ]
+}
+
+pub fn rent_payment() -> Vec<String> {
+    lines([
+        "For rent payments and your balance, the office team can help you directly. Would you like me to connect you?",
+        "Questions about payments go to our office staff. Should I put you through?",
+    ])
+}
+
+pub fn ask(field: crate::call::Field, caller: &Caller) -> Vec<String> {
+    use crate::call::Field;
+    match field {
+        Field::Problem => lines([
+            "I can help with that. What's going on?",
+            "Sure! Please tell me what the problem is.",
+            "Okay. What needs fixing?",
+        ]),
+        Field::Location => lines([
+            "Got it. Where in your home is that?",
+            "Which room is that in?",
+            "And where in the apartment is it?",
+        ]),
+        Field::Entry => lines([
+            "If you're not home, may our maintenance team enter your unit to fix it?",
+            "Do we have your permission to enter if nobody's home?",
+            "Is it okay for maintenance to go in when you're not there?",
+        ]),
+        Field::Callback => match &caller.phone {
+            Some(phone) => {
+                let phone = phone.spoken();
+                vec![
+                    format!("Is {phone} the best number to reach you?"),
+                    format!("Should we call you back at {phone}?"),
+                    format!("Can the team reach you at {phone}?"),
+                ]
+            }
+            None => ask(Field::CallbackNumber, caller),
+        },
+        Field::CallbackNumber => lines([
+            "What's the best phone number to reach you? Please start with the area code.",
+            "What number should the team call? Area code first, please.",
+            "Please say the ten digits of your best callback number.",
+        ]),
+    }
+}
+
+pub fn yes_or_no() -> Vec<String> {
+    lines(["Sorry, was that a yes or a no?", "Just a yes or no is fine.", "Should I take that as a yes?"])
+}
+
+pub fn read_back(request: &Request) -> Vec<String> {
+    let problem = request.problem.as_deref().map(quote).unwrap_or_default();
+    let location = match request.location.as_deref() {
+        Some(location) => format!(", in the {}", quote(location)),
+        None => String::new(),
+    };
+    let entry = match request.entry {
+        Some(true) => "Maintenance may enter if you're not home.",
+        _ => "Maintenance will only come in when you're home.",
+    };
+    let callback = match &request.callback {
+        Some(phone) => format!(" We'll reach you at {}.", phone.spoken()),
+        None => String::new(),
+    };
+    vec![
+        format!("Let me read that back: {problem}{location}. {entry}{callback} Did I get that right?"),
+        format!("Here's what I have: {problem}{location}. {entry}{callback} Is that correct?"),
+        format!("So that's {problem}{location}. {entry}{callback} Is everything right?"),
+    ]
+}
+
+pub fn filed(urgent: bool) -> Vec<String> {
+    let marked = if urgent { " I've marked it urgent." } else { "" };
+    vec![
+        format!("Thanks! Your maintenance request is in, and the team will follow up with you.{marked}"),
+        format!("All set, your request has been sent to our maintenance team.{marked}"),
+    ]
+}
+
+pub fn start_over() -> Vec<String> {
+    lines([
+        "No problem, let's fix it. What's the problem, in a few words?",
+        "Okay, let's try that again. What needs fixing?",
+    ])
+}
+
+pub fn connecting(staff: Option<&str>) -> Vec<String> {
+    match staff {
+        Some(name) => vec![
+            format!("Sure! I'll connect you to the office so you can speak with {name}. One moment."),
+            format!("Let me put you through to the office for {name}. One moment please."),
+        ],
+        None => lines([
+            "Sure, I'll connect you to the office now. One moment.",
+            "Okay, putting you through to the office. Please hold.",
+        ]),
+    }
+}
+
+pub fn after_hours(closed: &str) -> Vec<String> {
+    vec![
+        format!("{closed} I can take a message for the team. Would you like to leave one?"),
+        format!("{closed} Would you like to leave a message for the office staff?"),
+    ]
+}
+
+pub fn life_safety(hazard: Hazard) -> Option<Vec<String>> {
+    let line = match hazard {
+        Hazard::Gas => "If you smell gas, leave the building right away. Don't use light switches or flames, and call 911 once you're outside.",
+        Hazard::CarbonMonoxide => "Please get everyone outside into fresh air right away, and call 911.",
+        Hazard::Fire | Hazard::Smoke => "Please get everyone out of the building now, and call 911.",
+        _ => return None,
+    };
+    Some(vec![line.into(), format!("Your safety comes first. {line}")])
+}
+
+pub fn emergency_connecting() -> Vec<String> {
+    lines([
+        "This is an emergency, so I'm connecting you to our on-call team right now. Please stay on the line.",
+        "I'm treating this as an emergency and calling our on-call team for you now. Please hold.",
+    ])
+}
+
+pub fn transfer_done() -> Vec<String> {
+    lines(["Thanks for calling. Goodbye!", "Thanks for calling, and take care!"])
+}
+
+pub fn nobody_answered() -> Vec<String> {
+    lines([
+        "Sorry, nobody could pick up just now. I can take a message for the team. Please go ahead, and include your name and number.",
+        "I couldn't reach anyone at the moment. Tell me your message, with your name and number, and I'll pass it along.",
+    ])
+}
+
+pub fn on_call_unreachable() -> Vec<String> {
+    lines([
+        "I couldn't reach the on-call person directly, but your emergency is logged for them. If anyone is in danger, hang up and call 911. Tell me what's happening and how to reach you, and I'll pass it on.",
+        "The on-call line didn't pick up, but they have your emergency. If anyone is in danger, call 911. What should I tell them, and how can they reach you?",
+    ])
+}
+
+pub fn ask_message() -> Vec<String> {
+    lines([
+        "Sure, go ahead with your message, and include your name and number.",
+        "Okay, I'm listening. What's your message? Please include your name and number.",
+        "Please say your message now.",
+    ])
+}
+
+pub fn message_read_back(message: &str) -> Vec<String> {
+    let message = quote(message);
+    vec![
+        format!("I have your message as: {message}. Should I pass that along?"),
+        format!("Your message says: {message}. Is that right?"),
+    ]
+}
+
+pub fn message_taken() -> Vec<String> {
+    lines([
+        "Got it. I'll pass your message to the team. Thanks for calling, and take care!",
+        "Your message is saved for the office staff. Thanks so much for calling!",
+    ])
+}
+
+fn staff_names(office: &Office) -> String {
+    match office.staff.as_slice() {
+        [] => "our team".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_never_repeats_a_line() {
+        let mut said = Vec::new();
+        for _ in 0..30 {
+            let line = pick(&said, anything_else());
+            assert!(!said.contains(&line), "{line} said twice");
+            said.push(line);
+        }
+        assert!(said[29].starts_with("Let me say that a "), "{}", said[29]);
+    }
+
+    #[test]
+    fn quote_keeps_short_words_and_cuts_long_ones() {
+        assert_eq!(quote("  my sink   is leaking. "), "my sink is leaking");
+        let long = "water ".repeat(2000);
+        let cut = quote(&long);
+        assert!(cut.len() < 200 && cut.ends_with(", and so on"), "{cut}");
+    }
+}

@@ -1,0 +1,440 @@
+//! The conversation: `(call, event, facts) -> (call, turn)`, with no I/O.
+//!
+//! This is the one place that says what happens when the caller says X. Brains only read the
+//! caller; routes only carry events in and turns out.
+
+use crate::brain::{Hazard, Intent, Reading};
+use crate::call::{
+    Action, Call, Event, Facts, Field, Next, Offer, Outcomes, Priority, Request, ServiceIssue,
+    Stage, Target, Turn, lines,
+};
+use crate::office::{Openness, hours};
+
+/// Below this speech confidence the caller is asked to repeat (a missing confidence is
+/// unknown, not zero, and is trusted).
+pub const MIN_CONFIDENCE: f64 = 0.4;
+/// Misunderstood turns in a row before the assistant hands the caller to a person.
+const MAX_MISSES: u8 = 3;
+
+pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
+    let mut machine = Machine { call: &mut call, facts, say: Vec::new(), actions: Vec::new() };
+    let next = machine.handle(event);
+    let turn = Turn { say: machine.say, next, actions: machine.actions };
+    (call, turn)
+}
+
+struct Machine<'a> {
+    call: &'a mut Call,
+    facts: &'a Facts<'a>,
+    say: Vec<String>,
+    actions: Vec<Action>,
+}
+
+impl Machine<'_> {
+    fn say(&mut self, variants: Vec<String>) {
+        let line = lines::pick(&self.call.said, variants);
+        self.call.said.push(line.clone());
+        self.say.push(line);
+    }
+
+    /// Waits for the caller; a longer pause while they describe a problem or leave a message.
+    fn listen(&mut self, stage: Stage) -> Next {
+        let describing = matches!(
+            stage,
+            Stage::Intake { asking: Field::Problem | Field::Location, .. } | Stage::TakingMessage { draft: None }
+        );
+        self.call.stage = stage;
+        Next::Listen { speech_timeout: if describing { 3 } else { 2 } }
+    }
+
+    fn end(&mut self) -> Next {
+        self.call.stage = Stage::Ended;
+        Next::Hangup
+    }
+
+    fn handle(&mut self, event: Event) -> Next {
+        if self.call.stage == Stage::Ended {
+            return if event == Event::HungUp { Next::Nothing } else { Next::Hangup };
+        }
+        match event {
+            Event::Answered => {
+                self.say(lines::greeting(self.facts.office, &self.call.caller));
+                self.listen(Stage::Listening { offer: None })
+            }
+            Event::HungUp => {
+                self.call.stage = Stage::Ended;
+                Next::Nothing
+            }
+            Event::Silence => self.silence(),
+            Event::DialEnded { answered } => self.dial_ended(answered),
+            Event::Heard { text, confidence, reading } => {
+                self.call.silences = 0;
+                if confidence.is_some_and(|c| c < MIN_CONFIDENCE) {
+                    return self.missed(lines::didnt_catch());
+                }
+                self.heard(&text, &reading)
+            }
+        }
+    }
+
+    fn heard(&mut self, text: &str, reading: &Reading) -> Next {
+        // Emergencies come first, whatever was being discussed.
+        if let Some(hazard) = reading.hazard
+            && !self.call.outcomes.emergency
+            && self.is_emergency(hazard)
+        {
+            return self.emergency(hazard, text, reading);
+        }
+        match self.call.stage.clone() {
+            Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
+            Stage::Confirming { request } => self.confirming(request, reading),
+            Stage::TakingMessage { draft } => self.taking_message(draft, text, reading),
+            Stage::Listening { offer } => self.listening(offer, text, reading),
+            Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => {
+                self.listening(None, text, reading)
+            }
+        }
+    }
+
+    fn listening(&mut self, offer: Option<Offer>, text: &str, reading: &Reading) -> Next {
+        let intent = reading.intent.unwrap_or(Intent::Other);
+        if intent == Intent::Goodbye {
+            self.say(lines::goodbye());
+            return self.end();
+        }
+        if let (Some(offer), Some(yes), Intent::Other | Intent::Thanks) = (offer, reading.answer, intent) {
+            self.call.misses = 0;
+            return match (offer, yes) {
+                (Offer::Transfer, true) => self.transfer(None),
+                (Offer::Message, true) => {
+                    self.say(lines::ask_message());
+                    self.listen(Stage::TakingMessage { draft: None })
+                }
+                (_, false) => {
+                    self.say(lines::no_problem());
+                    self.anything_else()
+                }
+            };
+        }
+        if intent != Intent::Other {
+            self.call.misses = 0;
+        }
+        match intent {
+            Intent::Maintenance => {
+                let request = Request {
+                    problem: reading.describes_problem.then(|| text.to_string()),
+                    location: reading.location.clone(),
+                    priority: Some(self.priority(reading)),
+                    hazard: reading.hazard,
+                    ..Request::default()
+                };
+                self.next_question(request)
+            }
+            Intent::Hours => {
+                let now = self.facts.now.with_timezone(&self.facts.office.timezone);
+                let status = match self.facts.office.hours.at(self.facts.now) {
+                    Openness::Open { closes } => lines::open_now(&hours::spoken_time(closes.time())),
+                    Openness::Closed { opens } => {
+                        lines::closed_now(opens.map(|at| hours::spoken_when(at, now)).as_deref())
+                    }
+                };
+                self.say(lines::hours(&status, &self.facts.office.hours.spoken_week()));
+                self.anything_else()
+            }
+            Intent::Address => {
+                self.say(lines::address(self.facts.office));
+                self.anything_else()
+            }
+            Intent::Person => self.transfer(reading.staff.as_deref()),
+            Intent::Leasing => {
+                self.say(lines::leasing(self.facts.office));
+                self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+            }
+            Intent::RentPayment => {
+                self.say(lines::rent_payment());
+                self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+            }
+            Intent::Thanks => {
+                self.say(lines::welcome());
+                self.anything_else()
+            }
+            Intent::Goodbye | Intent::Other => {
+                self.call.misses += 1;
+                if self.call.misses >= MAX_MISSES {
+                    return self.transfer(None);
+                }
+                self.say(lines::what_i_do(self.facts.office));
+                self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+            }
+        }
+    }
+
+    fn anything_else(&mut self) -> Next {
+        self.say(lines::anything_else());
+        self.listen(Stage::Listening { offer: None })
+    }
+
+    /// Asks for the first missing detail of a maintenance request, or reads it all back.
+    fn next_question(&mut self, request: Request) -> Next {
+        let asking = if request.problem.is_none() {
+            Field::Problem
+        } else if request.location.is_none() {
+            Field::Location
+        } else if request.entry.is_none() {
+            Field::Entry
+        } else if request.callback.is_none() {
+            match self.call.caller.phone {
+                Some(_) => Field::Callback,
+                None => Field::CallbackNumber,
+            }
+        } else {
+            self.say(lines::read_back(&request));
+            return self.listen(Stage::Confirming { request });
+        };
+        self.say(lines::ask(asking, &self.call.caller));
+        self.listen(Stage::Intake { request, asking })
+    }
+
+    fn intake(&mut self, mut request: Request, asking: Field, text: &str, reading: &Reading) -> Next {
+        if reading.intent == Some(Intent::Person) {
+            return self.transfer(reading.staff.as_deref());
+        }
+        let understood = match asking {
+            Field::Problem => {
+                request.problem = Some(text.to_string());
+                request.location = request.location.or_else(|| reading.location.clone());
+                request.priority = Some(self.priority(reading));
+                request.hazard = reading.hazard;
+                true
+            }
+            Field::Location => {
+                request.location = Some(reading.location.clone().unwrap_or_else(|| text.to_string()));
+                true
+            }
+            Field::Entry => {
+                request.entry = reading.answer;
+                reading.answer.is_some()
+            }
+            Field::Callback | Field::CallbackNumber => {
+                let caller_phone = self.call.caller.phone.clone();
+                request.callback = match (&reading.phone, reading.this_number, reading.answer) {
+                    (Some(phone), _, _) => Some(phone.clone()),
+                    (None, true, _) => caller_phone,
+                    (None, false, Some(true)) if asking == Field::Callback => caller_phone,
+                    _ => None,
+                };
+                if request.callback.is_none() && reading.answer == Some(false) {
+                    self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
+                    return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
+                }
+                request.callback.is_some()
+            }
+        };
+        if !understood {
+            let variants = match asking {
+                Field::Entry => lines::yes_or_no(),
+                _ => lines::ask(asking, &self.call.caller),
+            };
+            self.call.stage = Stage::Intake { request, asking };
+            return self.missed(variants);
+        }
+        self.call.misses = 0;
+        self.next_question(request)
+    }
+
+    fn confirming(&mut self, request: Request, reading: &Reading) -> Next {
+        match reading.answer {
+            Some(true) => {
+                self.call.misses = 0;
+                let priority = request.priority.unwrap_or(Priority::Routine);
+                self.file(ServiceIssue {
+                    priority,
+                    problem: request.problem.unwrap_or_default(),
+                    location: request.location,
+                    entry: request.entry,
+                    callback: request.callback,
+                    hazard: request.hazard,
+                });
+                self.say(lines::filed(priority >= Priority::Urgent));
+                self.anything_else()
+            }
+            Some(false) => {
+                self.say(lines::start_over());
+                self.listen(Stage::Intake { request: Request::default(), asking: Field::Problem })
+            }
+            None => {
+                self.call.stage = Stage::Confirming { request };
+                self.missed(lines::yes_or_no())
+            }
+        }
+    }
+
+    fn file(&mut self, issue: ServiceIssue) {
+        self.call.outcomes.service_issue = true;
+        self.actions.push(Action::FileServiceIssue(issue));
+    }
+
+    fn taking_message(&mut self, draft: Option<String>, text: &str, reading: &Reading) -> Next {
+        let Some(draft) = draft else {
+            self.say(lines::message_read_back(text));
+            return self.listen(Stage::TakingMessage { draft: Some(text.to_string()) });
+        };
+        match reading.answer {
+            Some(true) => {
+                self.call.outcomes.message = true;
+                self.actions.push(Action::TakeMessage(draft));
+                self.say(lines::message_taken());
+                self.end()
+            }
+            Some(false) => {
+                self.say(lines::ask_message());
+                self.listen(Stage::TakingMessage { draft: None })
+            }
+            None => {
+                self.call.stage = Stage::TakingMessage { draft: Some(draft) };
+                self.missed(lines::yes_or_no())
+            }
+        }
+    }
+
+    /// A turn the assistant could not use: ask again, and after a few, hand over to a person.
+    fn missed(&mut self, ask_again: Vec<String>) -> Next {
+        self.call.misses += 1;
+        if self.call.misses >= MAX_MISSES {
+            return self.transfer(None);
+        }
+        self.say(ask_again);
+        let stage = self.call.stage.clone();
+        self.listen(stage)
+    }
+
+    fn silence(&mut self) -> Next {
+        self.call.silences += 1;
+        match self.call.silences {
+            1 => {
+                let variants = match &self.call.stage {
+                    Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
+                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => {
+                        lines::yes_or_no()
+                    }
+                    Stage::TakingMessage { draft: None } => lines::ask_message(),
+                    _ => lines::still_there(),
+                };
+                self.say(variants);
+                let stage = self.call.stage.clone();
+                self.listen(stage)
+            }
+            2 => {
+                let offer = if self.office_open() {
+                    self.say(lines::offer_transfer(self.facts.office));
+                    Offer::Transfer
+                } else {
+                    self.say(lines::offer_message());
+                    Offer::Message
+                };
+                self.listen(Stage::Listening { offer: Some(offer) })
+            }
+            _ => {
+                self.say(lines::silent_goodbye());
+                self.end()
+            }
+        }
+    }
+
+    fn office_open(&self) -> bool {
+        matches!(self.facts.office.hours.at(self.facts.now), Openness::Open { .. })
+    }
+
+    /// A person, if the office is open; otherwise the hours and an offer to take a message.
+    fn transfer(&mut self, staff: Option<&str>) -> Next {
+        let office = self.facts.office;
+        match office.hours.at(self.facts.now) {
+            Openness::Open { .. } => {
+                self.say(lines::connecting(staff));
+                self.call.stage = Stage::Transferring { to: Target::Office };
+                Next::Dial { number: office.office_phone.clone(), timeout: office.ring_timeout }
+            }
+            Openness::Closed { opens } => {
+                let now = self.facts.now.with_timezone(&office.timezone);
+                let opens = opens.map(|at| hours::spoken_when(at, now));
+                self.say(lines::after_hours(&lines::closed_now(opens.as_deref())));
+                self.listen(Stage::Listening { offer: Some(Offer::Message) })
+            }
+        }
+    }
+
+    fn dial_ended(&mut self, answered: bool) -> Next {
+        let Stage::Transferring { to } = self.call.stage else {
+            return self.anything_else();
+        };
+        if answered {
+            self.call.outcomes.transferred |= to == Target::Office;
+            self.say(lines::transfer_done());
+            return self.end();
+        }
+        self.say(match to {
+            Target::Office => lines::nobody_answered(),
+            Target::OnCall => lines::on_call_unreachable(),
+        });
+        self.listen(Stage::TakingMessage { draft: None })
+    }
+
+    /// The life-safety core is always an emergency; the rest is the office's policy.
+    fn is_emergency(&self, hazard: Hazard) -> bool {
+        let policy = &self.facts.office.emergencies;
+        match hazard {
+            Hazard::Gas
+            | Hazard::CarbonMonoxide
+            | Hazard::Fire
+            | Hazard::Smoke
+            | Hazard::Electrical
+            | Hazard::Flooding
+            | Hazard::Sewage
+            | Hazard::NoWater
+            | Hazard::EntryDoor
+            | Hazard::LockoutAtRisk => true,
+            Hazard::NoHeat => {
+                policy.no_heat_in_season
+                    && policy.heating_season(self.facts.office.local_date(self.facts.now))
+            }
+            Hazard::NoHotWater => policy.no_hot_water,
+            Hazard::Lockout => policy.lockout,
+            Hazard::NoAirConditioning => policy.no_air_conditioning,
+            Hazard::CloggedToilet => policy.clogged_toilet,
+        }
+    }
+
+    fn priority(&self, reading: &Reading) -> Priority {
+        match reading.hazard {
+            Some(hazard) if self.is_emergency(hazard) => Priority::Emergency,
+            Some(_) => Priority::Urgent,
+            None if reading.urgent => Priority::Urgent,
+            None => Priority::Routine,
+        }
+    }
+
+    /// Safety line first, then the on-call number; a tenant's unit gets an emergency issue.
+    fn emergency(&mut self, hazard: Hazard, text: &str, reading: &Reading) -> Next {
+        self.call.outcomes = Outcomes { emergency: true, ..self.call.outcomes };
+        if let Some(warning) = lines::life_safety(hazard) {
+            self.say(warning);
+        }
+        self.say(lines::emergency_connecting());
+        if self.call.caller.unit.is_some() {
+            self.file(ServiceIssue {
+                priority: Priority::Emergency,
+                problem: text.to_string(),
+                location: reading.location.clone(),
+                entry: None,
+                callback: self.call.caller.phone.clone(),
+                hazard: Some(hazard),
+            });
+        }
+        let office = self.facts.office;
+        self.call.stage = Stage::Transferring { to: Target::OnCall };
+        Next::Dial { number: office.on_call_phone.clone(), timeout: office.ring_timeout }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,225 @@
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::brain::rules;
+use crate::call::{Caller, CallerKind};
+use crate::office::Office;
+use crate::phone::Phone;
+
+/// Tuesday, December 1 2026, 10:30 in New York: the office is open.
+fn tuesday_morning() -> DateTime<Utc> {
+    eastern(2026, 12, 1, 10, 30)
+}
+
+fn eastern(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    chrono_tz::America::New_York.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+}
+
+fn tenant() -> Caller {
+    Caller {
+        phone: Phone::parse("+17185550101"),
+        kind: CallerKind::Tenant,
+        name: Some("Maria Lopez".into()),
+        unit: Some("2B".into()),
+        property: Some("31 Port Richmond Ave".into()),
+    }
+}
+
+/// Drives one call through the machine as the routes would, keeping every turn.
+struct Script {
+    office: Office,
+    now: DateTime<Utc>,
+    call: Call,
+}
+
+impl Script {
+    fn new(caller: Caller, now: DateTime<Utc>) -> Script {
+        let mut script = Script { office: Office::load(None).unwrap(), now, call: Call::new(caller) };
+        script.event(Event::Answered);
+        script
+    }
+
+    fn event(&mut self, event: Event) -> Turn {
+        let facts = Facts { office: &self.office, now: self.now };
+        let (call, turn) = step(self.call.clone(), event, &facts);
+        self.call = call;
+        turn
+    }
+
+    fn says(&mut self, text: &str) -> Turn {
+        let reading = rules::read(text, &self.office.staff);
+        self.event(Event::Heard { text: text.into(), confidence: Some(0.9), reading })
+    }
+
+    fn spoken(turn: &Turn) -> String {
+        turn.say.join(" ")
+    }
+}
+
+#[test]
+fn a_tenant_is_greeted_by_first_name() {
+    let mut script = Script::new(tenant(), tuesday_morning());
+    assert!(script.call.said[0].starts_with("Hi Maria!"), "{:?}", script.call.said);
+    assert_eq!(script.call.stage, Stage::Listening { offer: None });
+    let turn = script.event(Event::Silence);
+    assert_eq!(turn.next, Next::Listen { speech_timeout: 2 });
+}
+
+#[test]
+fn a_maintenance_request_is_collected_read_back_and_filed_once() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    let turn = s.says("My kitchen sink is leaking");
+    assert!(matches!(s.call.stage, Stage::Intake { asking: Field::Entry, .. }), "{:?}", s.call.stage);
+    assert!(Script::spoken(&turn).contains("enter"));
+    s.says("yes that's fine");
+    let turn = s.says("yes");
+    let spoken = Script::spoken(&turn);
+    assert!(spoken.contains("My kitchen sink is leaking, in the kitchen"), "{spoken}");
+    assert!(spoken.contains("718-555-0101"), "{spoken}");
+    let turn = s.says("yes, that's right");
+    let [Action::FileServiceIssue(issue)] = turn.actions.as_slice() else { panic!("{turn:?}") };
+    assert_eq!(issue.priority, Priority::Urgent);
+    assert_eq!(issue.entry, Some(true));
+    assert_eq!(issue.callback, Phone::parse("7185550101"));
+    assert!(Script::spoken(&turn).contains("anything else") || Script::spoken(&turn).contains("else"));
+    assert!(s.call.outcomes.service_issue);
+    let turn = s.says("what are your hours");
+    assert!(turn.actions.is_empty());
+}
+
+#[test]
+fn a_vague_request_asks_what_is_wrong_with_a_longer_pause() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    let turn = s.says("I need to put in a maintenance request");
+    assert_eq!(turn.next, Next::Listen { speech_timeout: 3 });
+    assert!(matches!(s.call.stage, Stage::Intake { asking: Field::Problem, .. }));
+}
+
+#[test]
+fn gas_gets_the_911_line_first_then_the_on_call_number() {
+    let mut s = Script::new(tenant(), eastern(2026, 12, 2, 3, 0));
+    let turn = s.says("I smell gas in the hallway");
+    assert!(turn.say[0].contains("911"), "{:?}", turn.say);
+    assert!(turn.say[1].contains("on-call"), "{:?}", turn.say);
+    assert_eq!(turn.next, Next::Dial { number: s.office.on_call_phone.clone(), timeout: 20 });
+    let [Action::FileServiceIssue(issue)] = turn.actions.as_slice() else { panic!() };
+    assert_eq!(issue.priority, Priority::Emergency);
+    assert!(s.call.outcomes.emergency);
+}
+
+#[test]
+fn an_emergency_interrupts_an_intake_and_an_unknown_caller_gets_no_issue() {
+    let mut s = Script::new(Caller::unknown(Phone::parse("+17185559999")), tuesday_morning());
+    s.says("I need a repair");
+    let turn = s.says("water is pouring through the ceiling");
+    assert!(matches!(turn.next, Next::Dial { .. }));
+    assert!(turn.actions.is_empty(), "no unit to attach a service issue to");
+}
+
+#[test]
+fn no_heat_is_an_emergency_in_january_but_not_in_july() {
+    let mut winter = Script::new(tenant(), eastern(2027, 1, 12, 10, 0));
+    assert!(matches!(winter.says("the heat isn't working").next, Next::Dial { .. }));
+    let mut summer = Script::new(tenant(), eastern(2026, 7, 14, 10, 0));
+    let turn = summer.says("the heat isn't working");
+    assert!(matches!(turn.next, Next::Listen { .. }));
+    let Stage::Intake { request, .. } = &summer.call.stage else { panic!() };
+    assert_eq!(request.priority, Some(Priority::Urgent));
+}
+
+#[test]
+fn asking_for_a_person_dials_the_office_during_hours() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    let turn = s.says("Can I talk to Diane?");
+    assert!(Script::spoken(&turn).contains("Diane"));
+    assert_eq!(turn.next, Next::Dial { number: s.office.office_phone.clone(), timeout: 20 });
+    let turn = s.event(Event::DialEnded { answered: true });
+    assert_eq!(turn.next, Next::Hangup);
+    assert!(s.call.outcomes.transferred);
+}
+
+#[test]
+fn after_hours_a_transfer_becomes_a_message() {
+    let mut s = Script::new(tenant(), eastern(2026, 12, 6, 14, 0)); // Sunday
+    let turn = s.says("I want to speak to a person");
+    assert!(matches!(turn.next, Next::Listen { .. }));
+    assert!(Script::spoken(&turn).contains("tomorrow at 9 AM"), "{:?}", turn.say);
+    s.says("yes please");
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None });
+    let turn = s.says("Please call me about my lease renewal");
+    assert!(Script::spoken(&turn).contains("call me about my lease renewal"));
+    let turn = s.says("yes");
+    assert_eq!(turn.actions, [Action::TakeMessage("Please call me about my lease renewal".into())]);
+    assert_eq!(turn.next, Next::Hangup);
+}
+
+#[test]
+fn nobody_answering_a_transfer_leads_to_a_message() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.says("transfer me to someone");
+    let turn = s.event(Event::DialEnded { answered: false });
+    assert_eq!(turn.next, Next::Listen { speech_timeout: 3 });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None });
+}
+
+#[test]
+fn silence_reprompts_then_offers_a_transfer_then_says_goodbye() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    let first = s.event(Event::Silence);
+    assert!(matches!(first.next, Next::Listen { .. }));
+    let second = s.event(Event::Silence);
+    assert!(Script::spoken(&second).contains("connect"), "{:?}", second.say);
+    let third = s.event(Event::Silence);
+    assert_eq!(third.next, Next::Hangup);
+    assert_eq!(s.call.stage, Stage::Ended);
+}
+
+#[test]
+fn low_confidence_asks_to_repeat_and_keeps_the_question() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.says("my toilet is broken");
+    let reading = rules::read("yes", &s.office.staff);
+    let turn = s.event(Event::Heard { text: "yes".into(), confidence: Some(0.2), reading });
+    assert!(Script::spoken(&turn).contains("catch") || Script::spoken(&turn).contains("repeat"));
+    assert!(matches!(s.call.stage, Stage::Intake { asking: Field::Location, .. }));
+}
+
+#[test]
+fn no_line_is_ever_said_twice() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    for _ in 0..6 {
+        s.says("what are your hours");
+        s.says("where is the office");
+        s.says("thanks");
+    }
+    let mut said = s.call.said.clone();
+    said.sort();
+    said.dedup();
+    assert_eq!(said.len(), s.call.said.len(), "{:#?}", s.call.said);
+}
+
+#[test]
+fn hours_are_said_from_the_profile_and_the_clock() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    let turn = s.says("what are your hours");
+    let spoken = Script::spoken(&turn);
+    assert!(spoken.contains("open right now, until 5 PM"), "{spoken}");
+    assert!(spoken.contains("Monday through Friday, 9 AM to 5 PM"), "{spoken}");
+}
+
+#[test]
+fn not_understanding_three_times_hands_over_to_a_person() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.says("purple monkey elephant");
+    s.says("banana");
+    let turn = s.says("zebra crossing");
+    assert!(matches!(turn.next, Next::Dial { .. }), "{turn:?}");
+}
+
+#[test]
+fn a_finished_call_only_hangs_up() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    assert_eq!(s.says("bye").next, Next::Hangup);
+    assert_eq!(s.event(Event::HungUp).next, Next::Nothing);
+    assert_eq!(s.says("hello?").next, Next::Hangup);
+}

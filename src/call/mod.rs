@@ -1,0 +1,242 @@
+//! One phone call: who is calling, where the conversation stands, and what happens next.
+//!
+//! `machine::step` is the whole conversation as a pure function; `store` keeps a call's state
+//! in SQL between Twilio's callbacks, so any worker can take the next one.
+
+pub mod lines;
+pub mod machine;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::brain::{Hazard, Reading};
+use crate::office::Office;
+use crate::phone::Phone;
+
+pub use machine::step;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallerKind {
+    Tenant,
+    Prospect,
+    Unknown,
+}
+
+impl CallerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallerKind::Tenant => "tenant",
+            CallerKind::Prospect => "prospect",
+            CallerKind::Unknown => "unknown",
+        }
+    }
+}
+
+/// Who is calling, as the office's records know them (never as guessed from speech).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Caller {
+    pub phone: Option<Phone>,
+    pub kind: CallerKind,
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub property: Option<String>,
+}
+
+impl Caller {
+    pub fn unknown(phone: Option<Phone>) -> Caller {
+        Caller { phone, kind: CallerKind::Unknown, name: None, unit: None, property: None }
+    }
+
+    pub fn first_name(&self) -> Option<&str> {
+        self.name.as_deref().and_then(|name| name.split_whitespace().next())
+    }
+}
+
+/// The state of one call, stored as JSON between callbacks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Call {
+    pub caller: Caller,
+    pub stage: Stage,
+    /// Silent turns in a row.
+    pub silences: u8,
+    /// Turns in a row the assistant could not use (low confidence, not understood).
+    pub misses: u8,
+    /// Every line spoken so far: no line is ever said twice in one call.
+    pub said: Vec<String>,
+    pub outcomes: Outcomes,
+}
+
+impl Call {
+    pub fn new(caller: Caller) -> Call {
+        Call {
+            caller,
+            stage: Stage::Ringing,
+            silences: 0,
+            misses: 0,
+            said: Vec::new(),
+            outcomes: Outcomes::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum Stage {
+    Ringing,
+    Listening { offer: Option<Offer> },
+    Intake { request: Request, asking: Field },
+    Confirming { request: Request },
+    Transferring { to: Target },
+    TakingMessage { draft: Option<String> },
+    Ended,
+}
+
+impl Stage {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Stage::Ringing => "ringing",
+            Stage::Listening { .. } => "listening",
+            Stage::Intake { .. } => "intake",
+            Stage::Confirming { .. } => "confirming",
+            Stage::Transferring { .. } => "transferring",
+            Stage::TakingMessage { .. } => "taking_message",
+            Stage::Ended => "ended",
+        }
+    }
+}
+
+/// A yes/no question the assistant has just asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Offer {
+    Transfer,
+    Message,
+}
+
+/// The detail of a maintenance request being asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Problem,
+    Location,
+    Entry,
+    Callback,
+    CallbackNumber,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Office,
+    OnCall,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Routine,
+    Urgent,
+    Emergency,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Routine => "routine",
+            Priority::Urgent => "urgent",
+            Priority::Emergency => "emergency",
+        }
+    }
+}
+
+/// A maintenance request as the caller gives it, detail by detail.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Request {
+    /// The caller's own words.
+    pub problem: Option<String>,
+    pub location: Option<String>,
+    pub entry: Option<bool>,
+    pub callback: Option<Phone>,
+    pub priority: Option<Priority>,
+    pub hazard: Option<Hazard>,
+}
+
+/// What this call achieved, for staff filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Outcomes {
+    pub emergency: bool,
+    pub service_issue: bool,
+    pub transferred: bool,
+    pub message: bool,
+}
+
+impl Outcomes {
+    /// The one word a call list shows: the most serious thing that happened.
+    pub fn label(self) -> &'static str {
+        if self.emergency {
+            "emergency"
+        } else if self.service_issue {
+            "service_issue"
+        } else if self.transferred {
+            "transferred"
+        } else if self.message {
+            "message"
+        } else {
+            "information"
+        }
+    }
+}
+
+/// What the office knows that the machine may use: the profile and the time.
+pub struct Facts<'a> {
+    pub office: &'a Office,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Twilio connected a new call.
+    Answered,
+    Heard { text: String, confidence: Option<f64>, reading: Reading },
+    /// A `<Gather>` ended with no speech.
+    Silence,
+    /// A `<Dial>` finished; `answered` when someone picked up.
+    DialEnded { answered: bool },
+    /// The caller hung up.
+    HungUp,
+}
+
+/// What the machine decided for one event: words, then exactly one next verb, and records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    pub say: Vec<String>,
+    pub next: Next,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    Listen { speech_timeout: u8 },
+    Dial { number: Phone, timeout: u32 },
+    Hangup,
+    /// No reply is owed (the call is already over).
+    Nothing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    FileServiceIssue(ServiceIssue),
+    TakeMessage(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceIssue {
+    pub priority: Priority,
+    pub problem: String,
+    pub location: Option<String>,
+    pub entry: Option<bool>,
+    pub callback: Option<Phone>,
+    pub hazard: Option<Hazard>,
+}

@@ -1,0 +1,173 @@
+//! A call's state and history in SQL, so that any worker can answer any callback and a
+//! restart between two callbacks loses nothing.
+
+use sqlx::{Any, Executor};
+
+use crate::call::{Action, Call, Turn};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("stored call state is unreadable: {0}")]
+    State(#[from] serde_json::Error),
+}
+
+/// The TwiML already sent for this turn of this call, if any: a repeated callback gets it
+/// again, word for word, and changes nothing.
+pub async fn reply<'e>(db: impl Executor<'e, Database = Any>, sid: &str, turn: u32) -> Result<Option<String>, StoreError> {
+    let twiml = sqlx::query_scalar("SELECT twiml FROM turns WHERE call_sid = $1 AND turn = $2")
+        .bind(sid)
+        .bind(i64::from(turn))
+        .fetch_optional(db)
+        .await?;
+    Ok(twiml)
+}
+
+pub async fn load<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Result<Option<Call>, StoreError> {
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1")
+        .bind(sid)
+        .fetch_optional(db)
+        .await?;
+    Ok(state.map(|json| serde_json::from_str(&json)).transpose()?)
+}
+
+/// The Twilio side of a call, as its first webhook describes it.
+pub struct Line<'a> {
+    pub sid: &'a str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+pub async fn create<'e>(db: impl Executor<'e, Database = Any>, line: &Line<'_>, call: &Call, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO calls (sid, from_number, to_number, caller_kind, caller_name, unit, stage, state,
+                            outcome, next_turn, started_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+    )
+    .bind(line.sid)
+    .bind(line.from)
+    .bind(line.to)
+    .bind(call.caller.kind.as_str())
+    .bind(call.caller.name.as_deref())
+    .bind(call.caller.unit.as_deref())
+    .bind(call.stage.name())
+    .bind(serde_json::to_string(call)?)
+    .bind(call.outcomes.label())
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// One exchange as it is recorded: what was heard, what was answered, and how.
+pub struct Exchange<'a> {
+    pub turn: u32,
+    pub event: &'static str,
+    pub heard: Option<&'a str>,
+    pub confidence: Option<f64>,
+    pub source: &'static str,
+    pub latency_ms: i64,
+    pub reply: &'a Turn,
+    pub twiml: &'a str,
+}
+
+/// Stores the call's new state, the exchange and the records it produced. Run it inside the
+/// write transaction that loaded the call, so a twin callback cannot interleave.
+pub async fn save(tx: &mut sqlx::AnyConnection, sid: &str, call: &Call, exchange: &Exchange<'_>, now: i64) -> Result<(), StoreError> {
+    update(&mut *tx, sid, call, Some(exchange.turn + 1), now).await?;
+    sqlx::query(
+        "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
+                            latency_ms, twiml, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(sid)
+    .bind(i64::from(exchange.turn))
+    .bind(exchange.event)
+    .bind(exchange.heard)
+    .bind(exchange.confidence)
+    .bind(exchange.reply.say.join(" "))
+    .bind(call.stage.name())
+    .bind(exchange.source)
+    .bind(exchange.latency_ms)
+    .bind(exchange.twiml)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    for action in &exchange.reply.actions {
+        record(&mut *tx, sid, call, exchange.turn, action, now).await?;
+    }
+    Ok(())
+}
+
+/// Writes the state alone (a status callback ends a call without a turn).
+pub async fn update<'e>(db: impl Executor<'e, Database = Any>, sid: &str, call: &Call, next_turn: Option<u32>, now: i64) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE calls SET stage = $2, state = $3, outcome = $4,
+                          next_turn = COALESCE($5, next_turn), updated_at = $6
+         WHERE sid = $1",
+    )
+    .bind(sid)
+    .bind(call.stage.name())
+    .bind(serde_json::to_string(call)?)
+    .bind(call.outcomes.label())
+    .bind(next_turn.map(i64::from))
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn finish<'e>(db: impl Executor<'e, Database = Any>, sid: &str, duration_s: Option<i64>, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE calls SET ended_at = COALESCE(ended_at, $2), duration_s = COALESCE($3, duration_s) WHERE sid = $1")
+        .bind(sid)
+        .bind(now)
+        .bind(duration_s)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+async fn record(tx: &mut sqlx::AnyConnection, sid: &str, call: &Call, turn: u32, action: &Action, now: i64) -> Result<(), StoreError> {
+    let caller = &call.caller;
+    let phone = caller.phone.as_ref().map(|p| p.e164());
+    match action {
+        Action::FileServiceIssue(issue) => {
+            sqlx::query(
+                "INSERT INTO service_issues (call_sid, turn, priority, caller_phone, caller_name, unit,
+                     property, problem, location, entry_permission, callback, hazard, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(sid)
+            .bind(i64::from(turn))
+            .bind(issue.priority.as_str())
+            .bind(phone)
+            .bind(caller.name.as_deref())
+            .bind(caller.unit.as_deref())
+            .bind(caller.property.as_deref())
+            .bind(&issue.problem)
+            .bind(issue.location.as_deref())
+            .bind(issue.entry)
+            .bind(issue.callback.as_ref().map(|p| p.e164()))
+            .bind(issue.hazard.map(|h| h.describe()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Action::TakeMessage(body) => {
+            sqlx::query(
+                "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(sid)
+            .bind(i64::from(turn))
+            .bind(phone)
+            .bind(caller.name.as_deref())
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}

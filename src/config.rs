@@ -1,0 +1,116 @@
+//! Settings, from the environment the office already uses (or the same names as flags).
+//!
+//! With nothing set, frontdesk runs on embedded defaults and says so at start, naming the
+//! variable that changes each one.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::twilio::TwilioConfig;
+use crate::twilio::signature::Verifier;
+
+/// The auth token used when `TWILIO_AUTH_TOKEN` is unset, so that `frontdesk call` works
+/// against a fresh `frontdesk` out of the box. Real Twilio requests never match it.
+pub const DEV_AUTH_TOKEN: &str = "frontdesk-development-token";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Toggle {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Port to serve on.
+    #[arg(long, env = "PORT", default_value_t = 5000)]
+    pub port: u16,
+    /// sqlite://FILE (the default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://frontdesk.db")]
+    pub database_url: String,
+    /// The office profile (TOML); the seed office is built in.
+    #[arg(long, env = "OFFICE_PROFILE")]
+    pub office_profile: Option<PathBuf>,
+    /// The public address Twilio calls, e.g. https://frontdesk.example.com (signatures are
+    /// computed over it; without it, over the request's own Host).
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The Twilio account's auth token: webhooks are signed with it.
+    #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
+    pub twilio_auth_token: Option<String>,
+    /// Shared signing keys for HMAC-SHA256 webhook signatures, as NAME=SECRET[,NAME=SECRET].
+    #[arg(long, env = "TWILIO_SIGNING_KEYS", hide_env_values = true)]
+    pub twilio_signing_keys: Option<String>,
+    /// `off` accepts unsigned webhooks: only for local experiments, and warned about at start.
+    #[arg(long, env = "TWILIO_SIGNATURE_CHECK", value_enum, default_value_t = Toggle::On)]
+    pub twilio_signature_check: Toggle,
+    /// Twilio's speech recognition model for <Gather>.
+    #[arg(long, env = "SPEECH_MODEL", default_value = "phone_call")]
+    pub speech_model: String,
+    /// Log lines as text or JSON.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    pub fn auth_token(&self) -> &str {
+        self.twilio_auth_token.as_deref().unwrap_or(DEV_AUTH_TOKEN)
+    }
+
+    pub fn twilio(&self) -> TwilioConfig {
+        let keys = self
+            .twilio_signing_keys
+            .iter()
+            .flat_map(|keys| keys.split(','))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .map(|(name, secret)| (name.to_string(), secret.to_string()))
+            .collect();
+        TwilioConfig {
+            verifier: (self.twilio_signature_check == Toggle::On)
+                .then(|| Verifier::new(self.auth_token().to_string(), keys)),
+            public_url: self.public_url.clone(),
+            speech_model: self.speech_model.clone(),
+        }
+    }
+
+    /// What runs on defaults and what to set to change it, in plain words for the log.
+    pub fn report(&self) -> Vec<(Level, String)> {
+        let mut lines = Vec::new();
+        let info = |s: String| (Level::Info, s);
+        let warn = |s: String| (Level::Warn, s);
+        lines.push(if self.database_url.starts_with("sqlite:") {
+            info(format!("database: SQLite at {} (set DATABASE_URL=postgres://... to share one database between workers)", self.database_url))
+        } else {
+            info("database: PostgreSQL from DATABASE_URL".into())
+        });
+        lines.push(match &self.office_profile {
+            Some(path) => info(format!("office profile: {}", path.display())),
+            None => info("office profile: the built-in seed office (set OFFICE_PROFILE=path/to/office.toml for yours)".into()),
+        });
+        lines.push(info("caller directory: the local directory in the database, with demo tenants".into()));
+        lines.push(info("brain: keyword rules".into()));
+        lines.push(match &self.public_url {
+            Some(url) => info(format!("public URL: {url} (Twilio signatures are checked against it)")),
+            None => info("public URL: each request's own Host (set PUBLIC_URL when behind a proxy)".into()),
+        });
+        if self.twilio_auth_token.is_none() {
+            lines.push(warn("TWILIO_AUTH_TOKEN is not set: webhooks must be signed with the development token, so only `frontdesk call` can talk to this server, not Twilio".into()));
+        }
+        if self.twilio_signature_check == Toggle::Off {
+            lines.push(warn("TWILIO_SIGNATURE_CHECK=off: webhooks are NOT authenticated; anyone who can reach this server can impersonate Twilio".into()));
+        }
+        lines
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+}

@@ -1,0 +1,48 @@
+//! frontdesk: a phone assistant for a property-management office.
+//!
+//! Twilio calls the webhooks in `twilio`; each callback moves the pure state machine in
+//! `call` forward, with `brain` reading the caller and `office` supplying every fact.
+
+pub mod brain;
+pub mod call;
+pub mod config;
+pub mod db;
+pub mod directory;
+mod health;
+pub mod office;
+pub mod phone;
+pub mod softphone;
+pub mod twilio;
+
+use std::sync::Arc;
+
+use rocket::{Build, Rocket};
+
+use db::Db;
+use office::{Clock, Office};
+use twilio::TwilioConfig;
+
+/// Everything a request may need, managed by Rocket and shared by all requests.
+pub struct App {
+    pub db: Db,
+    pub office: Office,
+    pub clock: Arc<dyn Clock>,
+    pub twilio: TwilioConfig,
+    /// Computed once: every `<Gather>` carries it.
+    pub speech_hints: String,
+}
+
+impl App {
+    pub fn new(db: Db, office: Office, clock: Arc<dyn Clock>, twilio: TwilioConfig) -> App {
+        let speech_hints = office.speech_hints();
+        App { db, office, clock, twilio, speech_hints }
+    }
+}
+
+/// The whole web application; `main` and the tests both start here.
+pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
+    rocket::custom(figment)
+        .manage(app)
+        .mount("/twilio", twilio::routes())
+        .mount("/", health::routes())
+}

@@ -1,0 +1,66 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use frontdesk::config::{Level, LogFormat, Settings};
+use frontdesk::db::Db;
+use frontdesk::office::{Office, SystemClock};
+use frontdesk::{App, softphone};
+use tracing_subscriber::EnvFilter;
+
+/// A phone assistant for a property-management office: Twilio webhooks in, TwiML out.
+#[derive(Parser)]
+#[command(name = "frontdesk", version)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Twilio's voice webhooks (what `frontdesk` does with no subcommand).
+    Serve,
+    /// A terminal phone: call a running frontdesk the way Twilio does, typing what the caller says.
+    Call(softphone::Args),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Call(args)) => softphone::run(&cli.settings, args).await,
+        Some(Command::Serve) | None => serve(cli.settings).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("frontdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,rocket::server=warn,sqlx=warn"));
+    let subscriber = tracing_subscriber::fmt().with_env_filter(filter);
+    match settings.log_format {
+        LogFormat::Json => subscriber.json().init(),
+        LogFormat::Text => subscriber.init(),
+    }
+    for (level, line) in settings.report() {
+        match level {
+            Level::Info => tracing::info!("{line}"),
+            Level::Warn => tracing::warn!("{line}"),
+        }
+    }
+    let office = Office::load(settings.office_profile.as_deref())?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let app = App::new(db, office, Arc::new(SystemClock), settings.twilio());
+    let figment = rocket::Config::figment().merge(("port", settings.port));
+    frontdesk::build(app, figment).launch().await?;
+    Ok(())
+}

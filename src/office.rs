@@ -1,0 +1,218 @@
+//! The office profile (who we are, where, when, who to call) and the office's clock.
+//!
+//! Every fact the assistant states about the office comes from here, never from a model's
+//! memory. The profile is a TOML file (`office.toml` ships as the seed office and is compiled
+//! in, so the binary runs anywhere); `OFFICE_PROFILE` points at another.
+
+pub mod hours;
+
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+
+use crate::phone::Phone;
+
+pub use hours::{Hours, Openness};
+
+/// The profile shipped with frontdesk.
+pub const SEED_PROFILE: &str = include_str!("../office.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("cannot read the office profile {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("the office profile is not valid: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Office {
+    pub assistant_name: String,
+    pub office_name: String,
+    pub address: String,
+    pub address_spoken: String,
+    pub timezone: Tz,
+    pub office_phone: Phone,
+    pub on_call_phone: Phone,
+    pub staff: Vec<String>,
+    pub voice: String,
+    pub language: String,
+    pub ring_timeout: u32,
+    pub hints: Vec<String>,
+    pub greeting: String,
+    pub style: String,
+    pub hours: Hours,
+    pub emergencies: EmergencyPolicy,
+}
+
+/// What counts as an emergency beyond the life-safety core: offices disagree, so it is data.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencyPolicy {
+    pub no_heat_in_season: bool,
+    /// `["MM-DD", "MM-DD"]`, inclusive; may wrap the new year.
+    pub heat_season: [String; 2],
+    pub no_hot_water: bool,
+    pub lockout: bool,
+    pub no_air_conditioning: bool,
+    pub clogged_toilet: bool,
+}
+
+impl EmergencyPolicy {
+    pub fn heating_season(&self, day: NaiveDate) -> bool {
+        let [from, to] = [&self.heat_season[0], &self.heat_season[1]].map(|md| month_day(md));
+        let today = (day.month(), day.day());
+        if from <= to {
+            from <= today && today <= to
+        } else {
+            today >= from || today <= to
+        }
+    }
+}
+
+fn month_day(md: &str) -> (u32, u32) {
+    let (m, d) = md.split_once('-').unwrap_or(("0", "0"));
+    (m.parse().unwrap_or(0), d.parse().unwrap_or(0))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    assistant_name: String,
+    office_name: String,
+    address: String,
+    address_spoken: Option<String>,
+    timezone: Tz,
+    office_phone: String,
+    on_call_phone: String,
+    staff: Vec<String>,
+    voice: String,
+    language: String,
+    ring_timeout: u32,
+    #[serde(default)]
+    hints: Vec<String>,
+    personality: Personality,
+    hours: hours::WeekFile,
+    #[serde(default)]
+    holidays: Holidays,
+    emergencies: EmergencyPolicy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Personality {
+    greeting: String,
+    style: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Holidays {
+    closed: Vec<NaiveDate>,
+}
+
+impl Office {
+    pub fn load(path: Option<&Path>) -> Result<Office, ProfileError> {
+        match path {
+            None => Office::parse(SEED_PROFILE),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                Office::parse(&text)
+            }
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Office, ProfileError> {
+        let file: ProfileFile =
+            toml::from_str(text).map_err(|e| ProfileError::Invalid(e.to_string()))?;
+        let phone = |field: &str, raw: &str| {
+            Phone::parse(raw)
+                .ok_or_else(|| ProfileError::Invalid(format!("{field} is not a phone number: {raw}")))
+        };
+        for md in &file.emergencies.heat_season {
+            let (m, d) = month_day(md);
+            if NaiveDate::from_ymd_opt(2024, m, d).is_none() {
+                return Err(ProfileError::Invalid(format!("heat_season date {md:?} is not MM-DD")));
+            }
+        }
+        Ok(Office {
+            address_spoken: file.address_spoken.unwrap_or_else(|| file.address.clone()),
+            office_phone: phone("office_phone", &file.office_phone)?,
+            on_call_phone: phone("on_call_phone", &file.on_call_phone)?,
+            hours: Hours::new(file.hours, file.holidays.closed, file.timezone)
+                .map_err(ProfileError::Invalid)?,
+            assistant_name: file.assistant_name,
+            office_name: file.office_name,
+            address: file.address,
+            timezone: file.timezone,
+            staff: file.staff,
+            voice: file.voice,
+            language: file.language,
+            ring_timeout: file.ring_timeout,
+            hints: file.hints,
+            greeting: file.personality.greeting,
+            style: file.personality.style,
+            emergencies: file.emergencies,
+        })
+    }
+
+    /// Phrases that help Twilio's speech recognition: staff names first, then the profile's.
+    pub fn speech_hints(&self) -> String {
+        self.staff.iter().chain(&self.hints).cloned().collect::<Vec<_>>().join(",")
+    }
+
+    pub fn local_date(&self, now: DateTime<Utc>) -> NaiveDate {
+        now.with_timezone(&self.timezone).date_naive()
+    }
+}
+
+/// The time, injected so that tests can call at 3 a.m. on a Sunday.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_profile_loads() {
+        let office = Office::load(None).unwrap();
+        assert_eq!(office.assistant_name, "Dimitry's AI Assistant");
+        assert_eq!(office.office_phone.e164(), "+17184146984");
+        assert_eq!(office.staff, ["Diane", "Janier"]);
+        assert_eq!(office.timezone, chrono_tz::America::New_York);
+        assert!(office.speech_hints().starts_with("Diane,Janier,"));
+    }
+
+    #[test]
+    fn heating_season_wraps_the_new_year() {
+        let policy = Office::load(None).unwrap().emergencies;
+        let day = |m, d| NaiveDate::from_ymd_opt(2027, m, d).unwrap();
+        assert!(policy.heating_season(day(1, 15)));
+        assert!(policy.heating_season(day(10, 1)));
+        assert!(policy.heating_season(day(5, 31)));
+        assert!(!policy.heating_season(day(6, 1)));
+        assert!(!policy.heating_season(day(7, 15)));
+    }
+
+    #[test]
+    fn a_bad_phone_number_is_named() {
+        let text = SEED_PROFILE.replace("on_call_phone = \"+17184146984\"", "on_call_phone = \"911\"");
+        let err = Office::parse(&text).unwrap_err().to_string();
+        assert!(err.contains("on_call_phone"), "{err}");
+    }
+}

@@ -1,0 +1,189 @@
+//! Turns a machine `Turn` into TwiML, always through an XML writer.
+//!
+//! Caller speech can hold anything (`<`, `&`, quotes, SSML-looking tags, control characters,
+//! emoji); the writer escapes markup and `xml_text` drops the characters XML 1.0 forbids even
+//! when escaped, so Twilio always receives a document it can parse.
+
+use std::io;
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use crate::call::{Next, Turn};
+use crate::phone::Phone;
+
+/// How the assistant sounds and listens: from the office profile and settings.
+pub struct Voice<'a> {
+    pub voice: &'a str,
+    pub language: &'a str,
+    pub speech_model: &'a str,
+    pub hints: &'a str,
+}
+
+/// Where the next callback of this call goes, and from which number transfers appear.
+pub struct Callback<'a> {
+    pub next_turn: u32,
+    pub caller_id: Option<&'a Phone>,
+}
+
+type Xml = Writer<Vec<u8>>;
+
+pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<String> {
+    document(|w| {
+        let say_all = |w: &mut Xml| turn.say.iter().try_for_each(|line| say(w, voice, line));
+        match &turn.next {
+            Next::Listen { speech_timeout } => {
+                let action = format!("/twilio/gather?turn={}", callback.next_turn);
+                let timeout = speech_timeout.to_string();
+                w.create_element("Gather")
+                    .with_attributes([
+                        ("input", "speech"),
+                        ("action", action.as_str()),
+                        ("method", "POST"),
+                        ("speechModel", voice.speech_model),
+                        ("enhanced", "true"),
+                        ("speechTimeout", timeout.as_str()),
+                        ("language", voice.language),
+                        ("hints", voice.hints),
+                        ("actionOnEmptyResult", "true"),
+                    ])
+                    .write_inner_content(say_all)?;
+                // Never reached when Twilio posts the empty result; a safety net if it doesn't,
+                // because a Gather with nothing after it ends the call.
+                w.create_element("Redirect")
+                    .with_attribute(("method", "POST"))
+                    .write_text_content(BytesText::new(&action))?;
+            }
+            Next::Dial { number, timeout } => {
+                say_all(w)?;
+                let action = format!("/twilio/dial?turn={}", callback.next_turn);
+                let timeout = timeout.to_string();
+                let mut dial = w.create_element("Dial").with_attributes([
+                    ("timeout", timeout.as_str()),
+                    ("action", action.as_str()),
+                    ("method", "POST"),
+                    ("answerOnBridge", "true"),
+                ]);
+                if let Some(caller_id) = callback.caller_id {
+                    dial = dial.with_attribute(("callerId", caller_id.e164()));
+                }
+                dial.write_inner_content(|w| {
+                    w.create_element("Number").write_text_content(BytesText::new(number.e164()))?;
+                    Ok(())
+                })?;
+            }
+            Next::Hangup => {
+                say_all(w)?;
+                w.create_element("Hangup").write_empty()?;
+            }
+            Next::Nothing => say_all(w)?,
+        }
+        Ok(())
+    })
+}
+
+/// What a caller hears when something inside frontdesk failed: an apology and a person,
+/// never Twilio's "application error".
+pub fn fallback(voice: &Voice, office_phone: &Phone) -> String {
+    let rendered = document(|w| {
+        say(w, voice, "I'm sorry, I'm having trouble on my end. Let me connect you to the office.")?;
+        w.create_element("Dial").write_inner_content(|w| {
+            w.create_element("Number").write_text_content(BytesText::new(office_phone.e164()))?;
+            Ok(())
+        })?;
+        Ok(())
+    });
+    // Writing to memory cannot fail; the literal keeps even that path answerable.
+    rendered.unwrap_or_else(|_| {
+        r#"<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>"#.into()
+    })
+}
+
+fn document(body: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<String> {
+    let mut w = Writer::new(Vec::with_capacity(1024));
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("Response").write_inner_content(body)?;
+    String::from_utf8(w.into_inner()).map_err(io::Error::other)
+}
+
+fn say(w: &mut Xml, voice: &Voice, line: &str) -> io::Result<()> {
+    w.create_element("Say")
+        .with_attributes([("voice", voice.voice), ("language", voice.language)])
+        .write_text_content(BytesText::new(&xml_text(line)))?;
+    Ok(())
+}
+
+/// Removes characters XML 1.0 does not allow at all (most control characters, U+FFFE/FFFF).
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VOICE: Voice = Voice {
+        voice: "Google.en-US-Neural2-J",
+        language: "en-US",
+        speech_model: "phone_call",
+        hints: "Diane,Janier",
+    };
+
+    fn parse(xml: &str) -> roxmltree::Document<'_> {
+        roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}: {xml}"))
+    }
+
+    fn turn(say: &str, next: Next) -> Turn {
+        Turn { say: vec![say.into()], next, actions: vec![] }
+    }
+
+    #[test]
+    fn listening_puts_the_say_inside_a_speech_gather() {
+        let xml = render(&turn("Hi!", Next::Listen { speech_timeout: 3 }), &VOICE, &Callback { next_turn: 4, caller_id: None }).unwrap();
+        let doc = parse(&xml);
+        let gather = doc.descendants().find(|n| n.has_tag_name("Gather")).unwrap();
+        assert_eq!(gather.attribute("input"), Some("speech"));
+        assert_eq!(gather.attribute("action"), Some("/twilio/gather?turn=4"));
+        assert_eq!(gather.attribute("speechTimeout"), Some("3"));
+        assert_eq!(gather.attribute("speechModel"), Some("phone_call"));
+        assert_eq!(gather.attribute("actionOnEmptyResult"), Some("true"));
+        assert_eq!(gather.attribute("hints"), Some("Diane,Janier"));
+        let say = gather.first_element_child().unwrap();
+        assert_eq!(say.tag_name().name(), "Say");
+        assert_eq!(say.attribute("voice"), Some("Google.en-US-Neural2-J"));
+        assert_eq!(say.text(), Some("Hi!"));
+    }
+
+    #[test]
+    fn hostile_text_stays_well_formed() {
+        let nasty = "<speak>&amp; \"quoted\" 'single' </Say><Hangup/> \u{0}\u{7}\u{1b} 🏠🔥 ]]> ".repeat(300);
+        let xml = render(&turn(&nasty, Next::Hangup), &VOICE, &Callback { next_turn: 1, caller_id: None }).unwrap();
+        let doc = parse(&xml);
+        let say = doc.descendants().find(|n| n.has_tag_name("Say")).unwrap();
+        assert!(say.text().unwrap().starts_with("<speak>&amp; \"quoted\""));
+        assert_eq!(doc.descendants().filter(|n| n.has_tag_name("Hangup")).count(), 1);
+    }
+
+    #[test]
+    fn a_dial_carries_the_number_caller_id_and_callback() {
+        let number = Phone::parse("+17184146984").unwrap();
+        let caller = Phone::parse("+17185550101").unwrap();
+        let next = Next::Dial { number, timeout: 20 };
+        let xml = render(&turn("Connecting.", next), &VOICE, &Callback { next_turn: 2, caller_id: Some(&caller) }).unwrap();
+        let doc = parse(&xml);
+        let dial = doc.descendants().find(|n| n.has_tag_name("Dial")).unwrap();
+        assert_eq!(dial.attribute("action"), Some("/twilio/dial?turn=2"));
+        assert_eq!(dial.attribute("callerId"), Some("+17185550101"));
+        assert_eq!(dial.attribute("timeout"), Some("20"));
+        assert_eq!(dial.first_element_child().unwrap().text(), Some("+17184146984"));
+    }
+
+    #[test]
+    fn the_fallback_is_valid_twiml_that_reaches_a_person() {
+        let xml = fallback(&VOICE, &Phone::parse("+17184146984").unwrap());
+        let doc = parse(&xml);
+        assert!(doc.descendants().any(|n| n.has_tag_name("Number")));
+    }
+}

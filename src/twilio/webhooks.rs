@@ -1,0 +1,180 @@
+//! The voice webhooks: carry Twilio's callbacks into the call machine and its turns back out
+//! as TwiML. No conversation logic lives here.
+//!
+//! Error policy: a webhook never answers a caller with an error. Signature and form problems
+//! are refused (403/400) before anything changes; any failure after that is logged and
+//! answered with `twiml::fallback`, which connects the caller to the office.
+
+use std::io;
+use std::time::Instant;
+
+use rocket::http::Status;
+use rocket::{Route, State, post, routes};
+
+use super::twiml::{self, Callback, Voice};
+use super::{CallbackParams, Rejection, Signed};
+use crate::brain::rules;
+use crate::call::store::{self, Exchange, Line, StoreError};
+use crate::call::{self, Call, Caller, Event, Facts};
+use crate::db::millis;
+use crate::phone::Phone;
+use crate::{App, directory};
+
+pub fn routes() -> Vec<Route> {
+    routes![post_voice, post_gather, post_dial, post_status]
+}
+
+#[derive(rocket::Responder)]
+#[response(content_type = "xml")]
+pub struct Twiml(String);
+
+type Webhook = Result<Signed<CallbackParams>, Rejection>;
+
+#[post("/voice", data = "<form>")]
+async fn post_voice(app: &State<App>, form: Webhook) -> Result<Twiml, Rejection> {
+    let Signed(params) = form?;
+    Ok(answer(app, &params, 0, Event::Answered).await)
+}
+
+#[post("/gather?<turn>", data = "<form>")]
+async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
+    let Signed(params) = form?;
+    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let event = match params.speech.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Event::Heard {
+            text: text.to_string(),
+            confidence: params.confidence,
+            reading: rules::read(text, &app.office.staff),
+        },
+        None => Event::Silence,
+    };
+    Ok(answer(app, &params, turn, event).await)
+}
+
+#[post("/dial?<turn>", data = "<form>")]
+async fn post_dial(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
+    let Signed(params) = form?;
+    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let answered = matches!(params.dial_status.as_deref(), Some("completed" | "answered"));
+    Ok(answer(app, &params, turn, Event::DialEnded { answered }).await)
+}
+
+#[post("/status", data = "<form>")]
+async fn post_status(app: &State<App>, form: Webhook) -> Result<Status, Rejection> {
+    let Signed(params) = form?;
+    let ended = matches!(
+        params.call_status.as_deref(),
+        Some("completed" | "busy" | "failed" | "no-answer" | "canceled")
+    );
+    if ended && let Err(e) = end_call(app, &params).await {
+        tracing::error!(call = %params.call_sid, "could not record the end of the call: {e}");
+    }
+    Ok(Status::NoContent)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum WebhookError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("rendering TwiML: {0}")]
+    Render(#[from] io::Error),
+}
+
+fn voice(app: &App) -> Voice<'_> {
+    Voice {
+        voice: &app.office.voice,
+        language: &app.office.language,
+        speech_model: &app.twilio.speech_model,
+        hints: &app.speech_hints,
+    }
+}
+
+async fn answer(app: &App, params: &CallbackParams, turn: u32, event: Event) -> Twiml {
+    match converse(app, params, turn, event).await {
+        Ok(twiml) => Twiml(twiml),
+        Err(e) => {
+            tracing::error!(call = %params.call_sid, turn, "answering with the fallback: {e}");
+            Twiml(twiml::fallback(&voice(app), &app.office.office_phone))
+        }
+    }
+}
+
+/// One turn: replay a repeated callback, or load the call, step the machine, and store the
+/// new state, the exchange and its records in one write transaction.
+async fn converse(app: &App, params: &CallbackParams, turn: u32, event: Event) -> Result<String, WebhookError> {
+    let started = Instant::now();
+    let sid = params.call_sid.as_str();
+    if let Some(twiml) = store::reply(&app.db.pool, sid, turn).await? {
+        tracing::info!(call = sid, turn, "repeated callback: replaying the stored reply");
+        return Ok(twiml);
+    }
+    let from = params.from.as_deref().and_then(Phone::parse);
+    // Who is calling is looked up before the write lock is taken, never while holding it.
+    let caller = match store::load(&app.db.pool, sid).await? {
+        Some(_) => None,
+        None => Some(directory::lookup(&app.db, from.as_ref()).await?),
+    };
+
+    let mut tx = app.db.begin_write().await?;
+    if let Some(twiml) = store::reply(&mut *tx, sid, turn).await? {
+        return Ok(twiml); // a twin of this callback finished first
+    }
+    let now = app.clock.now();
+    let (call, new) = match store::load(&mut *tx, sid).await? {
+        Some(call) => (call, false),
+        None => (Call::new(caller.unwrap_or_else(|| Caller::unknown(from.clone()))), true),
+    };
+    let (kind, heard, confidence) = match &event {
+        Event::Answered => ("answered", None, None),
+        Event::Heard { text, confidence, .. } => ("speech", Some(text.clone()), *confidence),
+        Event::Silence => ("silence", None, None),
+        Event::DialEnded { .. } => ("dial", None, None),
+        Event::HungUp => ("hangup", None, None),
+    };
+    let (call, reply) = call::step(call, event, &Facts { office: &app.office, now });
+    // A transfer shows the caller's own number to staff when it is a real one.
+    let caller_id = from.or_else(|| params.to.as_deref().and_then(Phone::parse));
+    let callback = Callback { next_turn: turn + 1, caller_id: caller_id.as_ref() };
+    let twiml = twiml::render(&reply, &voice(app), &callback)?;
+
+    if new {
+        let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
+        store::create(&mut *tx, &line, &call, millis(now)).await?;
+    }
+    let exchange = Exchange {
+        turn,
+        event: kind,
+        heard: heard.as_deref(),
+        confidence,
+        source: "rules",
+        latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        reply: &reply,
+        twiml: &twiml,
+    };
+    store::save(&mut tx, sid, &call, &exchange, millis(now)).await?;
+    tx.commit().await?;
+    tracing::info!(
+        call = sid,
+        turn,
+        caller = call.caller.phone.as_ref().map(Phone::masked).unwrap_or_default(),
+        stage = call.stage.name(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+        "turn"
+    );
+    Ok(twiml)
+}
+
+async fn end_call(app: &App, params: &CallbackParams) -> Result<(), WebhookError> {
+    let sid = params.call_sid.as_str();
+    let mut tx = app.db.begin_write().await?;
+    let Some(call) = store::load(&mut *tx, sid).await? else { return Ok(()) };
+    let now = app.clock.now();
+    let (call, _) = call::step(call, Event::HungUp, &Facts { office: &app.office, now });
+    store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+    store::finish(&mut *tx, sid, params.duration, millis(now)).await?;
+    tx.commit().await?;
+    tracing::info!(call = sid, outcome = call.outcomes.label(), "call ended");
+    Ok(())
+}
