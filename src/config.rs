@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use rocket::figment::{Figment, Profile};
 
 use crate::twilio::TwilioConfig;
 use crate::twilio::signature::Verifier;
@@ -91,7 +93,10 @@ impl Settings {
         });
         lines.push(match &self.office_profile {
             Some(path) => info(format!("office profile: {}", path.display())),
-            None => info("office profile: the built-in seed office (set OFFICE_PROFILE=path/to/office.toml for yours)".into()),
+            None => info(
+                "office profile: the built-in seed office (set OFFICE_PROFILE=path/to/office.toml for yours)"
+                    .into(),
+            ),
         });
         lines.push(info("caller directory: the local directory in the database, with demo tenants".into()));
         lines.push(info("brain: keyword rules".into()));
@@ -107,6 +112,18 @@ impl Settings {
         }
         lines
     }
+}
+
+/// Rocket's settings: the repository's `Rocket.toml` is compiled in as the defaults, so the
+/// binary behaves the same from any directory; a `Rocket.toml` (or `ROCKET_CONFIG`) in the
+/// working directory and `ROCKET_*` variables still override it, and `PORT` has the last word.
+pub fn rocket_figment(port: u16) -> Figment {
+    Figment::from(rocket::Config::default())
+        .merge(Toml::string(include_str!("../Rocket.toml")).nested())
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .merge(Serialized::global("port", port))
+        .select(Profile::from_env_or("ROCKET_PROFILE", rocket::Config::DEFAULT_PROFILE))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

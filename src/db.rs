@@ -63,10 +63,8 @@ impl Db {
         let pool = match engine {
             // WAL lets readers run beside the single writer; NORMAL sync is durable across
             // application crashes and only risks the last commits on power loss.
-            Engine::Sqlite => AnyPoolOptions::new()
-                .max_connections(8)
-                .min_connections(1)
-                .after_connect(|conn, _| {
+            Engine::Sqlite => {
+                AnyPoolOptions::new().max_connections(8).min_connections(1).after_connect(|conn, _| {
                     Box::pin(async move {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
@@ -74,7 +72,8 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         Ok(())
                     })
-                }),
+                })
+            }
             Engine::Postgres => AnyPoolOptions::new().max_connections(16),
         }
         .acquire_timeout(Duration::from_secs(5))

@@ -17,7 +17,9 @@ struct DirectoryRow {
 
 /// The caller as the directory knows them; an unknown or hidden number is an unknown caller.
 pub async fn lookup(db: &Db, phone: Option<&Phone>) -> Result<Caller, sqlx::Error> {
-    let Some(phone) = phone else { return Ok(Caller::unknown(None)) };
+    let Some(phone) = phone else {
+        return Ok(Caller::unknown(None));
+    };
     let row: Option<DirectoryRow> =
         sqlx::query_as("SELECT kind, name, unit, property FROM directory WHERE phone = $1")
             .bind(phone.e164())

@@ -41,8 +41,5 @@ impl App {
 
 /// The whole web application; `main` and the tests both start here.
 pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
-    rocket::custom(figment)
-        .manage(app)
-        .mount("/twilio", twilio::routes())
-        .mount("/", health::routes())
+    rocket::custom(figment).manage(app).mount("/twilio", twilio::routes()).mount("/", health::routes())
 }

@@ -26,7 +26,7 @@ enum Command {
     Call(softphone::Args),
 }
 
-#[tokio::main]
+#[rocket::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -42,10 +42,12 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,rocket::server=warn,sqlx=warn"));
-    let subscriber = tracing_subscriber::fmt().with_env_filter(filter);
+async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rocket=warn,sqlx=warn"));
+    let subscriber = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     match settings.log_format {
         LogFormat::Json => subscriber.json().init(),
         LogFormat::Text => subscriber.init(),
@@ -60,7 +62,7 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let app = App::new(db, office, Arc::new(SystemClock), settings.twilio());
-    let figment = rocket::Config::figment().merge(("port", settings.port));
+    let figment = frontdesk::config::rocket_figment(settings.port);
     frontdesk::build(app, figment).launch().await?;
     Ok(())
 }

@@ -64,11 +64,7 @@ impl EmergencyPolicy {
     pub fn heating_season(&self, day: NaiveDate) -> bool {
         let [from, to] = [&self.heat_season[0], &self.heat_season[1]].map(|md| month_day(md));
         let today = (day.month(), day.day());
-        if from <= to {
-            from <= today && today <= to
-        } else {
-            today >= from || today <= to
-        }
+        if from <= to { from <= today && today <= to } else { today >= from || today <= to }
     }
 }
 
@@ -118,18 +114,15 @@ impl Office {
         match path {
             None => Office::parse(SEED_PROFILE),
             Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read {
-                    path: path.display().to_string(),
-                    source,
-                })?;
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ProfileError::Read { path: path.display().to_string(), source })?;
                 Office::parse(&text)
             }
         }
     }
 
     pub fn parse(text: &str) -> Result<Office, ProfileError> {
-        let file: ProfileFile =
-            toml::from_str(text).map_err(|e| ProfileError::Invalid(e.to_string()))?;
+        let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError::Invalid(e.to_string()))?;
         let phone = |field: &str, raw: &str| {
             Phone::parse(raw)
                 .ok_or_else(|| ProfileError::Invalid(format!("{field} is not a phone number: {raw}")))

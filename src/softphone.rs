@@ -25,7 +25,7 @@ pub struct Args {
     to: String,
 }
 
-type Error = Box<dyn std::error::Error>;
+type Error = Box<dyn std::error::Error + Send + Sync>;
 
 struct Line {
     http: reqwest::Client,
@@ -66,7 +66,10 @@ pub async fn run(settings: &Settings, args: Args) -> Result<(), Error> {
         .to_vec(),
         started,
     };
-    println!("[calling {} from {} — type what the caller says; an empty line is silence, Ctrl-D hangs up]", line.base, args.from);
+    println!(
+        "[calling {} from {} — type what the caller says; an empty line is silence, Ctrl-D hangs up]",
+        line.base, args.from
+    );
     let mut input = BufReader::new(tokio::io::stdin()).lines();
     let mut twiml = line.post("/twilio/voice", vec![]).await?;
     while let Next::Post { path, extra } = play(&twiml, &mut input).await? {
@@ -100,7 +103,9 @@ async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Next, 
             "Dial" => {
                 let number = verb.children().find_map(|n| n.text()).unwrap_or_default().trim();
                 println!("[transferring to {number}]");
-                let Some(action) = verb.attribute("action") else { continue };
+                let Some(action) = verb.attribute("action") else {
+                    continue;
+                };
                 let Some(answer) = prompt("[does someone answer? y/N] ", input).await? else {
                     return Ok(Next::End);
                 };
@@ -133,7 +138,8 @@ impl Line {
     async fn post(&self, path: &str, extra: Vec<(String, String)>) -> Result<String, Error> {
         let mut params = self.params.clone();
         params.extend(extra);
-        let signature = signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature =
+            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -152,15 +158,14 @@ impl Line {
 
     async fn hang_up(&self) -> Result<(), Error> {
         let duration = self.started.elapsed().map(|d| d.as_secs()).unwrap_or_default();
-        let extra = vec![
-            ("CallStatus".into(), "completed".into()),
-            ("CallDuration".into(), duration.to_string()),
-        ];
+        let extra =
+            vec![("CallStatus".into(), "completed".into()), ("CallDuration".into(), duration.to_string())];
         let mut params = self.params.clone();
         params.retain(|(k, _)| k != "CallStatus");
         params.extend(extra);
         let path = "/twilio/status";
-        let signature = signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature =
+            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
         self.http
             .post(format!("{}{path}", self.base))
             .header("X-Twilio-Signature", signature)

@@ -22,6 +22,8 @@ pub enum Intent {
     RentPayment,
     Thanks,
     Goodbye,
+    /// Just a hello, with nothing asked yet.
+    Hello,
     Other,
 }
 

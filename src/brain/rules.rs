@@ -46,14 +46,16 @@ impl Heard {
 }
 
 const BROKEN: &[&str] = &[
-    "broken", "broke", "not working", "isnt working", "doesnt work", "dont work", "wont", "stopped",
-    "out", "off", "not", "no",
+    "broken", "broke", "not working", "isnt working", "doesnt work", "dont work", "wont", "stopped", "out",
+    "off", "not", "no",
 ];
 
 fn hazard(h: &Heard) -> Option<Hazard> {
     let detector = h.has(&["detector", "alarm"]);
     let chirping = h.has(&["beeping", "chirping", "chirp", "beep", "battery"]);
-    if h.has(&["smell gas", "smells like gas", "gas smell", "gas leak", "leaking gas", "smell of gas", "rotten eggs"]) {
+    if h.has(&[
+        "smell gas", "smells like gas", "gas smell", "gas leak", "leaking gas", "smell of gas", "rotten eggs",
+    ]) {
         Some(Hazard::Gas)
     } else if h.has(&["carbon monoxide", "monoxide", "co detector", "co alarm"]) && !chirping {
         Some(Hazard::CarbonMonoxide)
@@ -62,28 +64,46 @@ fn hazard(h: &Heard) -> Option<Hazard> {
         && !h.has(&["fire escape", "fire extinguisher"])
     {
         Some(Hazard::Fire)
-    } else if h.has(&["sparks", "sparking", "exposed wire", "exposed wires", "exposed wiring", "live wire", "outlet is smoking"]) {
+    } else if h.has(&[
+        "sparks", "sparking", "exposed wire", "exposed wires", "exposed wiring", "live wire",
+        "outlet is smoking",
+    ]) {
         Some(Hazard::Electrical)
     } else if h.has(&["smoke", "smoky", "smoking"]) && !(detector && chirping) {
         Some(Hazard::Smoke)
-    } else if h.has(&["sewage", "sewer"]) || h.both(&["toilet", "drain", "tub", "shower"], &["backing up", "backed up"]) {
+    } else if h.has(&["sewage", "sewer"])
+        || h.both(&["toilet", "drain", "tub", "shower"], &["backing up", "backed up"])
+    {
         Some(Hazard::Sewage)
-    } else if h.has(&["flood", "flooding", "flooded", "burst pipe", "pipe burst", "water everywhere", "overflowing"])
-        || h.both(&["ceiling", "light fixture", "fixture"], &["water", "leak", "leaking", "dripping", "pouring"])
+    } else if h
+        .has(&["flood", "flooding", "flooded", "burst pipe", "pipe burst", "water everywhere", "overflowing"])
+        || h.both(
+            &["ceiling", "light fixture", "fixture"],
+            &["water", "leak", "leaking", "dripping", "pouring"],
+        )
     {
         Some(Hazard::Flooding)
     } else if h.has(&["no hot water", "only cold water", "hot water"]) && h.has(BROKEN) {
         Some(Hazard::NoHotWater)
-    } else if h.has(&["no water", "no running water", "water is off", "water is shut off", "water shut off"]) {
+    } else if h.has(&["no water", "no running water", "water is off", "water is shut off", "water shut off"])
+    {
         Some(Hazard::NoWater)
     } else if h.has(&["no heat", "no heating", "freezing in here", "radiator is cold", "radiators are cold"])
         || h.both(&["heat", "heating", "heater", "boiler", "radiator", "radiators"], BROKEN)
     {
         Some(Hazard::NoHeat)
-    } else if h.both(&["front door", "building door", "entry door", "entrance door", "lobby door", "main door"], &["broken", "wont lock", "doesnt lock", "not locking", "wont close", "doesnt close", "open"]) {
+    } else if h.both(
+        &["front door", "building door", "entry door", "entrance door", "lobby door", "main door"],
+        &["broken", "wont lock", "doesnt lock", "not locking", "wont close", "doesnt close", "open"],
+    ) {
         Some(Hazard::EntryDoor)
-    } else if h.has(&["locked out", "lock myself out", "locked myself out", "cant get in", "lost my keys", "lost my key"]) {
-        if h.has(&["baby", "child", "kid", "kids", "children", "stove", "oven", "medication", "medicine", "elderly", "alone"]) {
+    } else if h.has(&[
+        "locked out", "lock myself out", "locked myself out", "cant get in", "lost my keys", "lost my key",
+    ]) {
+        if h.has(&[
+            "baby", "child", "kid", "kids", "children", "stove", "oven", "medication", "medicine", "elderly",
+            "alone",
+        ]) {
             Some(Hazard::LockoutAtRisk)
         } else {
             Some(Hazard::Lockout)
@@ -100,55 +120,84 @@ fn hazard(h: &Heard) -> Option<Hazard> {
 /// Things in a home that break, and the ways they do: a concrete problem names one of these.
 const PROBLEM: &[&str] = &[
     "leak", "leaks", "leaking", "leaky", "drip", "dripping", "broken", "broke", "clogged", "not working",
-    "isnt working", "doesnt work", "wont", "mold", "mould", "mice", "mouse", "rats", "roaches",
-    "bugs", "pests", "bedbugs", "toilet", "sink", "faucet", "shower", "tub", "bathtub", "drain",
-    "fridge", "refrigerator", "stove", "oven", "dishwasher", "washer", "dryer", "outlet", "light",
-    "lights", "window", "windows", "door", "lock", "ceiling", "wall", "floor", "heat", "heater",
-    "radiator", "water", "pipe", "pipes", "smoke detector", "intercom", "buzzer", "elevator", "crack",
+    "isnt working", "doesnt work", "wont", "mold", "mould", "mice", "mouse", "rats", "roaches", "bugs",
+    "pests", "bedbugs", "toilet", "sink", "faucet", "shower", "tub", "bathtub", "drain", "fridge",
+    "refrigerator", "stove", "oven", "dishwasher", "washer", "dryer", "outlet", "light", "lights", "window",
+    "windows", "door", "lock", "ceiling", "wall", "floor", "heat", "heater", "radiator", "water", "pipe",
+    "pipes", "smoke detector", "intercom", "buzzer", "elevator", "crack",
 ];
-const REPAIR: &[&str] = &["maintenance", "repair", "repairs", "fix", "fixed", "work order", "service request"];
-const URGENT: &[&str] = &["leak", "leaks", "leaking", "dripping", "no hot water", "lock", "toilet", "fridge", "refrigerator", "mold", "elevator"];
+const REPAIR: &[&str] =
+    &["maintenance", "repair", "repairs", "fix", "fixed", "work order", "service request"];
+const URGENT: &[&str] = &[
+    "leak", "leaks", "leaking", "dripping", "no hot water", "lock", "toilet", "fridge", "refrigerator",
+    "mold", "elevator",
+];
 const PERSON: &[&str] = &[
-    "person", "human", "someone", "somebody", "representative", "operator", "agent", "staff",
-    "manager", "speak to", "speak with", "talk to", "talk with", "transfer me", "connect me",
-    "put me through",
+    "person", "human", "someone", "somebody", "representative", "operator", "agent", "staff", "manager",
+    "speak to", "speak with", "talk to", "talk with", "transfer me", "connect me", "put me through",
 ];
-const RENT_PAYMENT: &[&str] = &["pay rent", "pay my rent", "pay the rent", "rent payment", "payment", "payments", "balance", "late fee", "ledger", "money order"];
+const RENT_PAYMENT: &[&str] = &[
+    "pay rent", "pay my rent", "pay the rent", "rent payment", "payment", "payments", "balance", "late fee",
+    "ledger", "money order",
+];
 const LEASING: &[&str] = &[
     "available", "availability", "vacancy", "vacancies", "for rent", "rent an apartment",
-    "looking for an apartment", "looking for a place", "apply", "application", "showing", "tour",
-    "move in", "lease", "leasing", "one bedroom", "two bedroom", "studio",
+    "looking for an apartment", "looking for a place", "apply", "application", "showing", "tour", "move in",
+    "lease", "leasing", "one bedroom", "two bedroom", "studio",
 ];
-const HOURS: &[&str] = &["hours", "open", "opened", "close", "closed", "closing", "what time", "when are you", "when is the office"];
-const ADDRESS: &[&str] = &["address", "where are you", "where is the office", "where is your office", "located", "location", "directions", "how do i get"];
-const GOODBYE: &[&str] = &["bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "nothing else", "im good", "im all set", "all set", "have a good day", "have a nice day"];
+const HOURS: &[&str] = &[
+    "hours", "open", "opened", "close", "closed", "closing", "what time", "when are you",
+    "when is the office",
+];
+const ADDRESS: &[&str] = &[
+    "address", "where are you", "where is the office", "where is your office", "located", "location",
+    "directions", "how do i get",
+];
+const GOODBYE: &[&str] = &[
+    "bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "nothing else", "im good",
+    "im all set", "all set", "have a good day", "have a nice day",
+];
 const THANKS: &[&str] = &["thanks", "thank you", "thank", "appreciate it"];
+const HELLO: &[&str] =
+    &["hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening", "yo"];
 const YES: &[&str] = &[
     "yes", "yeah", "yep", "yup", "sure", "correct", "right", "thats right", "please do", "okay", "ok",
     "go ahead", "absolutely", "of course", "sounds good", "please", "definitely", "that works",
 ];
-const NO: &[&str] = &["no", "nope", "nah", "not really", "dont", "do not", "wrong", "incorrect", "not right", "negative"];
-const THIS_NUMBER: &[&str] = &["this number", "this one", "same number", "this phone", "calling from", "the number i called from", "number im calling"];
+const NO: &[&str] =
+    &["no", "nope", "nah", "not really", "dont", "do not", "wrong", "incorrect", "not right", "negative"];
+const THIS_NUMBER: &[&str] = &[
+    "this number", "this one", "same number", "this phone", "calling from", "the number i called from",
+    "number im calling",
+];
 const ROOMS: &[&str] = &[
-    "living room", "dining room", "laundry room", "master bedroom", "kitchen", "bathroom",
-    "bedroom", "hallway", "basement", "closet", "balcony", "patio", "garage", "lobby", "stairwell",
-    "roof", "backyard", "attic", "entrance", "front door",
+    "living room", "dining room", "laundry room", "master bedroom", "kitchen", "bathroom", "bedroom",
+    "hallway", "basement", "closet", "balcony", "patio", "garage", "lobby", "stairwell", "roof", "backyard",
+    "attic", "entrance", "front door",
 ];
 const DIGITS: &[(&str, char)] = &[
-    ("zero", '0'), ("oh", '0'), ("one", '1'), ("two", '2'), ("three", '3'), ("four", '4'),
-    ("five", '5'), ("six", '6'), ("seven", '7'), ("eight", '8'), ("nine", '9'),
+    ("zero", '0'),
+    ("oh", '0'),
+    ("one", '1'),
+    ("two", '2'),
+    ("three", '3'),
+    ("four", '4'),
+    ("five", '5'),
+    ("six", '6'),
+    ("seven", '7'),
+    ("eight", '8'),
+    ("nine", '9'),
 ];
 
 /// A phone number spoken as digits ("718 555 0101") or digit words ("seven one eight ...").
 fn phone(h: &Heard) -> Option<Phone> {
-    let digits: String = h
-        .0
-        .split_whitespace()
-        .flat_map(|word| match DIGITS.iter().find(|(name, _)| *name == word) {
-            Some(&(_, d)) => vec![d],
-            None => word.chars().filter(char::is_ascii_digit).collect(),
-        })
-        .collect();
+    let digits: String =
+        h.0.split_whitespace()
+            .flat_map(|word| match DIGITS.iter().find(|(name, _)| *name == word) {
+                Some(&(_, d)) => vec![d],
+                None => word.chars().filter(char::is_ascii_digit).collect(),
+            })
+            .collect();
     (10..=11).contains(&digits.len()).then(|| Phone::parse(&digits)).flatten()
 }
 
@@ -180,6 +229,8 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         Intent::Goodbye
     } else if h.has(THANKS) {
         Intent::Thanks
+    } else if h.has(HELLO) {
+        Intent::Hello
     } else {
         Intent::Other
     };
@@ -227,6 +278,7 @@ mod tests {
         assert_eq!(intent("Do you have any two bedroom apartments available"), Intent::Leasing);
         assert_eq!(intent("Thanks so much"), Intent::Thanks);
         assert_eq!(intent("No, that's all, bye"), Intent::Goodbye);
+        assert_eq!(intent("Hi there"), Intent::Hello);
         assert_eq!(intent("Bananas are yellow"), Intent::Other);
     }
 
@@ -278,7 +330,10 @@ mod tests {
         assert_eq!(r.answer, Some(true));
         assert_eq!(r.location.as_deref(), Some("master bedroom"));
         assert_eq!(r.phone.unwrap().e164(), "+17185550101");
-        assert_eq!(read("seven one eight five five five oh one oh two", &staff()).phone.unwrap().e164(), "+17185550102");
+        assert_eq!(
+            read("seven one eight five five five oh one oh two", &staff()).phone.unwrap().e164(),
+            "+17185550102"
+        );
         assert_eq!(read("no, don't go in", &staff()).answer, Some(false));
         assert_eq!(read("nope that's not right", &staff()).answer, Some(false));
         assert!(read("this number is fine", &staff()).this_number);

@@ -103,6 +103,12 @@ pub fn address(office: &Office) -> Vec<String> {
     ]
 }
 
+pub fn hello() -> Vec<String> {
+    lines([
+        "Hi! What can I help you with today?", "Hello! How can I help?", "Hey there! What can I do for you?",
+    ])
+}
+
 pub fn welcome() -> Vec<String> {
     lines(["You're very welcome!", "My pleasure!", "Happy to help!", "Of course!"])
 }
@@ -163,7 +169,9 @@ pub fn silent_goodbye() -> Vec<String> {
 pub fn what_i_do(office: &Office) -> Vec<String> {
     let staff = staff_names(office);
     vec![
-        format!("I can take maintenance requests, tell you our hours and address, or connect you with {staff}. Would you like me to connect you with someone?"),
+        format!(
+            "I can take maintenance requests, tell you our hours and address, or connect you with {staff}. Would you like me to connect you with someone?"
+        ),
         "I'm not sure I can help with that one, but someone at the office can. Should I connect you?".into(),
         "That's a question for our office team. Would you like me to put you through?".into(),
     ]
@@ -193,8 +201,7 @@ pub fn ask(field: crate::call::Field, caller: &Caller) -> Vec<String> {
             "Okay. What needs fixing?",
         ]),
         Field::Location => lines([
-            "Got it. Where in your home is that?",
-            "Which room is that in?",
+            "Got it. Where in your home is that?", "Which room is that in?",
             "And where in the apartment is it?",
         ]),
         Field::Entry => lines([
@@ -283,7 +290,9 @@ pub fn after_hours(closed: &str) -> Vec<String> {
 
 pub fn life_safety(hazard: Hazard) -> Option<Vec<String>> {
     let line = match hazard {
-        Hazard::Gas => "If you smell gas, leave the building right away. Don't use light switches or flames, and call 911 once you're outside.",
+        Hazard::Gas => {
+            "If you smell gas, leave the building right away. Don't use light switches or flames, and call 911 once you're outside."
+        }
         Hazard::CarbonMonoxide => "Please get everyone outside into fresh air right away, and call 911.",
         Hazard::Fire | Hazard::Smoke => "Please get everyone out of the building now, and call 911.",
         _ => return None,

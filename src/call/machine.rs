@@ -5,8 +5,8 @@
 
 use crate::brain::{Hazard, Intent, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, Next, Offer, Outcomes, Priority, Request, ServiceIssue,
-    Stage, Target, Turn, lines,
+    Action, Call, Event, Facts, Field, Next, Offer, Outcomes, Priority, Request, ServiceIssue, Stage, Target,
+    Turn, lines,
 };
 use crate::office::{Openness, hours};
 
@@ -41,7 +41,8 @@ impl Machine<'_> {
     fn listen(&mut self, stage: Stage) -> Next {
         let describing = matches!(
             stage,
-            Stage::Intake { asking: Field::Problem | Field::Location, .. } | Stage::TakingMessage { draft: None }
+            Stage::Intake { asking: Field::Problem | Field::Location, .. }
+                | Stage::TakingMessage { draft: None }
         );
         self.call.stage = stage;
         Next::Listen { speech_timeout: if describing { 3 } else { 2 } }
@@ -90,9 +91,7 @@ impl Machine<'_> {
             Stage::Confirming { request } => self.confirming(request, reading),
             Stage::TakingMessage { draft } => self.taking_message(draft, text, reading),
             Stage::Listening { offer } => self.listening(offer, text, reading),
-            Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => {
-                self.listening(None, text, reading)
-            }
+            Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
         }
     }
 
@@ -157,6 +156,10 @@ impl Machine<'_> {
             Intent::Thanks => {
                 self.say(lines::welcome());
                 self.anything_else()
+            }
+            Intent::Hello => {
+                self.say(lines::hello());
+                self.listen(Stage::Listening { offer })
             }
             Intent::Goodbye | Intent::Other => {
                 self.call.misses += 1;
@@ -314,9 +317,7 @@ impl Machine<'_> {
             1 => {
                 let variants = match &self.call.stage {
                     Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => {
-                        lines::yes_or_no()
-                    }
+                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => lines::yes_or_no(),
                     Stage::TakingMessage { draft: None } => lines::ask_message(),
                     _ => lines::still_there(),
                 };

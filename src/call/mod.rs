@@ -199,11 +199,17 @@ pub struct Facts<'a> {
 pub enum Event {
     /// Twilio connected a new call.
     Answered,
-    Heard { text: String, confidence: Option<f64>, reading: Reading },
+    Heard {
+        text: String,
+        confidence: Option<f64>,
+        reading: Reading,
+    },
     /// A `<Gather>` ended with no speech.
     Silence,
     /// A `<Dial>` finished; `answered` when someone picked up.
-    DialEnded { answered: bool },
+    DialEnded {
+        answered: bool,
+    },
     /// The caller hung up.
     HungUp,
 }
@@ -218,8 +224,13 @@ pub struct Turn {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
-    Listen { speech_timeout: u8 },
-    Dial { number: Phone, timeout: u32 },
+    Listen {
+        speech_timeout: u8,
+    },
+    Dial {
+        number: Phone,
+        timeout: u32,
+    },
     Hangup,
     /// No reply is owed (the call is already over).
     Nothing,

@@ -15,7 +15,11 @@ pub enum StoreError {
 
 /// The TwiML already sent for this turn of this call, if any: a repeated callback gets it
 /// again, word for word, and changes nothing.
-pub async fn reply<'e>(db: impl Executor<'e, Database = Any>, sid: &str, turn: u32) -> Result<Option<String>, StoreError> {
+pub async fn reply<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+    turn: u32,
+) -> Result<Option<String>, StoreError> {
     let twiml = sqlx::query_scalar("SELECT twiml FROM turns WHERE call_sid = $1 AND turn = $2")
         .bind(sid)
         .bind(i64::from(turn))
@@ -25,10 +29,8 @@ pub async fn reply<'e>(db: impl Executor<'e, Database = Any>, sid: &str, turn: u
 }
 
 pub async fn load<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Result<Option<Call>, StoreError> {
-    let state: Option<String> = sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1")
-        .bind(sid)
-        .fetch_optional(db)
-        .await?;
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1").bind(sid).fetch_optional(db).await?;
     Ok(state.map(|json| serde_json::from_str(&json)).transpose()?)
 }
 
@@ -39,7 +41,12 @@ pub struct Line<'a> {
     pub to: Option<&'a str>,
 }
 
-pub async fn create<'e>(db: impl Executor<'e, Database = Any>, line: &Line<'_>, call: &Call, now: i64) -> Result<(), StoreError> {
+pub async fn create<'e>(
+    db: impl Executor<'e, Database = Any>,
+    line: &Line<'_>,
+    call: &Call,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO calls (sid, from_number, to_number, caller_kind, caller_name, unit, stage, state,
                             outcome, next_turn, started_at, updated_at)
@@ -74,7 +81,13 @@ pub struct Exchange<'a> {
 
 /// Stores the call's new state, the exchange and the records it produced. Run it inside the
 /// write transaction that loaded the call, so a twin callback cannot interleave.
-pub async fn save(tx: &mut sqlx::AnyConnection, sid: &str, call: &Call, exchange: &Exchange<'_>, now: i64) -> Result<(), StoreError> {
+pub async fn save(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    call: &Call,
+    exchange: &Exchange<'_>,
+    now: i64,
+) -> Result<(), StoreError> {
     update(&mut *tx, sid, call, Some(exchange.turn + 1), now).await?;
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
@@ -101,7 +114,13 @@ pub async fn save(tx: &mut sqlx::AnyConnection, sid: &str, call: &Call, exchange
 }
 
 /// Writes the state alone (a status callback ends a call without a turn).
-pub async fn update<'e>(db: impl Executor<'e, Database = Any>, sid: &str, call: &Call, next_turn: Option<u32>, now: i64) -> Result<(), StoreError> {
+pub async fn update<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+    call: &Call,
+    next_turn: Option<u32>,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE calls SET stage = $2, state = $3, outcome = $4,
                           next_turn = COALESCE($5, next_turn), updated_at = $6
@@ -118,7 +137,12 @@ pub async fn update<'e>(db: impl Executor<'e, Database = Any>, sid: &str, call: 
     Ok(())
 }
 
-pub async fn finish<'e>(db: impl Executor<'e, Database = Any>, sid: &str, duration_s: Option<i64>, now: i64) -> Result<(), StoreError> {
+pub async fn finish<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+    duration_s: Option<i64>,
+    now: i64,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE calls SET ended_at = COALESCE(ended_at, $2), duration_s = COALESCE($3, duration_s) WHERE sid = $1")
         .bind(sid)
         .bind(now)
@@ -128,7 +152,14 @@ pub async fn finish<'e>(db: impl Executor<'e, Database = Any>, sid: &str, durati
     Ok(())
 }
 
-async fn record(tx: &mut sqlx::AnyConnection, sid: &str, call: &Call, turn: u32, action: &Action, now: i64) -> Result<(), StoreError> {
+async fn record(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    call: &Call,
+    turn: u32,
+    action: &Action,
+    now: i64,
+) -> Result<(), StoreError> {
     let caller = &call.caller;
     let phone = caller.phone.as_ref().map(|p| p.e164());
     match action {

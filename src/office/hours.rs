@@ -6,15 +6,8 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Timelike,
 use chrono_tz::Tz;
 use serde::Deserialize;
 
-const WEEK: [Weekday; 7] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-    Weekday::Sat,
-    Weekday::Sun,
-];
+const WEEK: [Weekday; 7] =
+    [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -38,21 +31,19 @@ pub struct Hours {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Openness {
-    Open { closes: DateTime<Tz> },
+    Open {
+        closes: DateTime<Tz>,
+    },
     /// `opens` is `None` only for a profile with no opening hours at all.
-    Closed { opens: Option<DateTime<Tz>> },
+    Closed {
+        opens: Option<DateTime<Tz>>,
+    },
 }
 
 impl Hours {
     pub(super) fn new(file: WeekFile, closed: Vec<NaiveDate>, tz: Tz) -> Result<Hours, String> {
         let days = [
-            file.monday,
-            file.tuesday,
-            file.wednesday,
-            file.thursday,
-            file.friday,
-            file.saturday,
-            file.sunday,
+            file.monday, file.tuesday, file.wednesday, file.thursday, file.friday, file.saturday, file.sunday,
         ];
         let mut week = [None; 7];
         for (slot, (day, span)) in week.iter_mut().zip(WEEK.iter().zip(days)) {
@@ -174,10 +165,7 @@ mod tests {
     }
 
     fn eastern(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
-        chrono_tz::America::New_York
-            .with_ymd_and_hms(y, m, d, h, min, 0)
-            .unwrap()
-            .with_timezone(&Utc)
+        chrono_tz::America::New_York.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
     }
 
     #[test]
@@ -201,10 +189,7 @@ mod tests {
         let Openness::Closed { opens: Some(opens) } = hours().at(now) else { panic!() };
         assert_eq!(spoken_when(opens, now.with_timezone(&opens.timezone())), "tomorrow at 9 AM");
         let saturday = eastern(2026, 12, 5, 12, 0);
-        assert_eq!(
-            spoken_when(opens, saturday.with_timezone(&opens.timezone())),
-            "on Monday at 9 AM"
-        );
+        assert_eq!(spoken_when(opens, saturday.with_timezone(&opens.timezone())), "on Monday at 9 AM");
     }
 
     #[test]

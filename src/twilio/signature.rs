@@ -30,8 +30,16 @@ impl Verifier {
     }
 
     /// `settings` is the `X-Twilio-Webhooks-Signature-Settings` header, when present.
-    pub fn verify(&self, url: &str, params: &[(String, String)], signature: &str, settings: Option<&str>) -> bool {
-        let Ok(signature) = BASE64.decode(signature.trim()) else { return false };
+    pub fn verify(
+        &self,
+        url: &str,
+        params: &[(String, String)],
+        signature: &str,
+        settings: Option<&str>,
+    ) -> bool {
+        let Ok(signature) = BASE64.decode(signature.trim()) else {
+            return false;
+        };
         let (key, algorithm) = match settings {
             None => (self.auth_token.as_str(), Algorithm::Sha1),
             Some(settings) => {
@@ -92,7 +100,9 @@ fn payload(url: &str, params: &[(String, String)]) -> Vec<u8> {
 /// The URL as given, plus the same URL with its default port added or removed.
 fn url_variants(url: &str) -> Vec<String> {
     let mut variants = vec![url.to_string()];
-    let Some((scheme, rest)) = url.split_once("://") else { return variants };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return variants;
+    };
     let default_port = match scheme {
         "https" => "443",
         "http" => "80",
@@ -155,11 +165,23 @@ mod tests {
 
     #[test]
     fn the_default_port_may_be_present_or_not() {
-        let params = form("CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212");
+        let params = form(
+            "CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212",
+        );
         let verifier = Verifier::new("12345".into(), vec![]);
         // Signed without the port, checked against a URL that has it, and the other way round.
-        assert!(verifier.verify("https://mycompany.com:443/myapp.php?foo=1&bar=2", &params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=", None));
-        assert!(verifier.verify("https://mycompany.com/myapp.php?foo=1&bar=2", &params, "EpDEmp1PyjDYp77YxYU3GILBWzE=", None));
+        assert!(verifier.verify(
+            "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+            &params,
+            "0/KCTR6DLpKmkAf8muzZqo1nDgQ=",
+            None
+        ));
+        assert!(verifier.verify(
+            "https://mycompany.com/myapp.php?foo=1&bar=2",
+            &params,
+            "EpDEmp1PyjDYp77YxYU3GILBWzE=",
+            None
+        ));
     }
 
     #[test]
@@ -168,12 +190,29 @@ mod tests {
         let url = "https://example.com/voice/gather?turn=2";
         let verifier = Verifier::new("12345".into(), vec![]);
         assert!(verifier.verify(url, &params, "wkoZhBHx1fE369c652MtG6603Q4=", None));
-        assert!(!verifier.verify("https://example.com/voice/gather?turn=3", &params, "wkoZhBHx1fE369c652MtG6603Q4=", None));
-        assert!(!verifier.verify(url, &form("CallSid=CA1&SpeechResult=hi&From=%2B17185551234"), "wkoZhBHx1fE369c652MtG6603Q4=", None));
-        assert!(!Verifier::new("54321".into(), vec![]).verify(url, &params, "wkoZhBHx1fE369c652MtG6603Q4=", None));
+        assert!(!verifier.verify(
+            "https://example.com/voice/gather?turn=3",
+            &params,
+            "wkoZhBHx1fE369c652MtG6603Q4=",
+            None
+        ));
+        assert!(!verifier.verify(
+            url,
+            &form("CallSid=CA1&SpeechResult=hi&From=%2B17185551234"),
+            "wkoZhBHx1fE369c652MtG6603Q4=",
+            None
+        ));
+        assert!(
+            !Verifier::new("54321".into(), vec![]).verify(url, &params, "wkoZhBHx1fE369c652MtG6603Q4=", None)
+        );
         assert!(!verifier.verify(url, &params, "not base64!", None));
         assert!(!verifier.verify(url, &params, "", None));
         // A shared-key header naming a key we do not hold is refused, not downgraded.
-        assert!(!verifier.verify(url, &params, "wkoZhBHx1fE369c652MtG6603Q4=", Some("key=SKother,algorithm=HMAC_SHA256")));
+        assert!(!verifier.verify(
+            url,
+            &params,
+            "wkoZhBHx1fE369c652MtG6603Q4=",
+            Some("key=SKother,algorithm=HMAC_SHA256")
+        ));
     }
 }

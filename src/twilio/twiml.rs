@@ -94,9 +94,8 @@ pub fn fallback(voice: &Voice, office_phone: &Phone) -> String {
         Ok(())
     });
     // Writing to memory cannot fail; the literal keeps even that path answerable.
-    rendered.unwrap_or_else(|_| {
-        r#"<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>"#.into()
-    })
+    rendered
+        .unwrap_or_else(|_| r#"<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>"#.into())
 }
 
 fn document(body: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<String> {
@@ -141,7 +140,12 @@ mod tests {
 
     #[test]
     fn listening_puts_the_say_inside_a_speech_gather() {
-        let xml = render(&turn("Hi!", Next::Listen { speech_timeout: 3 }), &VOICE, &Callback { next_turn: 4, caller_id: None }).unwrap();
+        let xml = render(
+            &turn("Hi!", Next::Listen { speech_timeout: 3 }),
+            &VOICE,
+            &Callback { next_turn: 4, caller_id: None },
+        )
+        .unwrap();
         let doc = parse(&xml);
         let gather = doc.descendants().find(|n| n.has_tag_name("Gather")).unwrap();
         assert_eq!(gather.attribute("input"), Some("speech"));
@@ -159,7 +163,8 @@ mod tests {
     #[test]
     fn hostile_text_stays_well_formed() {
         let nasty = "<speak>&amp; \"quoted\" 'single' </Say><Hangup/> \u{0}\u{7}\u{1b} 🏠🔥 ]]> ".repeat(300);
-        let xml = render(&turn(&nasty, Next::Hangup), &VOICE, &Callback { next_turn: 1, caller_id: None }).unwrap();
+        let xml =
+            render(&turn(&nasty, Next::Hangup), &VOICE, &Callback { next_turn: 1, caller_id: None }).unwrap();
         let doc = parse(&xml);
         let say = doc.descendants().find(|n| n.has_tag_name("Say")).unwrap();
         assert!(say.text().unwrap().starts_with("<speak>&amp; \"quoted\""));
@@ -171,7 +176,9 @@ mod tests {
         let number = Phone::parse("+17184146984").unwrap();
         let caller = Phone::parse("+17185550101").unwrap();
         let next = Next::Dial { number, timeout: 20 };
-        let xml = render(&turn("Connecting.", next), &VOICE, &Callback { next_turn: 2, caller_id: Some(&caller) }).unwrap();
+        let xml =
+            render(&turn("Connecting.", next), &VOICE, &Callback { next_turn: 2, caller_id: Some(&caller) })
+                .unwrap();
         let doc = parse(&xml);
         let dial = doc.descendants().find(|n| n.has_tag_name("Dial")).unwrap();
         assert_eq!(dial.attribute("action"), Some("/twilio/dial?turn=2"));

@@ -103,7 +103,12 @@ async fn answer(app: &App, params: &CallbackParams, turn: u32, event: Event) -> 
 
 /// One turn: replay a repeated callback, or load the call, step the machine, and store the
 /// new state, the exchange and its records in one write transaction.
-async fn converse(app: &App, params: &CallbackParams, turn: u32, event: Event) -> Result<String, WebhookError> {
+async fn converse(
+    app: &App,
+    params: &CallbackParams,
+    turn: u32,
+    event: Event,
+) -> Result<String, WebhookError> {
     let started = Instant::now();
     let sid = params.call_sid.as_str();
     if let Some(twiml) = store::reply(&app.db.pool, sid, turn).await? {
@@ -169,7 +174,9 @@ async fn converse(app: &App, params: &CallbackParams, turn: u32, event: Event) -
 async fn end_call(app: &App, params: &CallbackParams) -> Result<(), WebhookError> {
     let sid = params.call_sid.as_str();
     let mut tx = app.db.begin_write().await?;
-    let Some(call) = store::load(&mut *tx, sid).await? else { return Ok(()) };
+    let Some(call) = store::load(&mut *tx, sid).await? else {
+        return Ok(());
+    };
     let now = app.clock.now();
     let (call, _) = call::step(call, Event::HungUp, &Facts { office: &app.office, now });
     store::update(&mut *tx, sid, &call, None, millis(now)).await?;

@@ -1,0 +1,271 @@
+//! One place for what every test needs: a fresh app on its own database, a clock the test
+//! controls, and a phone line that talks to the app exactly as Twilio does.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::db::Db;
+use frontdesk::office::{Clock, Office};
+use frontdesk::twilio::TwilioConfig;
+use frontdesk::twilio::signature::{self, Algorithm, Verifier};
+use frontdesk::{App, build};
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::Client;
+use tempfile::TempDir;
+
+pub const AUTH_TOKEN: &str = "test-auth-token";
+pub const PUBLIC_URL: &str = "https://frontdesk.example.org";
+pub const OFFICE_NUMBER: &str = "+17184146984";
+/// A demo tenant from the shipped directory: Maria Lopez, unit 2B.
+pub const TENANT: &str = "+17185550101";
+pub const STRANGER: &str = "+17185559876";
+
+pub fn eastern(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+    chrono_tz::America::New_York.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
+}
+
+/// Tuesday, December 1 2026, 10:30 in New York: office hours.
+pub fn office_hours() -> DateTime<Utc> {
+    eastern(2026, 12, 1, 10, 30)
+}
+
+pub struct TestClock(Mutex<DateTime<Utc>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub client: Client,
+    pub db: Db,
+    pub clock: Arc<TestClock>,
+    pub dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::at(office_hours()).await
+    }
+
+    pub async fn at(now: DateTime<Utc>) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        TestApp::on(dir, now, Some(PUBLIC_URL)).await
+    }
+
+    /// An app on the database in `dir`, as a restarted server would find it.
+    pub async fn on(dir: TempDir, now: DateTime<Utc>, public_url: Option<&str>) -> TestApp {
+        let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let clock = Arc::new(TestClock(Mutex::new(now)));
+        let twilio = TwilioConfig {
+            verifier: Some(Verifier::new(
+                AUTH_TOKEN.into(),
+                vec![("SKtest".into(), "shared-key-secret".into())],
+            )),
+            public_url: public_url.map(String::from),
+            speech_model: "phone_call".into(),
+        };
+        let app = App::new(db.clone(), Office::load(None).unwrap(), clock.clone(), twilio);
+        let figment = rocket::Config::figment().merge(("log_level", "off"));
+        let client = Client::untracked(build(app, figment)).await.unwrap();
+        TestApp { client, db, clock, dir }
+    }
+
+    /// The same database, served by a new process.
+    pub async fn restart(self) -> TestApp {
+        let now = self.clock.now();
+        self.db.pool.close().await;
+        TestApp::on(self.dir, now, Some(PUBLIC_URL)).await
+    }
+
+    pub fn call_from(&self, from: &str) -> Phone<'_> {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Phone { app: self, sid: format!("CA{n:032x}"), from: from.into(), next: "/twilio/voice".into() }
+    }
+
+    /// A form post signed as Twilio signs it.
+    pub async fn post_signed(&self, path: &str, params: &[(&str, &str)]) -> (Status, String) {
+        let signature = sign(path, params);
+        self.post(path, params, Some(signature)).await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        signature: Option<String>,
+    ) -> (Status, String) {
+        let mut request = self.client.post(path).header(ContentType::Form).body(encode(params));
+        if let Some(signature) = signature {
+            request = request.header(Header::new("X-Twilio-Signature", signature));
+        }
+        let response = request.dispatch().await;
+        let status = response.status();
+        (status, response.into_string().await.unwrap_or_default())
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap()
+    }
+}
+
+pub fn encode(params: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
+}
+
+pub fn sign(path: &str, params: &[(&str, &str)]) -> String {
+    let owned: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    signature::sign(AUTH_TOKEN, Algorithm::Sha1, &format!("{PUBLIC_URL}{path}"), &owned)
+}
+
+/// One caller's line: it follows the URLs the app's TwiML gives, as Twilio does.
+pub struct Phone<'a> {
+    pub app: &'a TestApp,
+    pub sid: String,
+    pub from: String,
+    next: String,
+}
+
+impl Phone<'_> {
+    fn params<'p>(&'p self, extra: &[(&'p str, &'p str)]) -> Vec<(&'p str, &'p str)> {
+        let mut params = vec![
+            ("CallSid", self.sid.as_str()),
+            ("AccountSid", "AC00000000000000000000000000000000"),
+            ("From", self.from.as_str()),
+            ("To", "+17185550100"),
+            ("Direction", "inbound"),
+            ("ApiVersion", "2010-04-01"),
+        ];
+        if !extra.iter().any(|(name, _)| *name == "CallStatus") {
+            params.push(("CallStatus", "in-progress"));
+        }
+        params.extend_from_slice(extra);
+        params
+    }
+
+    async fn exchange(&mut self, extra: &[(&str, &str)]) -> Twiml {
+        let path = self.next.clone();
+        let (status, body) = self.app.post_signed(&path, &self.params(extra)).await;
+        assert_eq!(status, Status::Ok, "{path}: {body}");
+        let twiml = Twiml::parse(body);
+        if let Some(next) = twiml.next_url() {
+            self.next = next;
+        }
+        twiml
+    }
+
+    pub async fn answer(&mut self) -> Twiml {
+        self.exchange(&[]).await
+    }
+
+    pub async fn say(&mut self, speech: &str) -> Twiml {
+        self.exchange(&[("SpeechResult", speech), ("Confidence", "0.91")]).await
+    }
+
+    pub async fn say_unclearly(&mut self, speech: &str) -> Twiml {
+        self.exchange(&[("SpeechResult", speech), ("Confidence", "0.2")]).await
+    }
+
+    pub async fn stay_silent(&mut self) -> Twiml {
+        self.exchange(&[]).await
+    }
+
+    pub async fn dial_ends(&mut self, status: &str) -> Twiml {
+        self.exchange(&[("DialCallStatus", status)]).await
+    }
+
+    /// The callback that would come next, to send it again or tamper with it.
+    pub fn next_path(&self) -> &str {
+        &self.next
+    }
+
+    pub fn with_speech<'p>(&'p self, speech: &'p str) -> Vec<(&'p str, &'p str)> {
+        self.params(&[("SpeechResult", speech), ("Confidence", "0.9")])
+    }
+
+    pub async fn hang_up(&self) {
+        let (status, _) = self
+            .app
+            .post_signed(
+                "/twilio/status",
+                &self.params(&[("CallStatus", "completed"), ("CallDuration", "42")]),
+            )
+            .await;
+        assert_eq!(status, Status::NoContent);
+    }
+}
+
+/// A TwiML reply, parsed: tests assert on verbs, attributes and text, never raw strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Twiml {
+    pub xml: String,
+}
+
+impl Twiml {
+    pub fn parse(xml: String) -> Twiml {
+        let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not XML ({e}): {xml}"));
+        assert_eq!(doc.root_element().tag_name().name(), "Response", "{xml}");
+        Twiml { xml }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(roxmltree::Document) -> T) -> T {
+        f(roxmltree::Document::parse(&self.xml).unwrap())
+    }
+
+    /// Top-level verbs in order: `["Gather", "Redirect"]`.
+    pub fn verbs(&self) -> Vec<String> {
+        self.with(|doc| {
+            doc.root_element()
+                .children()
+                .filter(|n| n.is_element())
+                .map(|n| n.tag_name().name().to_string())
+                .collect()
+        })
+    }
+
+    /// Every `<Say>`'s text, wherever it is.
+    pub fn says(&self) -> Vec<String> {
+        self.with(|doc| {
+            doc.descendants()
+                .filter(|n| n.has_tag_name("Say"))
+                .map(|n| n.text().unwrap_or_default().to_string())
+                .collect()
+        })
+    }
+
+    pub fn spoken(&self) -> String {
+        self.says().join(" ")
+    }
+
+    pub fn attr(&self, verb: &str, name: &str) -> Option<String> {
+        self.with(|doc| {
+            doc.descendants().find(|n| n.has_tag_name(verb)).and_then(|n| n.attribute(name)).map(String::from)
+        })
+    }
+
+    /// The number a `<Dial>` rings.
+    pub fn dials(&self) -> Option<String> {
+        self.with(|doc| {
+            doc.descendants()
+                .find(|n| n.has_tag_name("Number"))
+                .and_then(|n| n.text())
+                .map(|t| t.trim().to_string())
+        })
+    }
+
+    pub fn listens(&self) -> bool {
+        self.verbs().first().is_some_and(|v| v == "Gather")
+    }
+
+    pub fn hangs_up(&self) -> bool {
+        self.verbs().last().is_some_and(|v| v == "Hangup")
+    }
+
+    fn next_url(&self) -> Option<String> {
+        self.attr("Gather", "action").or_else(|| self.attr("Dial", "action"))
+    }
+}
