@@ -131,3 +131,46 @@ pub enum Level {
     Info,
     Warn,
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    fn settings(args: &[&str]) -> Settings {
+        Cli::parse_from(std::iter::once("frontdesk").chain(args.iter().copied())).settings
+    }
+
+    #[test]
+    fn turning_the_signature_check_off_is_explicit_and_warned_about() {
+        let on = settings(&["--twilio-auth-token", "t"]);
+        assert!(on.twilio().verifier.is_some());
+        assert!(on.report().iter().all(|(level, _)| *level == Level::Info));
+
+        let off = settings(&["--twilio-auth-token", "t", "--twilio-signature-check", "off"]);
+        assert!(off.twilio().verifier.is_none());
+        assert!(
+            off.report()
+                .iter()
+                .any(|(level, line)| *level == Level::Warn && line.contains("NOT authenticated"))
+        );
+    }
+
+    #[test]
+    fn without_a_token_the_development_token_signs_and_the_log_says_so() {
+        let dev = settings(&[]);
+        assert_eq!(dev.auth_token(), DEV_AUTH_TOKEN);
+        assert!(
+            dev.report()
+                .iter()
+                .any(|(level, line)| *level == Level::Warn && line.contains("TWILIO_AUTH_TOKEN"))
+        );
+    }
+}
