@@ -99,9 +99,19 @@ impl TestApp {
         params: &[(&str, &str)],
         signature: Option<String>,
     ) -> (Status, String) {
+        let headers = signature.map(|s| Header::new("X-Twilio-Signature", s));
+        self.post_with(path, params, headers.into_iter().collect()).await
+    }
+
+    pub async fn post_with(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+        headers: Vec<Header<'static>>,
+    ) -> (Status, String) {
         let mut request = self.client.post(path).header(ContentType::Form).body(encode(params));
-        if let Some(signature) = signature {
-            request = request.header(Header::new("X-Twilio-Signature", signature));
+        for header in headers {
+            request = request.header(header);
         }
         let response = request.dispatch().await;
         let status = response.status();
@@ -117,9 +127,14 @@ pub fn encode(params: &[(&str, &str)]) -> String {
     url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
 }
 
+/// The signature Twilio sends for `path` under `PUBLIC_URL`, signed with the auth token.
 pub fn sign(path: &str, params: &[(&str, &str)]) -> String {
+    sign_as(AUTH_TOKEN, Algorithm::Sha1, &format!("{PUBLIC_URL}{path}"), params)
+}
+
+pub fn sign_as(key: &str, algorithm: Algorithm, url: &str, params: &[(&str, &str)]) -> String {
     let owned: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    signature::sign(AUTH_TOKEN, Algorithm::Sha1, &format!("{PUBLIC_URL}{path}"), &owned)
+    signature::sign(key, algorithm, url, &owned)
 }
 
 /// One caller's line: it follows the URLs the app's TwiML gives, as Twilio does.

@@ -1,7 +1,7 @@
 //! The webhook contract: signatures, lenient forms, idempotent callbacks, hostile input.
 
-use frontdesk::twilio::signature::{self, Algorithm};
-use rocket::http::{ContentType, Header, Status};
+use frontdesk::twilio::signature::Algorithm;
+use rocket::http::{Header, Status};
 
 use crate::helpers::*;
 
@@ -28,42 +28,28 @@ async fn a_bad_or_missing_signature_is_refused_and_changes_nothing() {
 async fn a_shared_key_sha256_signature_is_accepted() {
     let app = TestApp::spawn().await;
     let params = [("CallSid", "CA1"), ("From", "+15551230000"), ("To", "+15559870000")];
-    let owned: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     let url = format!("{PUBLIC_URL}/twilio/voice");
-    let signature = signature::sign("shared-key-secret", Algorithm::Sha256, &url, &owned);
+    let signature = sign_as("shared-key-secret", Algorithm::Sha256, &url, &params);
+    let headers = vec![
+        Header::new("X-Twilio-Signature", signature),
+        Header::new("X-Twilio-Webhooks-Signature-Settings", "key=SKtest,algorithm=HMAC_SHA256"),
+    ];
 
-    let response = app
-        .client
-        .post("/twilio/voice")
-        .header(ContentType::Form)
-        .header(Header::new("X-Twilio-Signature", signature))
-        .header(Header::new("X-Twilio-Webhooks-Signature-Settings", "key=SKtest,algorithm=HMAC_SHA256"))
-        .body(encode(&params))
-        .dispatch()
-        .await;
+    let (status, _) = app.post_with("/twilio/voice", &params, headers).await;
 
-    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(status, Status::Ok);
 }
 
 #[rocket::async_test]
 async fn without_public_url_the_request_host_is_signed() {
     let app = TestApp::on(tempfile::tempdir().unwrap(), office_hours(), None).await;
     let params = [("CallSid", "CA1"), ("From", TENANT)];
-    let owned: Vec<(String, String)> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let signature =
-        signature::sign(AUTH_TOKEN, Algorithm::Sha1, "http://127.0.0.1:5000/twilio/voice", &owned);
+    let signature = sign_as(AUTH_TOKEN, Algorithm::Sha1, "http://127.0.0.1:5000/twilio/voice", &params);
+    let headers = vec![Header::new("Host", "127.0.0.1:5000"), Header::new("X-Twilio-Signature", signature)];
 
-    let response = app
-        .client
-        .post("/twilio/voice")
-        .header(ContentType::Form)
-        .header(Header::new("Host", "127.0.0.1:5000"))
-        .header(Header::new("X-Twilio-Signature", signature))
-        .body(encode(&params))
-        .dispatch()
-        .await;
+    let (status, _) = app.post_with("/twilio/voice", &params, headers).await;
 
-    assert_eq!(response.status(), Status::Ok);
+    assert_eq!(status, Status::Ok);
 }
 
 #[rocket::async_test]
