@@ -4,11 +4,13 @@
 //! variable that changes each one.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
+use crate::brain::{Brain, Model, ModelSettings};
 use crate::twilio::TwilioConfig;
 use crate::twilio::signature::Verifier;
 
@@ -52,6 +54,18 @@ pub struct Settings {
     /// `off` accepts unsigned webhooks: only for local experiments, and warned about at start.
     #[arg(long, env = "TWILIO_SIGNATURE_CHECK", value_enum, default_value_t = Toggle::On)]
     pub twilio_signature_check: Toggle,
+    /// An OpenAI API key: with one, GPT-4o reads callers and proposes lines; without, the rules do.
+    #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
+    pub openai_api_key: Option<String>,
+    /// The chat model.
+    #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o")]
+    pub openai_model: String,
+    /// Any OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 [default: OpenAI's].
+    #[arg(long, env = "OPENAI_BASE_URL")]
+    pub openai_base_url: Option<String>,
+    /// How long a turn may wait for the model before the rules answer (Twilio gives up at 15 s).
+    #[arg(long, env = "OPENAI_DEADLINE_MS", default_value_t = 4000)]
+    pub openai_deadline_ms: u64,
     /// Twilio's speech recognition model for <Gather>.
     #[arg(long, env = "SPEECH_MODEL", default_value = "phone_call")]
     pub speech_model: String,
@@ -81,6 +95,18 @@ impl Settings {
         }
     }
 
+    pub fn brain(&self) -> Brain {
+        let model = self.openai_api_key.as_ref().map(|key| {
+            Model::new(ModelSettings {
+                api_key: key.clone(),
+                base_url: self.openai_base_url.clone(),
+                model: self.openai_model.clone(),
+                deadline: Duration::from_millis(self.openai_deadline_ms),
+            })
+        });
+        Brain { model }
+    }
+
     /// What runs on defaults and what to set to change it, in plain words for the log.
     pub fn report(&self) -> Vec<(Level, String)> {
         let mut lines = Vec::new();
@@ -99,7 +125,15 @@ impl Settings {
             ),
         });
         lines.push(info("caller directory: the local directory in the database, with demo tenants".into()));
-        lines.push(info("brain: keyword rules".into()));
+        lines.push(match &self.openai_api_key {
+            Some(_) => info(format!(
+                "brain: {} at {} within {} ms per turn, keyword rules when it fails",
+                self.openai_model,
+                self.openai_base_url.as_deref().unwrap_or("OpenAI"),
+                self.openai_deadline_ms
+            )),
+            None => info("brain: keyword rules (set OPENAI_API_KEY to let GPT-4o read callers)".into()),
+        });
         lines.push(match &self.public_url {
             Some(url) => info(format!("public URL: {url} (Twilio signatures are checked against it)")),
             None => info("public URL: each request's own Host (set PUBLIC_URL when behind a proxy)".into()),

@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use rocket::{Build, Rocket};
 
+use brain::Brain;
 use db::Db;
 use office::{Clock, Office};
 use twilio::TwilioConfig;
@@ -25,6 +26,7 @@ use twilio::TwilioConfig;
 /// Everything a request may need, managed by Rocket and shared by all requests.
 pub struct App {
     pub db: Db,
+    pub brain: Brain,
     pub office: Office,
     pub clock: Arc<dyn Clock>,
     pub twilio: TwilioConfig,
@@ -33,9 +35,9 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(db: Db, office: Office, clock: Arc<dyn Clock>, twilio: TwilioConfig) -> App {
+    pub fn new(db: Db, brain: Brain, office: Office, clock: Arc<dyn Clock>, twilio: TwilioConfig) -> App {
         let speech_hints = office.speech_hints();
-        App { db, office, clock, twilio, speech_hints }
+        App { db, brain, office, clock, twilio, speech_hints }
     }
 }
 

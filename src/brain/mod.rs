@@ -4,11 +4,19 @@
 //! details they gave; `call::machine` decides what happens next, so no brain can talk a
 //! caller out of the emergency path or promise what the office does not do.
 
+mod breaker;
+pub mod model;
+pub mod prompt;
 pub mod rules;
+pub mod vet;
+
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use crate::phone::Phone;
+pub use model::{Model, ModelSettings};
+pub use prompt::Context;
 
 /// What the caller seems to want.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,7 +37,8 @@ pub enum Intent {
 
 /// Something in the home that may be dangerous. Whether it is an emergency is the office's
 /// call (see `office::EmergencyPolicy`), except for the life-safety core.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Ordered gravest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hazard {
     Gas,
@@ -97,4 +106,101 @@ pub struct Reading {
     pub this_number: bool,
     /// A staff member asked for by name.
     pub staff: Option<String>,
+    /// The caller's language (BCP 47), when a model says.
+    pub language: Option<String>,
+    /// The model's proposal for what to say next; the machine decides whether it fits.
+    pub reply: Option<ModelReply>,
+}
+
+/// A line the model would say, and what that line asks the caller for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelReply {
+    pub text: String,
+    pub asks: Asks,
+}
+
+/// What a line asks the caller for: the machine only speaks a model's line when it asks for
+/// exactly what the machine is about to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Asks {
+    Problem,
+    Location,
+    Entry,
+    Callback,
+    Confirm,
+    Transfer,
+    Message,
+    MessageBody,
+    /// An open "anything else?" kind of question.
+    Open,
+    Goodbye,
+}
+
+/// A reading and how it was made, for the turn's record.
+pub struct Interpretation {
+    pub reading: Reading,
+    /// Why the model did not read this turn (the rules did), if it was asked.
+    pub model_error: Option<String>,
+    pub usage: Option<Usage>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}
+
+/// The keyword rules, and the model when one is configured.
+pub struct Brain {
+    pub model: Option<Model>,
+}
+
+impl Brain {
+    /// Never fails and never waits past the model's deadline: when the model cannot read the
+    /// caller, the rules do.
+    pub async fn interpret(&self, context: &Context<'_>, utterance: &str) -> Interpretation {
+        let started = Instant::now();
+        let rules = rules::read(utterance, &context.office.staff);
+        let Some(model) = &self.model else {
+            return Interpretation {
+                reading: rules,
+                model_error: None,
+                usage: None,
+                elapsed: started.elapsed(),
+            };
+        };
+        match model.read(context, utterance).await {
+            Ok((reading, usage)) => Interpretation {
+                reading: with_safety_net(reading, rules),
+                model_error: None,
+                usage: Some(usage),
+                elapsed: started.elapsed(),
+            },
+            Err(e) => {
+                tracing::warn!("model unavailable for this turn, the rules answer: {e}");
+                Interpretation {
+                    reading: rules,
+                    model_error: Some(e.to_string()),
+                    usage: None,
+                    elapsed: started.elapsed(),
+                }
+            }
+        }
+    }
+}
+
+/// The model reads the caller, but cannot talk anyone out of an emergency: a hazard either
+/// brain hears stands (the graver one when they differ), and details the model missed but
+/// the rules caught are kept.
+fn with_safety_net(mut model: Reading, rules: Reading) -> Reading {
+    model.hazard = match (model.hazard, rules.hazard) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    model.describes_problem |= rules.describes_problem;
+    model.phone = model.phone.or(rules.phone);
+    model.location = model.location.or(rules.location);
+    model
 }

@@ -244,6 +244,8 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         phone: phone(&h),
         this_number: h.has(THIS_NUMBER),
         staff,
+        language: None,
+        reply: None,
     }
 }
 

@@ -3,10 +3,10 @@
 //! This is the one place that says what happens when the caller says X. Brains only read the
 //! caller; routes only carry events in and turns out.
 
-use crate::brain::{Hazard, Intent, Reading};
+use crate::brain::{Asks, Hazard, Intent, ModelReply, Reading, vet};
 use crate::call::{
-    Action, Call, Event, Facts, Field, Next, Offer, Outcomes, Priority, Request, ServiceIssue, Stage, Target,
-    Turn, lines,
+    Action, Call, Event, Facts, Field, ModelLine, Next, Offer, Outcomes, Priority, Request, ServiceIssue,
+    Stage, Target, Turn, lines,
 };
 use crate::office::{Openness, hours};
 
@@ -17,9 +17,19 @@ pub const MIN_CONFIDENCE: f64 = 0.4;
 const MAX_MISSES: u8 = 3;
 
 pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
-    let mut machine = Machine { call: &mut call, facts, say: Vec::new(), actions: Vec::new() };
+    let proposal = match &event {
+        Event::Heard { confidence, reading, .. } if !confidence.is_some_and(|c| c < MIN_CONFIDENCE) => {
+            reading.reply.clone()
+        }
+        _ => None,
+    };
+    let mut machine = Machine { call: &mut call, facts, say: Vec::new(), fixed: false, actions: Vec::new() };
     let next = machine.handle(event);
-    let turn = Turn { say: machine.say, next, actions: machine.actions };
+    let model_line = match proposal {
+        Some(reply) => machine.consider(reply, &next),
+        None => ModelLine::NotOffered,
+    };
+    let turn = Turn { say: machine.say, next, actions: machine.actions, model_line };
     (call, turn)
 }
 
@@ -27,14 +37,49 @@ struct Machine<'a> {
     call: &'a mut Call,
     facts: &'a Facts<'a>,
     say: Vec<String>,
+    /// The turn states facts or actions, which only the rules' exact words may say.
+    fixed: bool,
     actions: Vec<Action>,
 }
 
 impl Machine<'_> {
+    /// A conversational line: a model's words may take its place.
     fn say(&mut self, variants: Vec<String>) {
         let line = lines::pick(&self.call.said, variants);
         self.call.said.push(line.clone());
         self.say.push(line);
+    }
+
+    /// A line of office facts, a read-back, or an action under way: said exactly.
+    fn say_fixed(&mut self, variants: Vec<String>) {
+        self.fixed = true;
+        self.say(variants);
+    }
+
+    /// Speaks the model's line instead of the rules' when the turn is conversational, the
+    /// line asks for exactly what the call now waits for, and it passes `vet`.
+    fn consider(&mut self, reply: ModelReply, next: &Next) -> ModelLine {
+        if self.fixed {
+            return ModelLine::Declined("the turn states facts or actions in fixed words".into());
+        }
+        let expects = expects(&self.call.stage, next);
+        if expects != Some(reply.asks) {
+            return ModelLine::Declined(format!(
+                "the reply asks for {:?}, the call waits for {expects:?}",
+                reply.asks
+            ));
+        }
+        let earlier = self.call.said.len() - self.say.len();
+        let phone = self.call.caller.phone.as_ref();
+        match vet::vet(&reply.text, self.facts.office, phone, &self.call.said[..earlier]) {
+            Ok(line) => {
+                self.call.said.truncate(earlier);
+                self.call.said.push(line.clone());
+                self.say = vec![line];
+                ModelLine::Spoken
+            }
+            Err(unfit) => ModelLine::Declined(unfit.to_string()),
+        }
     }
 
     /// Waits for the caller; a longer pause while they describe a problem or leave a message.
@@ -137,11 +182,11 @@ impl Machine<'_> {
                         lines::closed_now(opens.map(|at| hours::spoken_when(at, now)).as_deref())
                     }
                 };
-                self.say(lines::hours(&status, &self.facts.office.hours.spoken_week()));
+                self.say_fixed(lines::hours(&status, &self.facts.office.hours.spoken_week()));
                 self.anything_else()
             }
             Intent::Address => {
-                self.say(lines::address(self.facts.office));
+                self.say_fixed(lines::address(self.facts.office));
                 self.anything_else()
             }
             Intent::Person => self.transfer(reading.staff.as_deref()),
@@ -191,7 +236,7 @@ impl Machine<'_> {
                 None => Field::CallbackNumber,
             }
         } else {
-            self.say(lines::read_back(&request));
+            self.say_fixed(lines::read_back(&request));
             return self.listen(Stage::Confirming { request });
         };
         self.say(lines::ask(asking, &self.call.caller));
@@ -258,7 +303,7 @@ impl Machine<'_> {
                     callback: request.callback,
                     hazard: request.hazard,
                 });
-                self.say(lines::filed(priority >= Priority::Urgent));
+                self.say_fixed(lines::filed(priority >= Priority::Urgent));
                 self.anything_else()
             }
             Some(false) => {
@@ -279,14 +324,14 @@ impl Machine<'_> {
 
     fn taking_message(&mut self, draft: Option<String>, text: &str, reading: &Reading) -> Next {
         let Some(draft) = draft else {
-            self.say(lines::message_read_back(text));
+            self.say_fixed(lines::message_read_back(text));
             return self.listen(Stage::TakingMessage { draft: Some(text.to_string()) });
         };
         match reading.answer {
             Some(true) => {
                 self.call.outcomes.message = true;
                 self.actions.push(Action::TakeMessage(draft));
-                self.say(lines::message_taken());
+                self.say_fixed(lines::message_taken());
                 self.end()
             }
             Some(false) => {
@@ -351,14 +396,14 @@ impl Machine<'_> {
         let office = self.facts.office;
         match office.hours.at(self.facts.now) {
             Openness::Open { .. } => {
-                self.say(lines::connecting(staff));
+                self.say_fixed(lines::connecting(staff));
                 self.call.stage = Stage::Transferring { to: Target::Office };
                 Next::Dial { number: office.office_phone.clone(), timeout: office.ring_timeout }
             }
             Openness::Closed { opens } => {
                 let now = self.facts.now.with_timezone(&office.timezone);
                 let opens = opens.map(|at| hours::spoken_when(at, now));
-                self.say(lines::after_hours(&lines::closed_now(opens.as_deref())));
+                self.say_fixed(lines::after_hours(&lines::closed_now(opens.as_deref())));
                 self.listen(Stage::Listening { offer: Some(Offer::Message) })
             }
         }
@@ -370,10 +415,10 @@ impl Machine<'_> {
         };
         if answered {
             self.call.outcomes.transferred |= to == Target::Office;
-            self.say(lines::transfer_done());
+            self.say_fixed(lines::transfer_done());
             return self.end();
         }
-        self.say(match to {
+        self.say_fixed(match to {
             Target::Office => lines::nobody_answered(),
             Target::OnCall => lines::on_call_unreachable(),
         });
@@ -418,9 +463,9 @@ impl Machine<'_> {
     fn emergency(&mut self, hazard: Hazard, text: &str, reading: &Reading) -> Next {
         self.call.outcomes = Outcomes { emergency: true, ..self.call.outcomes };
         if let Some(warning) = lines::life_safety(hazard) {
-            self.say(warning);
+            self.say_fixed(warning);
         }
-        self.say(lines::emergency_connecting());
+        self.say_fixed(lines::emergency_connecting());
         if self.call.caller.unit.is_some() {
             self.file(ServiceIssue {
                 priority: Priority::Emergency,
@@ -435,6 +480,27 @@ impl Machine<'_> {
         self.call.stage = Stage::Transferring { to: Target::OnCall };
         Next::Dial { number: office.on_call_phone.clone(), timeout: office.ring_timeout }
     }
+}
+
+/// What the caller is asked for at the end of a turn.
+fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
+    match next {
+        Next::Hangup => return Some(Asks::Goodbye),
+        Next::Listen { .. } => {}
+        Next::Dial { .. } | Next::Nothing => return None,
+    }
+    Some(match stage {
+        Stage::Intake { asking: Field::Problem, .. } => Asks::Problem,
+        Stage::Intake { asking: Field::Location, .. } => Asks::Location,
+        Stage::Intake { asking: Field::Entry, .. } => Asks::Entry,
+        Stage::Intake { asking: Field::Callback | Field::CallbackNumber, .. } => Asks::Callback,
+        Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => Asks::Confirm,
+        Stage::Listening { offer: Some(Offer::Transfer) } => Asks::Transfer,
+        Stage::Listening { offer: Some(Offer::Message) } => Asks::Message,
+        Stage::Listening { offer: None } | Stage::Ringing => Asks::Open,
+        Stage::TakingMessage { draft: None } => Asks::MessageBody,
+        Stage::Transferring { .. } | Stage::Ended => return None,
+    })
 }
 
 #[cfg(test)]

@@ -220,6 +220,16 @@ pub struct Turn {
     pub say: Vec<String>,
     pub next: Next,
     pub actions: Vec<Action>,
+    pub model_line: ModelLine,
+}
+
+/// What became of the model's proposed line this turn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelLine {
+    NotOffered,
+    Spoken,
+    /// Not spoken, and why; the rules' line was said instead.
+    Declined(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,6 +3,7 @@
 
 use sqlx::{Any, Executor};
 
+use crate::brain::prompt::Exchange;
 use crate::call::{Action, Call, Turn};
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,23 @@ pub async fn load<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Resul
     let state: Option<String> =
         sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1").bind(sid).fetch_optional(db).await?;
     Ok(state.map(|json| serde_json::from_str(&json)).transpose()?)
+}
+
+/// The last exchanges of a call, oldest first, for the model's window.
+pub async fn history<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+    limit: usize,
+) -> Result<Vec<Exchange>, StoreError> {
+    let mut rows: Vec<(Option<String>, String)> = sqlx::query_as(
+        "SELECT caller_text, reply_text FROM turns WHERE call_sid = $1 ORDER BY turn DESC LIMIT $2",
+    )
+    .bind(sid)
+    .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+    .fetch_all(db)
+    .await?;
+    rows.reverse();
+    Ok(rows.into_iter().map(|(caller, assistant)| Exchange { caller, assistant }).collect())
 }
 
 /// The Twilio side of a call, as its first webhook describes it.
@@ -67,48 +85,53 @@ pub async fn create<'e>(
     Ok(())
 }
 
-/// One exchange as it is recorded: what was heard, what was answered, and how.
-pub struct Exchange<'a> {
+/// One turn as it is recorded: what was heard, what was answered, and how.
+pub struct Record<'a> {
     pub turn: u32,
     pub event: &'static str,
     pub heard: Option<&'a str>,
     pub confidence: Option<f64>,
     pub source: &'static str,
+    pub model_error: Option<&'a str>,
+    pub usage: Option<crate::brain::Usage>,
     pub latency_ms: i64,
     pub reply: &'a Turn,
     pub twiml: &'a str,
 }
 
-/// Stores the call's new state, the exchange and the records it produced. Run it inside the
+/// Stores the call's new state, the turn and the records it produced. Run it inside the
 /// write transaction that loaded the call, so a twin callback cannot interleave.
 pub async fn save(
     tx: &mut sqlx::AnyConnection,
     sid: &str,
     call: &Call,
-    exchange: &Exchange<'_>,
+    record: &Record<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
-    update(&mut *tx, sid, call, Some(exchange.turn + 1), now).await?;
+    update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
-                            latency_ms, twiml, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                            model_error, prompt_tokens, completion_tokens, latency_ms, twiml, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(sid)
-    .bind(i64::from(exchange.turn))
-    .bind(exchange.event)
-    .bind(exchange.heard)
-    .bind(exchange.confidence)
-    .bind(exchange.reply.say.join(" "))
+    .bind(i64::from(record.turn))
+    .bind(record.event)
+    .bind(record.heard)
+    .bind(record.confidence)
+    .bind(record.reply.say.join(" "))
     .bind(call.stage.name())
-    .bind(exchange.source)
-    .bind(exchange.latency_ms)
-    .bind(exchange.twiml)
+    .bind(record.source)
+    .bind(record.model_error)
+    .bind(record.usage.map(|u| i64::from(u.prompt_tokens)))
+    .bind(record.usage.map(|u| i64::from(u.completion_tokens)))
+    .bind(record.latency_ms)
+    .bind(record.twiml)
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    for action in &exchange.reply.actions {
-        record(&mut *tx, sid, call, exchange.turn, action, now).await?;
+    for action in &record.reply.actions {
+        keep(&mut *tx, sid, call, record.turn, action, now).await?;
     }
     Ok(())
 }
@@ -152,7 +175,7 @@ pub async fn finish<'e>(
     Ok(())
 }
 
-async fn record(
+async fn keep(
     tx: &mut sqlx::AnyConnection,
     sid: &str,
     call: &Call,

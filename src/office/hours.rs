@@ -91,6 +91,15 @@ impl Hours {
         Openness::Closed { opens }
     }
 
+    /// Every opening and closing time, as `spoken_time` says them.
+    pub fn spoken_times(&self) -> Vec<String> {
+        self.week
+            .iter()
+            .flatten()
+            .flat_map(|(open, close)| [spoken_time(*open), spoken_time(*close)])
+            .collect()
+    }
+
     /// "Monday through Friday, 9 AM to 5 PM; Saturday, 10 AM to 2 PM".
     pub fn spoken_week(&self) -> String {
         let mut groups: Vec<(usize, usize, (NaiveTime, NaiveTime))> = Vec::new();

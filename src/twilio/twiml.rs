@@ -135,7 +135,7 @@ mod tests {
     }
 
     fn turn(say: &str, next: Next) -> Turn {
-        Turn { say: vec![say.into()], next, actions: vec![] }
+        Turn { say: vec![say.into()], next, actions: vec![], model_line: crate::call::ModelLine::NotOffered }
     }
 
     #[test]

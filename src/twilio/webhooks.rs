@@ -13,9 +13,9 @@ use rocket::{Route, State, post, routes};
 
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
-use crate::brain::rules;
-use crate::call::store::{self, Exchange, Line, StoreError};
-use crate::call::{self, Call, Caller, Event, Facts};
+use crate::brain::{Context, prompt};
+use crate::call::store::{self, Line, Record, StoreError};
+use crate::call::{self, Call, Event, Facts, ModelLine};
 use crate::db::millis;
 use crate::phone::Phone;
 use crate::{App, directory};
@@ -33,22 +33,18 @@ type Webhook = Result<Signed<CallbackParams>, Rejection>;
 #[post("/voice", data = "<form>")]
 async fn post_voice(app: &State<App>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    Ok(answer(app, &params, 0, Event::Answered).await)
+    Ok(answer(app, &params, 0, Input::Answered).await)
 }
 
 #[post("/gather?<turn>", data = "<form>")]
 async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
     let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
-    let event = match params.speech.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(text) => Event::Heard {
-            text: text.to_string(),
-            confidence: params.confidence,
-            reading: rules::read(text, &app.office.staff),
-        },
-        None => Event::Silence,
+    let input = match params.speech.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => Input::Speech { text: text.to_string(), confidence: params.confidence },
+        None => Input::Silence,
     };
-    Ok(answer(app, &params, turn, event).await)
+    Ok(answer(app, &params, turn, input).await)
 }
 
 #[post("/dial?<turn>", data = "<form>")]
@@ -56,7 +52,7 @@ async fn post_dial(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result
     let Signed(params) = form?;
     let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
     let answered = matches!(params.dial_status.as_deref(), Some("completed" | "answered"));
-    Ok(answer(app, &params, turn, Event::DialEnded { answered }).await)
+    Ok(answer(app, &params, turn, Input::DialEnded { answered }).await)
 }
 
 #[post("/status", data = "<form>")]
@@ -91,8 +87,16 @@ fn voice(app: &App) -> Voice<'_> {
     }
 }
 
-async fn answer(app: &App, params: &CallbackParams, turn: u32, event: Event) -> Twiml {
-    match converse(app, params, turn, event).await {
+/// What a callback brought, before the brain has read it.
+enum Input {
+    Answered,
+    Speech { text: String, confidence: Option<f64> },
+    Silence,
+    DialEnded { answered: bool },
+}
+
+async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> Twiml {
+    match converse(app, params, turn, input).await {
         Ok(twiml) => Twiml(twiml),
         Err(e) => {
             tracing::error!(call = %params.call_sid, turn, "answering with the fallback: {e}");
@@ -101,13 +105,14 @@ async fn answer(app: &App, params: &CallbackParams, turn: u32, event: Event) -> 
     }
 }
 
-/// One turn: replay a repeated callback, or load the call, step the machine, and store the
-/// new state, the exchange and its records in one write transaction.
+/// One turn: replay a repeated callback, or load the call, let the brain read the caller
+/// (outside any lock: the model may take seconds), step the machine, and store the new
+/// state, the turn and its records in one write transaction.
 async fn converse(
     app: &App,
     params: &CallbackParams,
     turn: u32,
-    event: Event,
+    input: Input,
 ) -> Result<String, WebhookError> {
     let started = Instant::now();
     let sid = params.call_sid.as_str();
@@ -117,9 +122,25 @@ async fn converse(
     }
     let from = params.from.as_deref().and_then(Phone::parse);
     // Who is calling is looked up before the write lock is taken, never while holding it.
-    let caller = match store::load(&app.db.pool, sid).await? {
-        Some(_) => None,
-        None => Some(directory::lookup(&app.db, from.as_ref()).await?),
+    let known = match store::load(&app.db.pool, sid).await? {
+        Some(call) => call,
+        None => Call::new(directory::lookup(&app.db, from.as_ref()).await?),
+    };
+
+    let mut brain = None;
+    let event = match input {
+        Input::Answered => Event::Answered,
+        Input::Silence => Event::Silence,
+        Input::DialEnded { answered } => Event::DialEnded { answered },
+        Input::Speech { text, confidence } => {
+            let history = store::history(&app.db.pool, sid, prompt::WINDOW).await?;
+            let context =
+                Context { office: &app.office, now: app.clock.now(), call: &known, history: &history };
+            let interpretation = app.brain.interpret(&context, &text).await;
+            let event = Event::Heard { text, confidence, reading: interpretation.reading.clone() };
+            brain = Some(interpretation);
+            event
+        }
     };
 
     let mut tx = app.db.begin_write().await?;
@@ -129,14 +150,18 @@ async fn converse(
     let now = app.clock.now();
     let (call, new) = match store::load(&mut *tx, sid).await? {
         Some(call) => (call, false),
-        None => (Call::new(caller.unwrap_or_else(|| Caller::unknown(from.clone()))), true),
+        None => (Call::new(known.caller), true),
     };
-    let (kind, heard, confidence) = match &event {
-        Event::Answered => ("answered", None, None),
-        Event::Heard { text, confidence, .. } => ("speech", Some(text.clone()), *confidence),
-        Event::Silence => ("silence", None, None),
-        Event::DialEnded { .. } => ("dial", None, None),
-        Event::HungUp => ("hangup", None, None),
+    let heard = match &event {
+        Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
+        _ => None,
+    };
+    let kind = match &event {
+        Event::Answered => "answered",
+        Event::Heard { .. } => "speech",
+        Event::Silence => "silence",
+        Event::DialEnded { .. } => "dial",
+        Event::HungUp => "hangup",
     };
     let (call, reply) = call::step(call, event, &Facts { office: &app.office, now });
     // A transfer shows the caller's own number to staff when it is a real one.
@@ -148,23 +173,31 @@ async fn converse(
         let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
         store::create(&mut *tx, &line, &call, millis(now)).await?;
     }
-    let exchange = Exchange {
+    let model_error = brain.as_ref().and_then(|b| b.model_error.clone()).or(match &reply.model_line {
+        ModelLine::Declined(why) => Some(format!("line not spoken: {why}")),
+        ModelLine::NotOffered | ModelLine::Spoken => None,
+    });
+    let record = Record {
         turn,
         event: kind,
-        heard: heard.as_deref(),
-        confidence,
-        source: "rules",
+        heard: heard.as_ref().map(|(text, _)| text.as_str()),
+        confidence: heard.as_ref().and_then(|(_, confidence)| *confidence),
+        source: if reply.model_line == ModelLine::Spoken { "model" } else { "rules" },
+        model_error: model_error.as_deref(),
+        usage: brain.as_ref().and_then(|b| b.usage),
         latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
         reply: &reply,
         twiml: &twiml,
     };
-    store::save(&mut tx, sid, &call, &exchange, millis(now)).await?;
+    store::save(&mut tx, sid, &call, &record, millis(now)).await?;
     tx.commit().await?;
     tracing::info!(
         call = sid,
         turn,
         caller = call.caller.phone.as_ref().map(Phone::masked).unwrap_or_default(),
         stage = call.stage.name(),
+        source = record.source,
+        brain_ms = brain.as_ref().map(|b| b.elapsed.as_secs_f64() * 1e3),
         elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
         "turn"
     );

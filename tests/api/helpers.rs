@@ -2,8 +2,10 @@
 //! controls, and a phone line that talks to the app exactly as Twilio does.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::brain::{Brain, Model, ModelSettings};
 use frontdesk::db::Db;
 use frontdesk::office::{Clock, Office};
 use frontdesk::twilio::TwilioConfig;
@@ -42,43 +44,76 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<TestClock>,
     pub dir: TempDir,
+    setup: Setup,
+}
+
+/// The model's deadline in tests: short, so failure paths run fast.
+pub const MODEL_DEADLINE: Duration = Duration::from_millis(500);
+
+#[derive(Clone)]
+pub struct Setup {
+    pub now: DateTime<Utc>,
+    pub public_url: Option<&'static str>,
+    /// The fake model's base URL, when the model brain is on.
+    pub model: Option<String>,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup { now: office_hours(), public_url: Some(PUBLIC_URL), model: None }
+    }
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::at(office_hours()).await
+        TestApp::start(Setup::default()).await
     }
 
     pub async fn at(now: DateTime<Utc>) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        TestApp::on(dir, now, Some(PUBLIC_URL)).await
+        TestApp::start(Setup { now, ..Setup::default() }).await
+    }
+
+    pub async fn with_model(base_url: String) -> TestApp {
+        TestApp::start(Setup { model: Some(base_url), ..Setup::default() }).await
+    }
+
+    pub async fn start(setup: Setup) -> TestApp {
+        TestApp::on(tempfile::tempdir().unwrap(), setup).await
     }
 
     /// An app on the database in `dir`, as a restarted server would find it.
-    pub async fn on(dir: TempDir, now: DateTime<Utc>, public_url: Option<&str>) -> TestApp {
+    async fn on(dir: TempDir, setup: Setup) -> TestApp {
         let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
-        let clock = Arc::new(TestClock(Mutex::new(now)));
+        let clock = Arc::new(TestClock(Mutex::new(setup.now)));
         let twilio = TwilioConfig {
             verifier: Some(Verifier::new(
                 AUTH_TOKEN.into(),
                 vec![("SKtest".into(), "shared-key-secret".into())],
             )),
-            public_url: public_url.map(String::from),
+            public_url: setup.public_url.map(String::from),
             speech_model: "phone_call".into(),
         };
-        let app = App::new(db.clone(), Office::load(None).unwrap(), clock.clone(), twilio);
+        let model = setup.model.clone().map(|base_url| {
+            Model::new(ModelSettings {
+                api_key: "sk-test".into(),
+                base_url: Some(base_url),
+                model: "gpt-4o".into(),
+                deadline: MODEL_DEADLINE,
+            })
+        });
+        let app = App::new(db.clone(), Brain { model }, Office::load(None).unwrap(), clock.clone(), twilio);
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::untracked(build(app, figment)).await.unwrap();
-        TestApp { client, db, clock, dir }
+        TestApp { client, db, clock, dir, setup }
     }
 
     /// The same database, served by a new process.
     pub async fn restart(self) -> TestApp {
-        let now = self.clock.now();
+        let setup = Setup { now: self.clock.now(), ..self.setup.clone() };
         self.db.pool.close().await;
-        TestApp::on(self.dir, now, Some(PUBLIC_URL)).await
+        TestApp::on(self.dir, setup).await
     }
 
     pub fn call_from(&self, from: &str) -> Phone<'_> {

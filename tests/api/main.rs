@@ -1,6 +1,9 @@
-//! The whole app, driven the way Twilio drives it.
+//! The whole app, driven the way Twilio drives it, with local servers playing the outside
+//! services in their real wire formats.
 
 mod conversation;
+mod fake_openai;
 mod helpers;
+mod model;
 mod terminal;
 mod webhooks;

@@ -42,7 +42,7 @@ async fn a_shared_key_sha256_signature_is_accepted() {
 
 #[rocket::async_test]
 async fn without_public_url_the_request_host_is_signed() {
-    let app = TestApp::on(tempfile::tempdir().unwrap(), office_hours(), None).await;
+    let app = TestApp::start(Setup { public_url: None, ..Setup::default() }).await;
     let params = [("CallSid", "CA1"), ("From", TENANT)];
     let signature = sign_as(AUTH_TOKEN, Algorithm::Sha1, "http://127.0.0.1:5000/twilio/voice", &params);
     let headers = vec![Header::new("Host", "127.0.0.1:5000"), Header::new("X-Twilio-Signature", signature)];

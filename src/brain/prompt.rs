@@ -1,0 +1,203 @@
+//! What the model is told each turn: persona, office facts, the caller, where the call stands,
+//! and a bounded window of the conversation.
+//!
+//! The window keeps the last few exchanges and drops older ones; what older turns established
+//! lives on in the call state described here, so turn 20 costs about what turn 5 does.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+
+use crate::call::{Call, CallerKind, Field, Offer, Request, Stage, lines::quote};
+use crate::office::{Office, Openness, hours};
+
+/// Exchanges of the conversation sent verbatim; older ones are dropped.
+pub const WINDOW: usize = 6;
+/// Recent assistant lines listed as "already said".
+const SAID: usize = 8;
+
+/// One exchange: what the caller said (nothing for a greeting or silence) and the answer.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub caller: Option<String>,
+    pub assistant: String,
+}
+
+pub struct Context<'a> {
+    pub office: &'a Office,
+    pub now: DateTime<Utc>,
+    pub call: &'a Call,
+    /// Oldest first; at most `WINDOW` are used.
+    pub history: &'a [Exchange],
+}
+
+impl Context<'_> {
+    pub fn window(&self) -> &[Exchange] {
+        &self.history[self.history.len().saturating_sub(WINDOW)..]
+    }
+}
+
+pub fn system(ctx: &Context) -> String {
+    let office = ctx.office;
+    let mut p = String::with_capacity(3000);
+    let _ = writeln!(
+        p,
+        "You are {}, answering the phone for {}. Personality: {}.",
+        office.assistant_name, office.office_name, office.style
+    );
+    p.push_str(
+        "You speak on a phone line: reply in one or two short sentences for the ear, with no lists, \
+         no markdown and no emoji. Never repeat a line already said; vary your words.\n\
+         Say only the office facts below: never another phone number, address or hour. Never \
+         promise a repair time or a ticket number, and never say you transferred a call or filed \
+         a request: the system does those and says so itself.\n\
+         If the caller describes anything dangerous (gas, fire, smoke, carbon monoxide, flooding, \
+         sewage, sparks, no heat, no water, a broken entry door, a lockout), set hazard.\n\n",
+    );
+    let _ = writeln!(p, "Office facts:\n- Address: {}", office.address);
+    let _ = writeln!(p, "- Hours: {}", office.hours.spoken_week());
+    let local_now = ctx.now.with_timezone(&office.timezone);
+    let status = match office.hours.at(ctx.now) {
+        Openness::Open { closes } => format!("open now, until {}", hours::spoken_time(closes.time())),
+        Openness::Closed { opens: Some(at) } => {
+            format!("closed now; opens {}", hours::spoken_when(at, local_now))
+        }
+        Openness::Closed { opens: None } => "closed now".into(),
+    };
+    let _ = writeln!(p, "- Right now ({}): {status}", local_now.format("%A %-I:%M %p"));
+    let _ = writeln!(p, "- Office phone: {}", office.office_phone.spoken());
+    let _ = writeln!(p, "- Staff: {}\n", office.staff.join(", "));
+
+    let caller = &ctx.call.caller;
+    let who = match (caller.kind, caller.name.as_deref()) {
+        (CallerKind::Tenant, Some(name)) => format!(
+            "a tenant, {name}, unit {}{}",
+            caller.unit.as_deref().unwrap_or("unknown"),
+            caller.property.as_deref().map(|p| format!(" at {p}")).unwrap_or_default()
+        ),
+        (CallerKind::Prospect, Some(name)) => format!("a prospective tenant, {name}"),
+        _ => "not in our records (treat as a prospect or visitor)".into(),
+    };
+    let _ = writeln!(p, "The caller is {who}.");
+    let _ = writeln!(p, "Where the call stands: {}\n", stage(&ctx.call.stage));
+
+    let said = &ctx.call.said[ctx.call.said.len().saturating_sub(SAID)..];
+    if !said.is_empty() {
+        p.push_str("Lines already said (do not repeat them):\n");
+        for line in said {
+            let _ = writeln!(p, "- {}", quote(line));
+        }
+        p.push('\n');
+    }
+    p.push_str(
+        "Answer with the JSON object the schema describes: your reading of the caller's last \
+         words, your reply, and reply_asks, what your reply asks the caller for (problem, \
+         location, entry, callback, confirm, transfer, message, message_body, open, goodbye).",
+    );
+    p
+}
+
+fn stage(stage: &Stage) -> String {
+    match stage {
+        Stage::Ringing | Stage::Listening { offer: None } => "listening for what the caller needs.".into(),
+        Stage::Listening { offer: Some(Offer::Transfer) } => {
+            "you offered to connect the caller with office staff and are waiting for yes or no.".into()
+        }
+        Stage::Listening { offer: Some(Offer::Message) } => {
+            "you offered to take a message for staff and are waiting for yes or no.".into()
+        }
+        Stage::Intake { request, asking } => format!(
+            "taking a maintenance request. {} You just asked for: {}.",
+            known(request),
+            field(*asking)
+        ),
+        Stage::Confirming { request } => {
+            format!("you read back the maintenance request and asked if it is right. {}", known(request))
+        }
+        Stage::Transferring { .. } => "transferring the call.".into(),
+        Stage::TakingMessage { draft: None } => "taking a message for staff: listening for it.".into(),
+        Stage::TakingMessage { draft: Some(_) } => {
+            "you read the message back and asked whether to pass it along.".into()
+        }
+        Stage::Ended => "the call is over.".into(),
+    }
+}
+
+fn known(request: &Request) -> String {
+    let mut missing = Vec::new();
+    let mut have = Vec::new();
+    match &request.problem {
+        Some(problem) => have.push(format!("problem: {}", quote(problem))),
+        None => missing.push(field(Field::Problem)),
+    }
+    match &request.location {
+        Some(location) => have.push(format!("where: {}", quote(location))),
+        None => missing.push(field(Field::Location)),
+    }
+    match request.entry {
+        Some(entry) => have.push(format!("may enter: {}", if entry { "yes" } else { "no" })),
+        None => missing.push(field(Field::Entry)),
+    }
+    match &request.callback {
+        Some(phone) => have.push(format!("callback: {}", phone.spoken())),
+        None => missing.push(field(Field::Callback)),
+    }
+    format!("Known: {}. Still missing, in order: {}.", or_none(&have), or_none(&missing))
+}
+
+fn or_none<T: AsRef<str>>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "nothing".into();
+    }
+    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("; ")
+}
+
+fn field(field: Field) -> String {
+    match field {
+        Field::Problem => "what the problem is",
+        Field::Location => "where in the home it is",
+        Field::Entry => "permission to enter when nobody is home",
+        Field::Callback | Field::CallbackNumber => "the best callback number",
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{Call, Caller};
+    use crate::phone::Phone;
+
+    #[test]
+    fn the_prompt_carries_the_profile_facts_and_the_caller() {
+        let office = Office::load(None).unwrap();
+        let call = Call::new(Caller {
+            phone: Phone::parse("+17185550101"),
+            kind: CallerKind::Tenant,
+            name: Some("Maria Lopez".into()),
+            unit: Some("2B".into()),
+            property: None,
+        });
+        let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
+        let prompt = system(&Context { office: &office, now, call: &call, history: &[] });
+        for fact in [
+            "31 Port Richmond Ave", "Monday through Friday, 9 AM to 5 PM", "open now, until 5 PM",
+            "718-414-6984", "Diane, Janier", "Maria Lopez, unit 2B",
+        ] {
+            assert!(prompt.contains(fact), "{fact} missing from:\n{prompt}");
+        }
+    }
+
+    #[test]
+    fn the_window_keeps_only_recent_exchanges() {
+        let office = Office::load(None).unwrap();
+        let call = Call::new(Caller::unknown(None));
+        let history: Vec<Exchange> = (0..20)
+            .map(|i| Exchange { caller: Some(format!("question {i}")), assistant: format!("answer {i}") })
+            .collect();
+        let ctx = Context { office: &office, now: Utc::now(), call: &call, history: &history };
+        let window = ctx.window();
+        assert_eq!(window.len(), WINDOW);
+        assert_eq!(window[0].caller.as_deref(), Some("question 14"));
+    }
+}

@@ -1,0 +1,169 @@
+//! The GPT-4o brain against a local server speaking OpenAI's wire format: its lines are spoken
+//! when they fit, and whatever it does wrong, the caller still hears a prompt rules answer.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::fake_openai::{Behaviour, FakeModel};
+use crate::helpers::*;
+
+async fn turn_record(app: &TestApp, turn: i64) -> (String, Option<String>, Option<i64>) {
+    sqlx::query_as("SELECT source, model_error, prompt_tokens FROM turns WHERE turn = $1")
+        .bind(turn)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[rocket::async_test]
+async fn the_models_line_is_spoken_when_it_asks_what_the_call_needs() {
+    let model = FakeModel::start(Behaviour::Reply(json!({
+        "intent": "maintenance", "describes_problem": true, "urgent": true, "location": "kitchen",
+        "reply": "Oh no, sorry about that leak! May our team let themselves in if you're not home?",
+        "reply_asks": "entry"
+    })))
+    .await;
+    let app = TestApp::with_model(model.base_url()).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+
+    let reply = phone.say("ugh, water keeps dripping under my kitchen sink").await;
+
+    assert_eq!(
+        reply.says(),
+        ["Oh no, sorry about that leak! May our team let themselves in if you're not home?"]
+    );
+    let (source, error, prompt_tokens) = turn_record(&app, 1).await;
+    assert_eq!((source.as_str(), error), ("model", None));
+    assert!(prompt_tokens.unwrap() > 100);
+    let request = &model.requests().await[0];
+    assert_eq!(request["model"], "gpt-4o");
+    assert_eq!(request["response_format"]["type"], "json_schema");
+    assert_eq!(request["response_format"]["json_schema"]["strict"], true);
+    let system = request["messages"][0]["content"].as_str().unwrap();
+    assert!(system.contains("31 Port Richmond Ave") && system.contains("Maria Lopez, unit 2B"), "{system}");
+    assert_eq!(
+        request["messages"].as_array().unwrap().last().unwrap()["content"],
+        "ugh, water keeps dripping under my kitchen sink"
+    );
+}
+
+#[rocket::async_test]
+async fn every_model_failure_is_answered_by_the_rules_within_the_deadline() {
+    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_port = format!("http://{}/v1", refused.local_addr().unwrap());
+    drop(refused);
+    let failures = [
+        ("slower than the deadline", Behaviour::Slow(MODEL_DEADLINE * 3), "deadline"),
+        ("rate limited", Behaviour::Status(429), ""),
+        ("server error", Behaviour::Status(503), ""),
+        ("malformed JSON", Behaviour::MalformedJson, ""),
+        ("schema mismatch", Behaviour::SchemaMismatch, "schema"),
+        ("unknown tool", Behaviour::UnknownTool, "unknown tool"),
+        ("refusal", Behaviour::Refusal, "refused"),
+    ];
+    for (name, behaviour, expected_error) in failures {
+        let model = FakeModel::start(behaviour).await;
+        check_rules_answer(name, model.base_url(), expected_error).await;
+    }
+    check_rules_answer("connection refused", closed_port, "").await;
+}
+
+async fn check_rules_answer(name: &str, base_url: String, expected_error: &str) {
+    let app = TestApp::with_model(base_url).await;
+    let mut phone = app.call_from(STRANGER);
+    phone.answer().await;
+
+    let started = Instant::now();
+    let reply = phone.say("what's the office address").await;
+    let took = started.elapsed();
+
+    assert!(took < MODEL_DEADLINE + Duration::from_millis(100), "{name}: took {took:?}");
+    assert!(reply.spoken().contains("31 Port Richmond Avenue"), "{name}: {}", reply.spoken());
+    assert!(reply.listens(), "{name}");
+    let (source, error, _) = turn_record(&app, 1).await;
+    assert_eq!(source, "rules", "{name}");
+    let error = error.unwrap_or_default();
+    assert!(!error.is_empty() && error.contains(expected_error), "{name}: {error}");
+}
+
+#[rocket::async_test]
+async fn a_dead_model_is_skipped_after_repeated_failures() {
+    let model = FakeModel::start(Behaviour::Status(500)).await;
+    let app = TestApp::with_model(model.base_url()).await;
+    let mut phone = app.call_from(STRANGER);
+    phone.answer().await;
+    for _ in 0..3 {
+        phone.say("hello?").await;
+    }
+    let asked = model.server.received_requests().await.unwrap().len();
+
+    let started = Instant::now();
+    phone.say("what are your hours").await;
+
+    assert_eq!(model.server.received_requests().await.unwrap().len(), asked, "the breaker skipped the model");
+    assert!(started.elapsed() < Duration::from_millis(100), "{:?}", started.elapsed());
+    let (_, error, _) = turn_record(&app, 4).await;
+    assert!(error.unwrap().contains("resting"));
+}
+
+#[rocket::async_test]
+async fn the_model_cannot_talk_a_caller_out_of_an_emergency() {
+    let model = FakeModel::start(Behaviour::Reply(json!({
+        "intent": "other", "hazard": null,
+        "reply": "A little gas smell is normal in old buildings, no need to worry!", "reply_asks": "open"
+    })))
+    .await;
+    let app = TestApp::with_model(model.base_url()).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+
+    let reply = phone.say("I smell gas in the kitchen").await;
+
+    assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
+    assert!(!reply.spoken().contains("normal"));
+    assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
+    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues WHERE priority = 'emergency'").await, 1);
+}
+
+#[rocket::async_test]
+async fn a_phone_number_the_profile_does_not_hold_is_never_spoken() {
+    let model = FakeModel::start(Behaviour::Reply(json!({
+        "intent": "leasing",
+        "reply": "For leasing, call Diane directly at 917-555-0199. Want me to connect you?",
+        "reply_asks": "transfer"
+    })))
+    .await;
+    let app = TestApp::with_model(model.base_url()).await;
+    let mut phone = app.call_from(STRANGER);
+    phone.answer().await;
+
+    let reply = phone.say("do you have any apartments available").await;
+
+    assert!(!reply.spoken().contains("917"), "{}", reply.spoken());
+    assert!(reply.spoken().contains("connect") || reply.spoken().contains("put you through"));
+    let (source, error, _) = turn_record(&app, 1).await;
+    assert_eq!(source, "rules");
+    assert!(error.unwrap().contains("phone number not in the profile"));
+}
+
+#[rocket::async_test]
+async fn the_prompt_stays_flat_as_the_call_grows() {
+    let model = FakeModel::start(Behaviour::Reply(json!({
+        "intent": "hours", "reply": "Happy to help with that.", "reply_asks": "open"
+    })))
+    .await;
+    let app = TestApp::with_model(model.base_url()).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    for i in 1..=20 {
+        phone.say(&format!("question number {i}: what are your hours again?")).await;
+    }
+    let tokens = |turn: i64| {
+        let app = &app;
+        async move { turn_record(app, turn).await.2.unwrap() as f64 }
+    };
+    let (fifth, twentieth) = (tokens(5).await, tokens(20).await);
+    assert!((twentieth - fifth).abs() / fifth <= 0.20, "turn 5: {fifth} tokens, turn 20: {twentieth}");
+}
