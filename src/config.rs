@@ -11,7 +11,9 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
 use crate::brain::{Brain, Model, ModelSettings};
+use crate::outbox::Senders;
 use crate::twilio::TwilioConfig;
+use crate::twilio::rest::Rest;
 use crate::twilio::signature::Verifier;
 
 /// The auth token used when `TWILIO_AUTH_TOKEN` is unset, so that `frontdesk call` works
@@ -48,6 +50,15 @@ pub struct Settings {
     /// The Twilio account's auth token: webhooks are signed with it.
     #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
     pub twilio_auth_token: Option<String>,
+    /// The Twilio account, for texting on-call staff about emergencies.
+    #[arg(long, env = "TWILIO_ACCOUNT_SID")]
+    pub twilio_account_sid: Option<String>,
+    /// Where Twilio's REST API is (tests point it at a local server).
+    #[arg(long, env = "TWILIO_API_BASE", default_value = crate::twilio::rest::DEFAULT_API_BASE)]
+    pub twilio_api_base: String,
+    /// The number (or Messaging Service SID) on-call texts come from [default: the number the caller dialled].
+    #[arg(long, env = "TWILIO_SMS_FROM")]
+    pub twilio_sms_from: Option<String>,
     /// Shared signing keys for HMAC-SHA256 webhook signatures, as NAME=SECRET[,NAME=SECRET].
     #[arg(long, env = "TWILIO_SIGNING_KEYS", hide_env_values = true)]
     pub twilio_signing_keys: Option<String>,
@@ -95,6 +106,14 @@ impl Settings {
         }
     }
 
+    pub fn senders(&self) -> Senders {
+        let twilio = match (&self.twilio_account_sid, &self.twilio_auth_token) {
+            (Some(sid), Some(token)) => Some(Rest::new(&self.twilio_api_base, sid.clone(), token.clone())),
+            _ => None,
+        };
+        Senders { twilio, sms_from: self.twilio_sms_from.clone() }
+    }
+
     pub fn brain(&self) -> Brain {
         let model = self.openai_api_key.as_ref().map(|key| {
             Model::new(ModelSettings {
@@ -137,6 +156,10 @@ impl Settings {
         lines.push(match &self.public_url {
             Some(url) => info(format!("public URL: {url} (Twilio signatures are checked against it)")),
             None => info("public URL: each request's own Host (set PUBLIC_URL when behind a proxy)".into()),
+        });
+        lines.push(match (&self.twilio_account_sid, &self.twilio_auth_token) {
+            (Some(_), Some(_)) => info(format!("on-call texts: through Twilio at {}", self.twilio_api_base)),
+            _ => warn("on-call texts: off; emergencies are still dialled, and their texts wait in the outbox as failed (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)".into()),
         });
         if self.twilio_auth_token.is_none() {
             lines.push(warn("TWILIO_AUTH_TOKEN is not set: webhooks must be signed with the development token, so only `frontdesk call` can talk to this server, not Twilio".into()));
@@ -184,7 +207,7 @@ mod tests {
 
     #[test]
     fn turning_the_signature_check_off_is_explicit_and_warned_about() {
-        let on = settings(&["--twilio-auth-token", "t"]);
+        let on = settings(&["--twilio-auth-token", "t", "--twilio-account-sid", "AC1"]);
         assert!(on.twilio().verifier.is_some());
         assert!(on.report().iter().all(|(level, _)| *level == Level::Info));
 

@@ -10,6 +10,7 @@ pub mod db;
 pub mod directory;
 mod health;
 pub mod office;
+pub mod outbox;
 pub mod phone;
 pub mod softphone;
 pub mod twilio;
@@ -21,6 +22,7 @@ use rocket::{Build, Rocket};
 use brain::Brain;
 use db::Db;
 use office::{Clock, Office};
+use outbox::{Outbox, Senders};
 use twilio::TwilioConfig;
 
 /// Everything a request may need, managed by Rocket and shared by all requests.
@@ -30,14 +32,23 @@ pub struct App {
     pub office: Office,
     pub clock: Arc<dyn Clock>,
     pub twilio: TwilioConfig,
+    pub outbox: Arc<Outbox>,
     /// Computed once: every `<Gather>` carries it.
     pub speech_hints: String,
 }
 
 impl App {
-    pub fn new(db: Db, brain: Brain, office: Office, clock: Arc<dyn Clock>, twilio: TwilioConfig) -> App {
+    pub fn new(
+        db: Db,
+        brain: Brain,
+        office: Office,
+        clock: Arc<dyn Clock>,
+        twilio: TwilioConfig,
+        senders: Senders,
+    ) -> App {
         let speech_hints = office.speech_hints();
-        App { db, brain, office, clock, twilio, speech_hints }
+        let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), senders));
+        App { db, brain, office, clock, twilio, outbox, speech_hints }
     }
 }
 

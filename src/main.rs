@@ -61,7 +61,9 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let office = Office::load(settings.office_profile.as_deref())?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    let app = App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio());
+    let app =
+        App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio(), settings.senders());
+    app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
     frontdesk::build(app, figment).launch().await?;
     Ok(())

@@ -36,6 +36,8 @@ pub struct Office {
     pub timezone: Tz,
     pub office_phone: Phone,
     pub on_call_phone: Phone,
+    /// Who is texted about an emergency.
+    pub on_call_sms: Vec<Phone>,
     pub staff: Vec<String>,
     pub voice: String,
     pub language: String,
@@ -83,6 +85,8 @@ struct ProfileFile {
     timezone: Tz,
     office_phone: String,
     on_call_phone: String,
+    #[serde(default)]
+    on_call_sms: Vec<String>,
     staff: Vec<String>,
     voice: String,
     language: String,
@@ -133,10 +137,17 @@ impl Office {
                 return Err(ProfileError::Invalid(format!("heat_season date {md:?} is not MM-DD")));
             }
         }
+        let on_call_phone = phone("on_call_phone", &file.on_call_phone)?;
+        let mut on_call_sms =
+            file.on_call_sms.iter().map(|raw| phone("on_call_sms", raw)).collect::<Result<Vec<_>, _>>()?;
+        if on_call_sms.is_empty() {
+            on_call_sms.push(on_call_phone.clone());
+        }
         Ok(Office {
+            on_call_phone,
+            on_call_sms,
             address_spoken: file.address_spoken.unwrap_or_else(|| file.address.clone()),
             office_phone: phone("office_phone", &file.office_phone)?,
-            on_call_phone: phone("on_call_phone", &file.on_call_phone)?,
             hours: Hours::new(file.hours, file.holidays.closed, file.timezone)
                 .map_err(ProfileError::Invalid)?,
             assistant_name: file.assistant_name,

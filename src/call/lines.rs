@@ -348,6 +348,19 @@ pub fn message_taken() -> Vec<String> {
     ])
 }
 
+/// The text on-call staff receive: what, who, where, how to call back, in the caller's words.
+pub fn on_call_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+    let who = caller.name.as_deref().unwrap_or("Unknown caller");
+    let unit = caller.unit.as_deref().map(|u| format!(", unit {u}")).unwrap_or_default();
+    let property = caller.property.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+    let phone = caller.phone.as_ref().map(|p| format!(", callback {}", p.spoken())).unwrap_or_default();
+    format!(
+        "EMERGENCY ({}): {who}{unit}{property}{phone}. Caller said: \"{}\"",
+        hazard.describe(),
+        quote(words)
+    )
+}
+
 fn staff_names(office: &Office) -> String {
     match office.staff.as_slice() {
         [] => "our team".into(),

@@ -459,7 +459,8 @@ impl Machine<'_> {
         }
     }
 
-    /// Safety line first, then the on-call number; a tenant's unit gets an emergency issue.
+    /// Safety line first, then the on-call number and a text to on-call staff; a tenant's unit
+    /// gets an emergency-priority service issue.
     fn emergency(&mut self, hazard: Hazard, text: &str, reading: &Reading) -> Next {
         self.call.outcomes = Outcomes { emergency: true, ..self.call.outcomes };
         if let Some(warning) = lines::life_safety(hazard) {
@@ -477,6 +478,8 @@ impl Machine<'_> {
             });
         }
         let office = self.facts.office;
+        let body = lines::on_call_page(hazard, &self.call.caller, text);
+        self.actions.push(Action::PageOnCall { to: office.on_call_sms.clone(), body });
         self.call.stage = Stage::Transferring { to: Target::OnCall };
         Next::Dial { number: office.on_call_phone.clone(), timeout: office.ring_timeout }
     }

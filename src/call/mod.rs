@@ -250,6 +250,11 @@ pub enum Next {
 pub enum Action {
     FileServiceIssue(ServiceIssue),
     TakeMessage(String),
+    /// Text the on-call staff (through the outbox).
+    PageOnCall {
+        to: Vec<Phone>,
+        body: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

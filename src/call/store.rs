@@ -5,6 +5,7 @@ use sqlx::{Any, Executor};
 
 use crate::brain::prompt::Exchange;
 use crate::call::{Action, Call, Turn};
+use crate::outbox::{self, Item};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -146,7 +147,8 @@ pub async fn update<'e>(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE calls SET stage = $2, state = $3, outcome = $4,
-                          next_turn = COALESCE($5, next_turn), updated_at = $6
+                          next_turn = COALESCE($5, next_turn), updated_at = $6,
+                          emergency = $7, service_issue = $8, transferred = $9, message = $10
          WHERE sid = $1",
     )
     .bind(sid)
@@ -155,6 +157,10 @@ pub async fn update<'e>(
     .bind(call.outcomes.label())
     .bind(next_turn.map(i64::from))
     .bind(now)
+    .bind(call.outcomes.emergency)
+    .bind(call.outcomes.service_issue)
+    .bind(call.outcomes.transferred)
+    .bind(call.outcomes.message)
     .execute(db)
     .await?;
     Ok(())
@@ -207,6 +213,12 @@ async fn keep(
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        }
+        Action::PageOnCall { to, body } => {
+            for phone in to {
+                let item = Item::Sms { to: phone.e164().to_string(), body: body.clone() };
+                outbox::enqueue(&mut *tx, Some(sid), &item, now).await?;
+            }
         }
         Action::TakeMessage(body) => {
             sqlx::query(

@@ -1,6 +1,7 @@
 //! Twilio: the voice webhooks (form posts in, TwiML out), their signatures, and TwiML.
 
 mod form;
+pub mod rest;
 pub mod signature;
 pub mod twiml;
 mod webhooks;

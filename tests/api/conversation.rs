@@ -148,7 +148,7 @@ async fn asking_for_a_person_transfers_to_the_office_and_no_answer_takes_a_messa
 
     assert!(bye.hangs_up());
     assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE outcome = 'message'").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE outcome = 'message' AND message").await, 1);
 }
 
 #[rocket::async_test]

@@ -8,7 +8,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::brain::{Brain, Model, ModelSettings};
 use frontdesk::db::Db;
 use frontdesk::office::{Clock, Office};
+use frontdesk::outbox::{Outbox, Senders};
 use frontdesk::twilio::TwilioConfig;
+use frontdesk::twilio::rest::Rest;
 use frontdesk::twilio::signature::{self, Algorithm, Verifier};
 use frontdesk::{App, build};
 use rocket::http::{ContentType, Header, Status};
@@ -16,6 +18,7 @@ use rocket::local::asynchronous::Client;
 use tempfile::TempDir;
 
 pub const AUTH_TOKEN: &str = "test-auth-token";
+pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const PUBLIC_URL: &str = "https://frontdesk.example.org";
 pub const OFFICE_NUMBER: &str = "+17184146984";
 /// A demo tenant from the shipped directory: Maria Lopez, unit 2B.
@@ -45,6 +48,7 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub dir: TempDir,
     setup: Setup,
+    outbox: Arc<Outbox>,
 }
 
 /// The model's deadline in tests: short, so failure paths run fast.
@@ -56,11 +60,13 @@ pub struct Setup {
     pub public_url: Option<&'static str>,
     /// The fake model's base URL, when the model brain is on.
     pub model: Option<String>,
+    /// The fake Twilio REST API's base URL, when on-call texts are on.
+    pub twilio_api: Option<String>,
 }
 
 impl Default for Setup {
     fn default() -> Setup {
-        Setup { now: office_hours(), public_url: Some(PUBLIC_URL), model: None }
+        Setup { now: office_hours(), public_url: Some(PUBLIC_URL), model: None, twilio_api: None }
     }
 }
 
@@ -103,10 +109,35 @@ impl TestApp {
                 deadline: MODEL_DEADLINE,
             })
         });
-        let app = App::new(db.clone(), Brain { model }, Office::load(None).unwrap(), clock.clone(), twilio);
+        let senders = Senders {
+            twilio: setup
+                .twilio_api
+                .as_deref()
+                .map(|base| Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())),
+            sms_from: None,
+        };
+        let app = App::new(
+            db.clone(),
+            Brain { model },
+            Office::load(None).unwrap(),
+            clock.clone(),
+            twilio,
+            senders,
+        );
+        let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::untracked(build(app, figment)).await.unwrap();
-        TestApp { client, db, clock, dir, setup }
+        TestApp { client, db, clock, dir, setup, outbox }
+    }
+
+    /// One pass of the outbox worker, as the server's background task makes every half second.
+    pub async fn deliver_outbox(&self) -> usize {
+        self.outbox.deliver_due().await.unwrap()
+    }
+
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        let mut now = self.clock.0.lock().unwrap();
+        *now += by;
     }
 
     /// The same database, served by a new process.

@@ -2,7 +2,9 @@
 //! services in their real wire formats.
 
 mod conversation;
+mod emergencies;
 mod fake_openai;
+mod fake_twilio;
 mod helpers;
 mod model;
 mod terminal;

@@ -102,8 +102,16 @@ fn gas_gets_the_911_line_first_then_the_on_call_number() {
     assert!(turn.say[0].contains("911"), "{:?}", turn.say);
     assert!(turn.say[1].contains("on-call"), "{:?}", turn.say);
     assert_eq!(turn.next, Next::Dial { number: s.office.on_call_phone.clone(), timeout: 20 });
-    let [Action::FileServiceIssue(issue)] = turn.actions.as_slice() else { panic!() };
+    let [Action::FileServiceIssue(issue), Action::PageOnCall { to, body }] = turn.actions.as_slice() else {
+        panic!("{:?}", turn.actions)
+    };
     assert_eq!(issue.priority, Priority::Emergency);
+    assert_eq!(to, &s.office.on_call_sms);
+    assert_eq!(
+        body,
+        "EMERGENCY (gas smell): Maria Lopez, unit 2B, 31 Port Richmond Ave, callback 718-555-0101. \
+         Caller said: \"I smell gas in the hallway\""
+    );
     assert!(s.call.outcomes.emergency);
 }
 
@@ -113,7 +121,10 @@ fn an_emergency_interrupts_an_intake_and_an_unknown_caller_gets_no_issue() {
     s.says("I need a repair");
     let turn = s.says("water is pouring through the ceiling");
     assert!(matches!(turn.next, Next::Dial { .. }));
-    assert!(turn.actions.is_empty(), "no unit to attach a service issue to");
+    let [Action::PageOnCall { body, .. }] = turn.actions.as_slice() else {
+        panic!("on-call is paged, but with no unit there is no service issue: {:?}", turn.actions)
+    };
+    assert!(body.starts_with("EMERGENCY (flooding): Unknown caller, callback 718-555-9999."), "{body}");
 }
 
 #[test]

@@ -1,0 +1,259 @@
+//! The outbox: every write to the outside world, queued in the same transaction as the turn
+//! that caused it and delivered in the background, so a caller never waits on it and a
+//! crash or restart loses nothing.
+//!
+//! A worker claims due items with a lease (`locked_until`): a worker that dies mid-delivery
+//! leaves its items to be retaken when the lease runs out. Failures are retried with
+//! exponential backoff and jitter, up to `MAX_ATTEMPTS`, then marked failed for staff to see.
+//! Delivered items are never claimed again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+
+use crate::db::{Db, Engine, millis};
+use crate::office::Clock;
+use crate::twilio::rest::Rest;
+
+pub const MAX_ATTEMPTS: i64 = 8;
+const FIRST_RETRY: Duration = Duration::from_secs(5);
+const LONGEST_RETRY: Duration = Duration::from_secs(15 * 60);
+/// How long a claimed item is a worker's; longer than any single delivery may take.
+const LEASE: Duration = Duration::from_secs(60);
+const BATCH: i64 = 16;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Item {
+    /// A text to on-call staff.
+    Sms { to: String, body: String },
+}
+
+impl Item {
+    fn kind(&self) -> &'static str {
+        match self {
+            Item::Sms { .. } => "sms",
+        }
+    }
+}
+
+/// Queues an item inside the caller's transaction.
+pub async fn enqueue(
+    tx: &mut AnyConnection,
+    call_sid: Option<&str>,
+    item: &Item,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let payload = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO outbox (call_sid, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
+    )
+    .bind(call_sid)
+    .bind(item.kind())
+    .bind(payload)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// Why one delivery did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    #[error("{0}")]
+    Retryable(String),
+    #[error("{0}")]
+    Permanent(String),
+}
+
+/// Where items go.
+#[derive(Clone, Default)]
+pub struct Senders {
+    pub twilio: Option<Rest>,
+    /// The SMS sender; without it, the number the caller dialled (a Twilio number).
+    pub sms_from: Option<String>,
+}
+
+pub struct Outbox {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    senders: Senders,
+}
+
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    call_sid: Option<String>,
+    payload: String,
+    attempts: i64,
+}
+
+impl Outbox {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, senders: Senders) -> Outbox {
+        Outbox { db, clock, senders }
+    }
+
+    /// Delivers what is due now; returns how many items it attempted.
+    pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
+        let now = millis(self.clock.now());
+        let lease = now + i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
+        let claim = match self.db.engine {
+            Engine::Sqlite => CLAIM_SQLITE,
+            Engine::Postgres => CLAIM_POSTGRES,
+        };
+        let claimed: Vec<Claimed> =
+            sqlx::query_as(claim).bind(lease).bind(now).bind(BATCH).fetch_all(&self.db.pool).await?;
+        for item in &claimed {
+            let outcome = match serde_json::from_str::<Item>(&item.payload) {
+                Ok(payload) => self.deliver(item, &payload).await,
+                Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
+            };
+            self.settle(item, outcome).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn deliver(&self, claimed: &Claimed, item: &Item) -> Result<String, DeliveryError> {
+        match item {
+            Item::Sms { to, body } => {
+                let twilio = self.senders.twilio.as_ref().ok_or_else(|| {
+                    DeliveryError::Permanent("SMS is not configured: set TWILIO_ACCOUNT_SID".into())
+                })?;
+                let from = match &self.senders.sms_from {
+                    Some(from) => from.clone(),
+                    None => self.dialled_number(claimed).await?,
+                };
+                twilio.send_sms(to, &from, body).await.map_err(|e| match e.is_retryable() {
+                    true => DeliveryError::Retryable(e.to_string()),
+                    false => DeliveryError::Permanent(e.to_string()),
+                })
+            }
+        }
+    }
+
+    async fn dialled_number(&self, claimed: &Claimed) -> Result<String, DeliveryError> {
+        let to: Option<Option<String>> = sqlx::query_scalar("SELECT to_number FROM calls WHERE sid = $1")
+            .bind(&claimed.call_sid)
+            .fetch_optional(&self.db.pool)
+            .await
+            .map_err(|e| DeliveryError::Retryable(e.to_string()))?;
+        to.flatten()
+            .ok_or_else(|| DeliveryError::Permanent("no number to send from: set TWILIO_SMS_FROM".into()))
+    }
+
+    async fn settle(
+        &self,
+        item: &Claimed,
+        outcome: Result<String, DeliveryError>,
+    ) -> Result<(), sqlx::Error> {
+        let now = millis(self.clock.now());
+        match outcome {
+            Ok(external_id) => {
+                tracing::info!(item = item.id, external_id, "outbox item delivered");
+                sqlx::query(
+                    "UPDATE outbox SET status = 'delivered', external_id = $2, delivered_at = $3, updated_at = $3,
+                            locked_until = NULL, last_error = NULL
+                     WHERE id = $1",
+                )
+                .bind(item.id)
+                .bind(external_id)
+                .bind(now)
+                .execute(&self.db.pool)
+                .await?;
+            }
+            Err(DeliveryError::Retryable(error)) if item.attempts < MAX_ATTEMPTS => {
+                let retry_at = now + i64::try_from(backoff(item.attempts).as_millis()).unwrap_or(i64::MAX);
+                tracing::warn!(
+                    item = item.id,
+                    attempt = item.attempts,
+                    "outbox delivery failed, will retry: {error}"
+                );
+                sqlx::query(
+                    "UPDATE outbox SET next_attempt_at = $2, last_error = $3, locked_until = NULL, updated_at = $4
+                     WHERE id = $1",
+                )
+                .bind(item.id)
+                .bind(retry_at)
+                .bind(error)
+                .bind(now)
+                .execute(&self.db.pool)
+                .await?;
+            }
+            Err(DeliveryError::Retryable(error) | DeliveryError::Permanent(error)) => {
+                tracing::error!(
+                    item = item.id,
+                    attempt = item.attempts,
+                    "outbox item failed for good: {error}"
+                );
+                sqlx::query(
+                    "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL, updated_at = $3
+                     WHERE id = $1",
+                )
+                .bind(item.id)
+                .bind(error)
+                .bind(now)
+                .execute(&self.db.pool)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivers forever, a batch whenever one is due; started once per process.
+    pub fn spawn(self: Arc<Self>) {
+        tokio::spawn(async move {
+            loop {
+                match self.deliver_due().await {
+                    Ok(n) if n > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::error!("outbox: {e}"),
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+    }
+}
+
+/// Exponential, capped, with jitter so that items failing together do not retry together.
+fn backoff(attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    let full = FIRST_RETRY.saturating_mul(2u32.saturating_pow(exponent)).min(LONGEST_RETRY);
+    full.mul_f64(rand::rng().random_range(0.5..=1.0))
+}
+
+// Both claim one batch of due items, taking expired leases back, and count the attempt.
+const CLAIM_SQLITE: &str = "
+    UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
+    WHERE id IN (SELECT id FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= $2
+                   AND (locked_until IS NULL OR locked_until <= $2)
+                 ORDER BY id LIMIT $3)
+    RETURNING id, call_sid, payload, attempts";
+// Several workers on one PostgreSQL: SKIP LOCKED keeps them from claiming the same row.
+const CLAIM_POSTGRES: &str = "
+    UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
+    WHERE id IN (SELECT id FROM outbox
+                 WHERE status = 'pending' AND next_attempt_at <= $2
+                   AND (locked_until IS NULL OR locked_until <= $2)
+                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+    RETURNING id, call_sid, payload, attempts";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped_with_jitter() {
+        for attempt in 1..=12 {
+            let delay = backoff(attempt);
+            let full =
+                FIRST_RETRY.saturating_mul(2u32.pow(u32::try_from(attempt - 1).unwrap())).min(LONGEST_RETRY);
+            assert!(delay >= full / 2 && delay <= full, "attempt {attempt}: {delay:?}");
+        }
+        assert!(backoff(30) <= LONGEST_RETRY);
+    }
+}
