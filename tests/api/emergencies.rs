@@ -76,7 +76,7 @@ async fn a_failed_text_is_retried_after_a_backoff_and_delivered_once() {
     app.deliver_outbox().await;
 
     let (status, attempts, error, _) = outbox_row(&app).await;
-    assert_eq!((status.as_str(), attempts, error), ("delivered".into(), 2, None));
+    assert_eq!((status.as_str(), attempts, error), ("delivered", 2, None));
     assert_eq!(twilio.texts().await.len(), 2);
 }
 
