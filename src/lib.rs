@@ -13,6 +13,8 @@ pub mod office;
 pub mod outbox;
 pub mod phone;
 pub mod softphone;
+pub mod staff;
+pub mod stats;
 pub mod twilio;
 
 use std::sync::Arc;
@@ -23,6 +25,8 @@ use brain::Brain;
 use db::Db;
 use office::{Clock, Office};
 use outbox::{Outbox, Senders};
+use staff::{Pages, Throttle};
+use stats::Stats;
 use twilio::TwilioConfig;
 
 /// Everything a request may need, managed by Rocket and shared by all requests.
@@ -33,6 +37,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub twilio: TwilioConfig,
     pub outbox: Arc<Outbox>,
+    pub pages: Pages,
+    pub throttle: Throttle,
+    pub stats: Stats,
     /// Computed once: every `<Gather>` carries it.
     pub speech_hints: String,
 }
@@ -48,11 +55,27 @@ impl App {
     ) -> App {
         let speech_hints = office.speech_hints();
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), senders));
-        App { db, brain, office, clock, twilio, outbox, speech_hints }
+        App {
+            db,
+            brain,
+            office,
+            clock,
+            twilio,
+            outbox,
+            pages: Pages::new().expect("the compiled-in templates parse (a unit test checks them)"),
+            throttle: Throttle::default(),
+            stats: Stats::default(),
+            speech_hints,
+        }
     }
 }
 
 /// The whole web application; `main` and the tests both start here.
 pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
-    rocket::custom(figment).manage(app).mount("/twilio", twilio::routes()).mount("/", health::routes())
+    rocket::custom(figment)
+        .manage(app)
+        .mount("/twilio", twilio::routes())
+        .mount("/", health::routes())
+        .mount("/", staff::routes())
+        .register("/", staff::catchers())
 }

@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -24,6 +25,16 @@ enum Command {
     Serve,
     /// A terminal phone: call a running frontdesk the way Twilio does, typing what the caller says.
     Call(softphone::Args),
+    /// Staff accounts for the web pages.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Adds a staff account (or sets a new password for an existing one). The password is
+    /// prompted for, or read from the first line of standard input when it is not a terminal.
+    Add { name: String },
 }
 
 #[rocket::main]
@@ -31,6 +42,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Call(args)) => softphone::run(&cli.settings, args).await,
+        Some(Command::Staff(StaffCommand::Add { name })) => add_staff(&cli.settings, &name).await,
         Some(Command::Serve) | None => serve(cli.settings).await,
     };
     match result {
@@ -42,12 +54,33 @@ async fn main() -> ExitCode {
     }
 }
 
+async fn add_staff(settings: &Settings, name: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("Password for {name}: "))?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            return Err("the passwords differ".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    match frontdesk::staff::auth::add(&db, name, &password).await? {
+        true => println!("added staff account {name}"),
+        false => println!("set a new password for {name}"),
+    }
+    Ok(())
+}
+
 async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rocket=warn,sqlx=warn"));
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    let subscriber =
+        tracing_subscriber::fmt().with_env_filter(filter).with_ansi(std::io::stdout().is_terminal());
     match settings.log_format {
         LogFormat::Json => subscriber.json().init(),
         LogFormat::Text => subscriber.init(),

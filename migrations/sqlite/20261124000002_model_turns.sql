@@ -2,3 +2,4 @@
 ALTER TABLE turns ADD COLUMN model_error TEXT;
 ALTER TABLE turns ADD COLUMN prompt_tokens INTEGER;
 ALTER TABLE turns ADD COLUMN completion_tokens INTEGER;
+ALTER TABLE turns ADD COLUMN brain_ms INTEGER;

@@ -95,6 +95,8 @@ pub struct Record<'a> {
     pub source: &'static str,
     pub model_error: Option<&'a str>,
     pub usage: Option<crate::brain::Usage>,
+    /// Time spent reading the caller (the model's wait, when it was asked).
+    pub brain_ms: Option<i64>,
     pub latency_ms: i64,
     pub reply: &'a Turn,
     pub twiml: &'a str,
@@ -112,8 +114,8 @@ pub async fn save(
     update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
-                            model_error, prompt_tokens, completion_tokens, latency_ms, twiml, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                            model_error, prompt_tokens, completion_tokens, brain_ms, latency_ms, twiml, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(sid)
     .bind(i64::from(record.turn))
@@ -126,6 +128,7 @@ pub async fn save(
     .bind(record.model_error)
     .bind(record.usage.map(|u| i64::from(u.prompt_tokens)))
     .bind(record.usage.map(|u| i64::from(u.completion_tokens)))
+    .bind(record.brain_ms)
     .bind(record.latency_ms)
     .bind(record.twiml)
     .bind(now)

@@ -185,6 +185,7 @@ async fn converse(
         source: if reply.model_line == ModelLine::Spoken { "model" } else { "rules" },
         model_error: model_error.as_deref(),
         usage: brain.as_ref().and_then(|b| b.usage),
+        brain_ms: brain.as_ref().map(|b| i64::try_from(b.elapsed.as_millis()).unwrap_or(i64::MAX)),
         latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
         reply: &reply,
         twiml: &twiml,

@@ -18,6 +18,8 @@ use rocket::local::asynchronous::Client;
 use tempfile::TempDir;
 
 pub const AUTH_TOKEN: &str = "test-auth-token";
+pub const STAFF: &str = "Diane";
+pub const STAFF_PASSWORD: &str = "correct horse battery";
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const PUBLIC_URL: &str = "https://frontdesk.example.org";
 pub const OFFICE_NUMBER: &str = "+17184146984";
@@ -89,6 +91,8 @@ impl TestApp {
 
     /// An app on the database in `dir`, as a restarted server would find it.
     async fn on(dir: TempDir, setup: Setup) -> TestApp {
+        // The app's warnings and errors appear beside a failing test's output.
+        let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
         let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
@@ -126,7 +130,7 @@ impl TestApp {
         );
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
-        let client = Client::untracked(build(app, figment)).await.unwrap();
+        let client = Client::tracked(build(app, figment)).await.unwrap();
         TestApp { client, db, clock, dir, setup, outbox }
     }
 
@@ -182,6 +186,33 @@ impl TestApp {
         let response = request.dispatch().await;
         let status = response.status();
         (status, response.into_string().await.unwrap_or_default())
+    }
+
+    /// Creates a staff account and logs this client in as it, through the login form.
+    pub async fn log_in(&self) {
+        frontdesk::staff::auth::add(&self.db, STAFF, STAFF_PASSWORD).await.unwrap();
+        let csrf = self.csrf().await;
+        let response = self
+            .client
+            .post("/login")
+            .header(ContentType::Form)
+            .body(encode(&[("name", STAFF), ("password", STAFF_PASSWORD), ("csrf", &csrf)]))
+            .dispatch()
+            .await;
+        assert_eq!(response.status(), Status::SeeOther, "{:?}", response.into_string().await);
+    }
+
+    /// The CSRF token the login page hands this client.
+    pub async fn csrf(&self) -> String {
+        let page = self.client.get("/login").dispatch().await.into_string().await.unwrap();
+        let start =
+            page.find("name=\"csrf\" value=\"").expect("a csrf field") + "name=\"csrf\" value=\"".len();
+        page[start..].split('"').next().unwrap().to_string()
+    }
+
+    pub async fn get(&self, path: &str) -> (Status, String) {
+        let response = self.client.get(path).dispatch().await;
+        (response.status(), response.into_string().await.unwrap_or_default())
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {

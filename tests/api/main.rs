@@ -7,5 +7,6 @@ mod fake_openai;
 mod fake_twilio;
 mod helpers;
 mod model;
+mod staff;
 mod terminal;
 mod webhooks;

@@ -1,0 +1,74 @@
+// The dashboard refreshes itself from /status.json every few seconds (plain HTTP polling).
+"use strict";
+
+const REFRESH_MS = 5000;
+const $ = (id) => document.getElementById(id);
+
+function badge(id, state, text) {
+  const el = $(id);
+  el.className = "badge " + state;
+  el.textContent = text;
+}
+
+function text(id, value) {
+  $(id).textContent = value ?? "—";
+}
+
+function chart(days) {
+  const svg = $("per-day");
+  const width = svg.clientWidth || 600, height = 160, bottom = 18;
+  const max = Math.max(1, ...days.map((d) => d.calls));
+  const step = width / days.length;
+  const bars = days.map((d, i) => {
+    const h = ((height - bottom - 12) * d.calls) / max;
+    const x = i * step + 2, y = height - bottom - h;
+    const label = i % 5 === 4 || i === days.length - 1
+      ? `<text x="${x}" y="${height - 4}">${d.day}</text>` : "";
+    return `<rect x="${x}" y="${y}" width="${Math.max(1, step - 4)}" height="${h}"><title>${d.day}: ${d.calls}</title></rect>${label}`;
+  });
+  svg.innerHTML = bars.join("");
+}
+
+function render(s) {
+  text("generated-at", s.generated_at);
+  badge("twilio-badge", s.twilio.last_webhook ? "good" : "idle", s.twilio.last_webhook ? "receiving" : "no calls yet");
+  text("twilio-last", s.twilio.last_webhook);
+  text("twilio-rejections", String(s.twilio.signature_rejections));
+
+  const m = s.model;
+  if (!m.configured) badge("model-badge", "idle", "rules only");
+  else if (m.reachable === false) badge("model-badge", "bad", "failing");
+  else badge("model-badge", "good", m.reachable ? "reachable" : "configured");
+  text("model-name", m.configured ? m.name : "none (keyword rules)");
+  text("model-latency", m.latency_ms_p50 == null ? null : `${m.latency_ms_p50} ms`);
+  text("model-rules", m.rules_share == null ? null : `${Math.round(m.rules_share * 100)}%`);
+
+  badge("rm-badge", s.outbox.failed > 0 ? "bad" : "good", s.outbox.failed > 0 ? `${s.outbox.failed} failed` : "ok");
+  text("rm-detail", s.rent_manager.detail);
+  text("outbox-counts", `${s.outbox.pending} pending / ${s.outbox.failed} failed`);
+  text("outbox-last", s.outbox.last_delivery);
+
+  badge("db-badge", s.database.ok ? "good" : "bad", s.database.ok ? "ok" : "down");
+  text("db-engine", s.database.engine);
+  text("db-latency", `${s.database.latency_ms.toFixed(1)} ms`);
+
+  text("in-progress", String(s.calls_in_progress));
+  text("today-total", String(s.today.total));
+  const outcomes = ["emergency", "service_issue", "transferred", "message", "information"];
+  $("today").innerHTML = outcomes
+    .map((o) => `<span class="badge outcome-${o}" data-outcome="${o}">${o.replace("_", " ")}: ${s.today[o]}</span>`)
+    .join("");
+  chart(s.per_day);
+}
+
+async function refresh() {
+  try {
+    const response = await fetch("/status.json", { headers: { Accept: "application/json" } });
+    if (response.status === 401) return window.location.assign("/login?next=/");
+    if (response.ok) render(await response.json());
+  } finally {
+    setTimeout(refresh, REFRESH_MS);
+  }
+}
+
+refresh();
