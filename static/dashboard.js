@@ -53,7 +53,7 @@ function render(s) {
   text("db-latency", `${s.database.latency_ms.toFixed(1)} ms`);
 
   text("in-progress", String(s.calls_in_progress));
-  text("today-total", String(s.today.total));
+  text("today-total", s.today.total === 1 ? "1 call" : `${s.today.total} calls`);
   const outcomes = ["emergency", "service_issue", "transferred", "message", "information"];
   $("today").innerHTML = outcomes
     .map((o) => `<span class="badge outcome-${o}" data-outcome="${o}">${o.replace("_", " ")}: ${s.today[o]}</span>`)
