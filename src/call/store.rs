@@ -60,30 +60,39 @@ pub struct Line<'a> {
     pub to: Option<&'a str>,
 }
 
-pub async fn create<'e>(
-    db: impl Executor<'e, Database = Any>,
+/// Creates the call's row unless a twin callback already did, then loads the call holding
+/// its row lock until the transaction ends: callbacks of one call queue up behind each other
+/// on any number of workers (SQLite's `BEGIN IMMEDIATE` already serialises every writer).
+pub async fn open(
+    tx: &mut sqlx::AnyConnection,
     line: &Line<'_>,
-    call: &Call,
+    fresh: &Call,
     now: i64,
-) -> Result<(), StoreError> {
+) -> Result<Call, StoreError> {
     sqlx::query(
         "INSERT INTO calls (sid, from_number, to_number, caller_kind, caller_name, unit, stage, state,
                             outcome, next_turn, started_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)
+         ON CONFLICT (sid) DO NOTHING",
     )
     .bind(line.sid)
     .bind(line.from)
     .bind(line.to)
-    .bind(call.caller.kind.as_str())
-    .bind(call.caller.name.as_deref())
-    .bind(call.caller.unit.as_deref())
-    .bind(call.stage.name())
-    .bind(serde_json::to_string(call)?)
-    .bind(call.outcomes.label())
+    .bind(fresh.caller.kind.as_str())
+    .bind(fresh.caller.name.as_deref())
+    .bind(fresh.caller.unit.as_deref())
+    .bind(fresh.stage.name())
+    .bind(serde_json::to_string(fresh)?)
+    .bind(fresh.outcomes.label())
     .bind(now)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(())
+    let sql = match tx.backend_name() {
+        "PostgreSQL" => "SELECT state FROM calls WHERE sid = $1 FOR UPDATE",
+        _ => "SELECT state FROM calls WHERE sid = $1",
+    };
+    let state: String = sqlx::query_scalar(sql).bind(line.sid).fetch_one(&mut *tx).await?;
+    Ok(serde_json::from_str(&state)?)
 }
 
 /// One turn as it is recorded: what was heard, what was answered, and how.
@@ -112,6 +121,10 @@ pub async fn save(
     now: i64,
 ) -> Result<(), StoreError> {
     update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
+    // sqlx 0.9.0's Any driver declares a NULL f64 as float4 (it swaps Real and Double), and
+    // PostgreSQL keeps a cached statement's first declaration: this one binds an optional f64
+    // (the confidence), so on PostgreSQL it is prepared afresh each time.
+    let cacheable = tx.backend_name() != "PostgreSQL";
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
                             model_error, prompt_tokens, completion_tokens, brain_ms, latency_ms, twiml, created_at)
@@ -132,6 +145,7 @@ pub async fn save(
     .bind(record.latency_ms)
     .bind(record.twiml)
     .bind(now)
+    .persistent(cacheable)
     .execute(&mut *tx)
     .await?;
     for action in &record.reply.actions {

@@ -144,14 +144,12 @@ async fn converse(
     };
 
     let mut tx = app.db.begin_write().await?;
+    let now = app.clock.now();
+    let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
+    let call = store::open(&mut tx, &line, &Call::new(known.caller.clone()), millis(now)).await?;
     if let Some(twiml) = store::reply(&mut *tx, sid, turn).await? {
         return Ok(twiml); // a twin of this callback finished first
     }
-    let now = app.clock.now();
-    let (call, new) = match store::load(&mut *tx, sid).await? {
-        Some(call) => (call, false),
-        None => (Call::new(known.caller), true),
-    };
     let heard = match &event {
         Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
         _ => None,
@@ -169,10 +167,6 @@ async fn converse(
     let callback = Callback { next_turn: turn + 1, caller_id: caller_id.as_ref() };
     let twiml = twiml::render(&reply, &voice(app), &callback)?;
 
-    if new {
-        let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
-        store::create(&mut *tx, &line, &call, millis(now)).await?;
-    }
     let model_error = brain.as_ref().and_then(|b| b.model_error.clone()).or(match &reply.model_line {
         ModelLine::Declined(why) => Some(format!("line not spoken: {why}")),
         ModelLine::NotOffered | ModelLine::Spoken => None,

@@ -49,8 +49,33 @@ pub struct TestApp {
     pub db: Db,
     pub clock: Arc<TestClock>,
     pub dir: TempDir,
+    pub url: String,
     setup: Setup,
     outbox: Arc<Outbox>,
+}
+
+/// Every test gets a database of its own: a SQLite file by default; with
+/// `TEST_DATABASE_URL=postgres://...`, a fresh schema in that PostgreSQL database.
+pub async fn fresh_database(dir: &TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => fresh_schema(&url).await,
+        _ => format!("sqlite://{}", dir.path().join("frontdesk.db").display()),
+    }
+}
+
+/// A new, empty schema in the PostgreSQL database at `url`, and the URL that uses it.
+pub async fn fresh_schema(url: &str) -> String {
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    sqlx::any::install_default_drivers();
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let schema = format!("test_{}_{n}", std::process::id());
+    let mut admin = sqlx::AnyConnection::connect(url).await.expect("TEST_DATABASE_URL reachable");
+    for statement in [format!("DROP SCHEMA IF EXISTS {schema} CASCADE"), format!("CREATE SCHEMA {schema}")] {
+        sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut admin).await.unwrap();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-c%20search_path%3D{schema}")
 }
 
 /// The model's deadline in tests: short, so failure paths run fast.
@@ -86,14 +111,15 @@ impl TestApp {
     }
 
     pub async fn start(setup: Setup) -> TestApp {
-        TestApp::on(tempfile::tempdir().unwrap(), setup).await
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database(&dir).await;
+        TestApp::on(dir, url, setup).await
     }
 
-    /// An app on the database in `dir`, as a restarted server would find it.
-    async fn on(dir: TempDir, setup: Setup) -> TestApp {
+    /// An app on the database at `url`, as a restarted server would find it.
+    async fn on(dir: TempDir, url: String, setup: Setup) -> TestApp {
         // The app's warnings and errors appear beside a failing test's output.
         let _ = tracing_subscriber::fmt().with_test_writer().with_env_filter("warn").try_init();
-        let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
         let db = Db::connect(&url).await.unwrap();
         db.migrate().await.unwrap();
         let clock = Arc::new(TestClock(Mutex::new(setup.now)));
@@ -131,7 +157,7 @@ impl TestApp {
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();
-        TestApp { client, db, clock, dir, setup, outbox }
+        TestApp { client, db, clock, dir, url, setup, outbox }
     }
 
     /// One pass of the outbox worker, as the server's background task makes every half second.
@@ -148,7 +174,7 @@ impl TestApp {
     pub async fn restart(self) -> TestApp {
         let setup = Setup { now: self.clock.now(), ..self.setup.clone() };
         self.db.pool.close().await;
-        TestApp::on(self.dir, setup).await
+        TestApp::on(self.dir, self.url, setup).await
     }
 
     pub fn call_from(&self, from: &str) -> Phone<'_> {

@@ -164,7 +164,7 @@ async fn the_status_endpoint_reports_every_dependency_and_todays_calls() {
     let status: serde_json::Value = serde_json::from_str(&body).unwrap();
 
     assert_eq!(status["database"]["ok"], true);
-    assert_eq!(status["database"]["engine"], "SQLite");
+    assert_eq!(status["database"]["engine"], app.db.engine.name());
     assert_eq!(status["twilio"]["signature_rejections"], 1);
     assert!(status["twilio"]["last_webhook"].is_string());
     assert_eq!(status["model"]["configured"], false);
