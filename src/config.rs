@@ -11,7 +11,7 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
 use crate::brain::{Brain, Model, ModelSettings};
-use crate::outbox::Senders;
+use crate::outbox::Delivery;
 use crate::twilio::TwilioConfig;
 use crate::twilio::rest::Rest;
 use crate::twilio::signature::Verifier;
@@ -59,6 +59,9 @@ pub struct Settings {
     /// The number (or Messaging Service SID) on-call texts come from [default: the number the caller dialled].
     #[arg(long, env = "TWILIO_SMS_FROM")]
     pub twilio_sms_from: Option<String>,
+    /// How long a worker may hold an outbox item before another may retake it.
+    #[arg(long, env = "OUTBOX_LEASE_SECONDS", default_value_t = 60)]
+    pub outbox_lease_seconds: u64,
     /// Shared signing keys for HMAC-SHA256 webhook signatures, as NAME=SECRET[,NAME=SECRET].
     #[arg(long, env = "TWILIO_SIGNING_KEYS", hide_env_values = true)]
     pub twilio_signing_keys: Option<String>,
@@ -106,12 +109,16 @@ impl Settings {
         }
     }
 
-    pub fn senders(&self) -> Senders {
+    pub fn delivery(&self) -> Delivery {
         let twilio = match (&self.twilio_account_sid, &self.twilio_auth_token) {
             (Some(sid), Some(token)) => Some(Rest::new(&self.twilio_api_base, sid.clone(), token.clone())),
             _ => None,
         };
-        Senders { twilio, sms_from: self.twilio_sms_from.clone() }
+        Delivery {
+            twilio,
+            sms_from: self.twilio_sms_from.clone(),
+            lease: Duration::from_secs(self.outbox_lease_seconds),
+        }
     }
 
     pub fn brain(&self) -> Brain {

@@ -24,7 +24,7 @@ use rocket::{Build, Rocket};
 use brain::Brain;
 use db::Db;
 use office::{Clock, Office};
-use outbox::{Outbox, Senders};
+use outbox::{Delivery, Outbox};
 use staff::{Pages, Throttle};
 use stats::Stats;
 use twilio::TwilioConfig;
@@ -51,10 +51,10 @@ impl App {
         office: Office,
         clock: Arc<dyn Clock>,
         twilio: TwilioConfig,
-        senders: Senders,
+        delivery: Delivery,
     ) -> App {
         let speech_hints = office.speech_hints();
-        let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), senders));
+        let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery));
         App {
             db,
             brain,

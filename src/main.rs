@@ -95,7 +95,7 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
     let app =
-        App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio(), settings.senders());
+        App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio(), settings.delivery());
     app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
     frontdesk::build(app, figment).launch().await?;

@@ -21,8 +21,8 @@ use crate::twilio::rest::Rest;
 pub const MAX_ATTEMPTS: i64 = 8;
 const FIRST_RETRY: Duration = Duration::from_secs(5);
 const LONGEST_RETRY: Duration = Duration::from_secs(15 * 60);
-/// How long a claimed item is a worker's; longer than any single delivery may take.
-const LEASE: Duration = Duration::from_secs(60);
+/// How long a claimed item is a worker's by default; longer than any delivery may take.
+pub const LEASE: Duration = Duration::from_secs(60);
 const BATCH: i64 = 16;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,18 +70,25 @@ pub enum DeliveryError {
     Permanent(String),
 }
 
-/// Where items go.
-#[derive(Clone, Default)]
-pub struct Senders {
+/// Where items go, and how long a worker may hold one.
+#[derive(Clone)]
+pub struct Delivery {
     pub twilio: Option<Rest>,
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
+    pub lease: Duration,
+}
+
+impl Default for Delivery {
+    fn default() -> Delivery {
+        Delivery { twilio: None, sms_from: None, lease: LEASE }
+    }
 }
 
 pub struct Outbox {
     db: Db,
     clock: Arc<dyn Clock>,
-    senders: Senders,
+    delivery: Delivery,
 }
 
 #[derive(sqlx::FromRow)]
@@ -93,14 +100,14 @@ struct Claimed {
 }
 
 impl Outbox {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, senders: Senders) -> Outbox {
-        Outbox { db, clock, senders }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, delivery: Delivery) -> Outbox {
+        Outbox { db, clock, delivery }
     }
 
     /// Delivers what is due now; returns how many items it attempted.
     pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
         let now = millis(self.clock.now());
-        let lease = now + i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
+        let lease = now + i64::try_from(self.delivery.lease.as_millis()).unwrap_or(i64::MAX);
         let claim = match self.db.engine {
             Engine::Sqlite => CLAIM_SQLITE,
             Engine::Postgres => CLAIM_POSTGRES,
@@ -120,10 +127,10 @@ impl Outbox {
     async fn deliver(&self, claimed: &Claimed, item: &Item) -> Result<String, DeliveryError> {
         match item {
             Item::Sms { to, body } => {
-                let twilio = self.senders.twilio.as_ref().ok_or_else(|| {
+                let twilio = self.delivery.twilio.as_ref().ok_or_else(|| {
                     DeliveryError::Permanent("SMS is not configured: set TWILIO_ACCOUNT_SID".into())
                 })?;
-                let from = match &self.senders.sms_from {
+                let from = match &self.delivery.sms_from {
                     Some(from) => from.clone(),
                     None => self.dialled_number(claimed).await?,
                 };

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::brain::{Brain, Model, ModelSettings};
 use frontdesk::db::Db;
 use frontdesk::office::{Clock, Office};
-use frontdesk::outbox::{Outbox, Senders};
+use frontdesk::outbox::{Delivery, Outbox};
 use frontdesk::twilio::TwilioConfig;
 use frontdesk::twilio::rest::Rest;
 use frontdesk::twilio::signature::{self, Algorithm, Verifier};
@@ -139,12 +139,12 @@ impl TestApp {
                 deadline: MODEL_DEADLINE,
             })
         });
-        let senders = Senders {
+        let delivery = Delivery {
             twilio: setup
                 .twilio_api
                 .as_deref()
                 .map(|base| Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())),
-            sms_from: None,
+            ..Delivery::default()
         };
         let app = App::new(
             db.clone(),
@@ -152,7 +152,7 @@ impl TestApp {
             Office::load(None).unwrap(),
             clock.clone(),
             twilio,
-            senders,
+            delivery,
         );
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
@@ -405,5 +405,75 @@ impl Twiml {
 
     fn next_url(&self) -> Option<String> {
         self.attr("Gather", "action").or_else(|| self.attr("Dial", "action"))
+    }
+}
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_frontdesk");
+
+/// A real `frontdesk` process on a free port, as an office runs it; killed when dropped.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub port: u16,
+    _dir: TempDir,
+}
+
+impl ServerProcess {
+    /// Starts a server with these settings on top of test defaults (a SQLite file of its
+    /// own, the test auth token, `PUBLIC_URL` as Twilio signs it) and waits until it listens.
+    pub fn start(settings: &[(&str, &str)]) -> ServerProcess {
+        use std::process::{Command, Stdio};
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let sqlite = format!("sqlite://{}", dir.path().join("fd.db").display());
+        let mut command = Command::new(BIN);
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("PORT", port.to_string())
+            .env("ROCKET_ADDRESS", "127.0.0.1")
+            .env("DATABASE_URL", sqlite)
+            .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+            .env("PUBLIC_URL", PUBLIC_URL)
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (name, value) in settings {
+            command.env(name, value);
+        }
+        let child = command.spawn().unwrap();
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "frontdesk did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        ServerProcess { child, port, _dir: dir }
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A form post signed as Twilio signs it for `PUBLIC_URL`.
+    pub async fn post_signed(&self, path: &str, params: &[(&str, &str)]) -> (u16, String) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.base()))
+            .header("X-Twilio-Signature", sign(path, params))
+            .form(params)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Gone at once, mid-whatever, as a crashed machine goes.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

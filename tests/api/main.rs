@@ -10,3 +10,4 @@ mod model;
 mod staff;
 mod terminal;
 mod webhooks;
+mod workers;

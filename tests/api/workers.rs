@@ -1,0 +1,133 @@
+//! Several frontdesk processes on one PostgreSQL database, as an office scales out: any
+//! worker answers any callback, twins make one turn, and a dead worker's delivery is retaken.
+//! They need PostgreSQL: `TEST_DATABASE_URL`, or the machine's own on 127.0.0.1:5432.
+
+use std::time::{Duration, Instant};
+
+use frontdesk::db::Db;
+use serde_json::json;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::helpers::*;
+
+async fn shared_database() -> String {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
+    fresh_schema(&url).await
+}
+
+fn line(sid: &str) -> Vec<(&str, &str)> {
+    vec![("CallSid", sid), ("From", TENANT), ("To", "+17185550100"), ("CallStatus", "in-progress")]
+}
+
+#[rocket::async_test]
+async fn one_call_alternates_between_two_workers() {
+    let url = shared_database().await;
+    let workers =
+        [ServerProcess::start(&[("DATABASE_URL", &url)]), ServerProcess::start(&[("DATABASE_URL", &url)])];
+
+    let (_, greeting) = workers[0].post_signed("/twilio/voice", &line("CAalternating")).await;
+    let mut next = Twiml::parse(greeting).attr("Gather", "action").unwrap();
+    let mut last = String::new();
+    for (i, words) in ["my kitchen faucet is dripping", "yes", "yes", "yes, that's right"].iter().enumerate()
+    {
+        let mut params = line("CAalternating");
+        params.extend([("SpeechResult", *words), ("Confidence", "0.9")]);
+        let (status, body) = workers[(i + 1) % 2].post_signed(&next, &params).await;
+        assert_eq!(status, 200);
+        let reply = Twiml::parse(body);
+        next = reply.attr("Gather", "action").unwrap();
+        last = reply.spoken();
+    }
+
+    assert!(last.contains("request is in") || last.contains("maintenance team"), "{last}");
+    let db = Db::connect(&url).await.unwrap();
+    let issues: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM service_issues").fetch_one(&db.pool).await.unwrap();
+    let turns: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM turns").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((issues, turns), (1, 5));
+}
+
+#[rocket::async_test]
+async fn the_same_callback_at_two_workers_at_once_makes_one_turn() {
+    let url = shared_database().await;
+    let (a, b) =
+        (ServerProcess::start(&[("DATABASE_URL", &url)]), ServerProcess::start(&[("DATABASE_URL", &url)]));
+    a.post_signed("/twilio/voice", &line("CAtwins")).await;
+    let mut params = line("CAtwins");
+    params.extend([("SpeechResult", "what are your hours"), ("Confidence", "0.9")]);
+
+    let (first, second) = tokio::join!(
+        a.post_signed("/twilio/gather?turn=1", &params),
+        b.post_signed("/twilio/gather?turn=1", &params)
+    );
+
+    assert_eq!(first, second);
+    assert!(Twiml::parse(first.1).spoken().contains("Monday through Friday"));
+    let db = Db::connect(&url).await.unwrap();
+    let turns: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM turns").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(turns, 2);
+}
+
+#[rocket::async_test]
+async fn a_worker_killed_mid_delivery_leaves_its_item_to_another() {
+    let url = shared_database().await;
+    let twilio = MockServer::start().await;
+    let sent = json!({ "sid": "SMretaken000000000000000000000000", "status": "queued" });
+    // The first worker's request hangs until it is killed; the next one goes through.
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(sent.clone()).set_delay(Duration::from_secs(30)),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&twilio)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(sent))
+        .with_priority(2)
+        .mount(&twilio)
+        .await;
+    let base = twilio.uri();
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("TWILIO_API_BASE", base.as_str()),
+        ("TWILIO_ACCOUNT_SID", ACCOUNT_SID),
+        ("OUTBOX_LEASE_SECONDS", "2"),
+    ];
+    let mut first = ServerProcess::start(&settings);
+    first.post_signed("/twilio/voice", &line("CAkilled")).await;
+    let mut params = line("CAkilled");
+    params.extend([("SpeechResult", "I smell gas in the hallway"), ("Confidence", "0.9")]);
+    first.post_signed("/twilio/gather?turn=1", &params).await;
+    wait_for("the first worker to start sending", || async {
+        twilio.received_requests().await.unwrap().len() == 1
+    })
+    .await;
+
+    first.kill();
+    let _second = ServerProcess::start(&settings);
+
+    let db = Db::connect(&url).await.unwrap();
+    let delivered = || async {
+        let status: String =
+            sqlx::query_scalar("SELECT status FROM outbox").fetch_one(&db.pool).await.unwrap();
+        status == "delivered"
+    };
+    wait_for("the second worker to deliver the text", delivered).await;
+    let (attempts, sid): (i64, String) =
+        sqlx::query_as("SELECT attempts, external_id FROM outbox").fetch_one(&db.pool).await.unwrap();
+    assert_eq!((attempts, sid.as_str()), (2, "SMretaken000000000000000000000000"));
+    assert_eq!(twilio.received_requests().await.unwrap().len(), 2);
+}
+
+async fn wait_for<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
