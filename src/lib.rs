@@ -9,12 +9,12 @@ pub mod config;
 pub mod db;
 pub mod directory;
 mod health;
+pub mod metrics;
 pub mod office;
 pub mod outbox;
 pub mod phone;
 pub mod softphone;
 pub mod staff;
-pub mod stats;
 pub mod twilio;
 
 use std::sync::Arc;
@@ -23,10 +23,10 @@ use rocket::{Build, Rocket};
 
 use brain::Brain;
 use db::Db;
+use metrics::Metrics;
 use office::{Clock, Office};
 use outbox::{Delivery, Outbox};
 use staff::{Pages, Throttle};
-use stats::Stats;
 use twilio::TwilioConfig;
 
 /// Everything a request may need, managed by Rocket and shared by all requests.
@@ -39,7 +39,7 @@ pub struct App {
     pub outbox: Arc<Outbox>,
     pub pages: Pages,
     pub throttle: Throttle,
-    pub stats: Stats,
+    pub metrics: Arc<Metrics>,
     /// Computed once: every `<Gather>` carries it.
     pub speech_hints: String,
 }
@@ -54,7 +54,8 @@ impl App {
         delivery: Delivery,
     ) -> App {
         let speech_hints = office.speech_hints();
-        let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery));
+        let metrics = Arc::new(Metrics::default());
+        let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         App {
             db,
             brain,
@@ -64,7 +65,7 @@ impl App {
             outbox,
             pages: Pages::new().expect("the compiled-in templates parse (a unit test checks them)"),
             throttle: Throttle::default(),
-            stats: Stats::default(),
+            metrics,
             speech_hints,
         }
     }
@@ -75,7 +76,9 @@ pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .manage(app)
         .mount("/twilio", twilio::routes())
+        .attach(metrics::CountRequests)
         .mount("/", health::routes())
+        .mount("/", metrics::routes())
         .mount("/", staff::routes())
         .register("/", staff::catchers())
 }

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use crate::db::{Db, Engine, millis};
+use crate::metrics::Metrics;
 use crate::office::Clock;
 use crate::twilio::rest::Rest;
 
@@ -89,19 +90,21 @@ pub struct Outbox {
     db: Db,
     clock: Arc<dyn Clock>,
     delivery: Delivery,
+    metrics: Arc<Metrics>,
 }
 
 #[derive(sqlx::FromRow)]
 struct Claimed {
     id: i64,
+    kind: String,
     call_sid: Option<String>,
     payload: String,
     attempts: i64,
 }
 
 impl Outbox {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, delivery: Delivery) -> Outbox {
-        Outbox { db, clock, delivery }
+    pub fn new(db: Db, clock: Arc<dyn Clock>, delivery: Delivery, metrics: Arc<Metrics>) -> Outbox {
+        Outbox { db, clock, delivery, metrics }
     }
 
     /// Delivers what is due now; returns how many items it attempted.
@@ -158,6 +161,12 @@ impl Outbox {
         outcome: Result<String, DeliveryError>,
     ) -> Result<(), sqlx::Error> {
         let now = millis(self.clock.now());
+        let label = match &outcome {
+            Ok(_) => "delivered",
+            Err(DeliveryError::Retryable(_)) => "retry",
+            Err(DeliveryError::Permanent(_)) => "failed",
+        };
+        self.metrics.delivered(item.kind.as_str(), label);
         match outcome {
             Ok(external_id) => {
                 tracing::info!(item = item.id, external_id, "outbox item delivered");
@@ -239,7 +248,7 @@ const CLAIM_SQLITE: &str = "
                  WHERE status = 'pending' AND next_attempt_at <= $2
                    AND (locked_until IS NULL OR locked_until <= $2)
                  ORDER BY id LIMIT $3)
-    RETURNING id, call_sid, payload, attempts";
+    RETURNING id, kind, call_sid, payload, attempts";
 // Several workers on one PostgreSQL: SKIP LOCKED keeps them from claiming the same row.
 const CLAIM_POSTGRES: &str = "
     UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
@@ -247,7 +256,7 @@ const CLAIM_POSTGRES: &str = "
                  WHERE status = 'pending' AND next_attempt_at <= $2
                    AND (locked_until IS NULL OR locked_until <= $2)
                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-    RETURNING id, call_sid, payload, attempts";
+    RETURNING id, kind, call_sid, payload, attempts";
 
 #[cfg(test)]
 mod tests {

@@ -112,7 +112,7 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         sqlx::query_scalar("SELECT MAX(created_at) FROM turns").fetch_one(pool).await?;
     let twilio = Twilio {
         last_webhook: last_webhook.map(|ms| local_time(app, ms)),
-        signature_rejections: app.stats.signature_rejections(),
+        signature_rejections: app.metrics.signature_rejections.get(),
     };
 
     let recent: Vec<(Option<i64>, Option<String>)> = sqlx::query_as(

@@ -82,7 +82,7 @@ impl<'r, T: for<'a> FromForm<'a> + 'static> FromData<'r> for Signed<T> {
                 verifier.verify(&url, &params, signature, settings)
             });
             if !valid {
-                app.stats.signature_rejected();
+                app.metrics.signature_rejections.inc();
                 return Error((Status::Forbidden, Rejection::Signature));
             }
         }

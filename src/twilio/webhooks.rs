@@ -186,6 +186,16 @@ async fn converse(
     };
     store::save(&mut tx, sid, &call, &record, millis(now)).await?;
     tx.commit().await?;
+    let metrics = &app.metrics;
+    let brain_time = brain.as_ref().map(|b| b.elapsed).unwrap_or_default();
+    metrics.turn_seconds.observe(started.elapsed().saturating_sub(brain_time).as_secs_f64());
+    if let Some(brain) = &brain {
+        metrics.brain_seconds.observe(brain.elapsed.as_secs_f64());
+        metrics.answered(record.source);
+        if brain.model_error.is_some() {
+            metrics.model_errors.inc();
+        }
+    }
     tracing::info!(
         call = sid,
         turn,

@@ -150,3 +150,24 @@ async fn a_broken_database_still_answers_the_caller() {
     assert!(reply.spoken().contains("trouble"), "{}", reply.spoken());
     assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
 }
+
+#[rocket::async_test]
+async fn metrics_count_requests_turns_answers_and_the_outbox() {
+    let app = TestApp::spawn().await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("I smell gas").await;
+
+    let (status, metrics) = app.get("/metrics").await;
+
+    assert_eq!(status, Status::Ok);
+    for line in [
+        "frontdesk_http_requests_total{method=\"POST\",route=\"/twilio/voice\",status=\"200\"} 1",
+        "frontdesk_turn_seconds_count 2",
+        "frontdesk_answers_total{source=\"rules\"} 1",
+        "frontdesk_outbox_items{status=\"pending\"} 1",
+        "frontdesk_model_errors_total 0",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} missing from:\n{metrics}");
+    }
+}
