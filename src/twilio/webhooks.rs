@@ -6,9 +6,9 @@
 //! answered with `twiml::fallback`, which connects the caller to the office.
 
 use std::io;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use rocket::http::Status;
+use rocket::http::{Header, Status};
 use rocket::{Route, State, post, routes};
 
 use super::twiml::{self, Callback, Voice};
@@ -24,9 +24,19 @@ pub fn routes() -> Vec<Route> {
     routes![post_voice, post_gather, post_dial, post_status]
 }
 
+/// TwiML, with a `Server-Timing` header saying how long frontdesk itself took (`turn`,
+/// the model's wait excluded) and how long reading the caller took (`brain`).
 #[derive(rocket::Responder)]
 #[response(content_type = "xml")]
-pub struct Twiml(String);
+pub struct Twiml(String, Header<'static>);
+
+fn server_timing(total: Duration, brain: Duration) -> Header<'static> {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    Header::new(
+        "Server-Timing",
+        format!("turn;dur={:.3}, brain;dur={:.3}", ms(total.saturating_sub(brain)), ms(brain)),
+    )
+}
 
 type Webhook = Result<Signed<CallbackParams>, Rejection>;
 
@@ -96,11 +106,14 @@ enum Input {
 }
 
 async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> Twiml {
-    match converse(app, params, turn, input).await {
-        Ok(twiml) => Twiml(twiml),
+    let started = Instant::now();
+    let mut brain = Duration::ZERO;
+    match converse(app, params, turn, input, &mut brain).await {
+        Ok(twiml) => Twiml(twiml, server_timing(started.elapsed(), brain)),
         Err(e) => {
             tracing::error!(call = %params.call_sid, turn, "answering with the fallback: {e}");
-            Twiml(twiml::fallback(&voice(app), &app.office.office_phone))
+            let fallback = twiml::fallback(&voice(app), &app.office.office_phone);
+            Twiml(fallback, server_timing(started.elapsed(), brain))
         }
     }
 }
@@ -113,6 +126,7 @@ async fn converse(
     params: &CallbackParams,
     turn: u32,
     input: Input,
+    brain_time: &mut Duration,
 ) -> Result<String, WebhookError> {
     let started = Instant::now();
     let sid = params.call_sid.as_str();
@@ -137,6 +151,7 @@ async fn converse(
             let context =
                 Context { office: &app.office, now: app.clock.now(), call: &known, history: &history };
             let interpretation = app.brain.interpret(&context, &text).await;
+            *brain_time = interpretation.elapsed;
             let event = Event::Heard { text, confidence, reading: interpretation.reading.clone() };
             brain = Some(interpretation);
             event
