@@ -60,15 +60,33 @@ pub struct Line<'a> {
     pub to: Option<&'a str>,
 }
 
-/// Creates the call's row unless a twin callback already did, then loads the call holding
-/// its row lock until the transaction ends: callbacks of one call queue up behind each other
-/// on any number of workers (SQLite's `BEGIN IMMEDIATE` already serialises every writer).
+/// Creates the call's row (given `fresh`, for a call not seen before) unless a twin callback
+/// already did, then loads the call holding its row lock until the transaction ends:
+/// callbacks of one call queue up behind each other on any number of workers (SQLite's
+/// `BEGIN IMMEDIATE` already serialises every writer).
 pub async fn open(
+    tx: &mut sqlx::AnyConnection,
+    line: &Line<'_>,
+    fresh: Option<&Call>,
+    now: i64,
+) -> Result<Call, StoreError> {
+    if let Some(fresh) = fresh {
+        create(&mut *tx, line, fresh, now).await?;
+    }
+    let sql = match tx.backend_name() {
+        "PostgreSQL" => "SELECT state FROM calls WHERE sid = $1 FOR UPDATE",
+        _ => "SELECT state FROM calls WHERE sid = $1",
+    };
+    let state: String = sqlx::query_scalar(sql).bind(line.sid).fetch_one(&mut *tx).await?;
+    Ok(serde_json::from_str(&state)?)
+}
+
+async fn create(
     tx: &mut sqlx::AnyConnection,
     line: &Line<'_>,
     fresh: &Call,
     now: i64,
-) -> Result<Call, StoreError> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO calls (sid, from_number, to_number, caller_kind, caller_name, unit, stage, state,
                             outcome, next_turn, started_at, updated_at)
@@ -87,12 +105,7 @@ pub async fn open(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let sql = match tx.backend_name() {
-        "PostgreSQL" => "SELECT state FROM calls WHERE sid = $1 FOR UPDATE",
-        _ => "SELECT state FROM calls WHERE sid = $1",
-    };
-    let state: String = sqlx::query_scalar(sql).bind(line.sid).fetch_one(&mut *tx).await?;
-    Ok(serde_json::from_str(&state)?)
+    Ok(())
 }
 
 /// One turn as it is recorded: what was heard, what was answered, and how.

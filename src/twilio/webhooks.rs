@@ -136,9 +136,9 @@ async fn converse(
     }
     let from = params.from.as_deref().and_then(Phone::parse);
     // Who is calling is looked up before the write lock is taken, never while holding it.
-    let known = match store::load(&app.db.pool, sid).await? {
-        Some(call) => call,
-        None => Call::new(directory::lookup(&app.db, from.as_ref()).await?),
+    let (known, existing) = match store::load(&app.db.pool, sid).await? {
+        Some(call) => (call, true),
+        None => (Call::new(directory::lookup(&app.db, from.as_ref()).await?), false),
     };
 
     let mut brain = None;
@@ -147,7 +147,11 @@ async fn converse(
         Input::Silence => Event::Silence,
         Input::DialEnded { answered } => Event::DialEnded { answered },
         Input::Speech { text, confidence } => {
-            let history = store::history(&app.db.pool, sid, prompt::WINDOW).await?;
+            // Only the model reads the conversation so far.
+            let history = match app.brain.model {
+                Some(_) => store::history(&app.db.pool, sid, prompt::WINDOW).await?,
+                None => Vec::new(),
+            };
             let context =
                 Context { office: &app.office, now: app.clock.now(), call: &known, history: &history };
             let interpretation = app.brain.interpret(&context, &text).await;
@@ -161,7 +165,8 @@ async fn converse(
     let mut tx = app.db.begin_write().await?;
     let now = app.clock.now();
     let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
-    let call = store::open(&mut tx, &line, &Call::new(known.caller.clone()), millis(now)).await?;
+    let fresh = (!existing).then(|| Call::new(known.caller.clone()));
+    let call = store::open(&mut tx, &line, fresh.as_ref(), millis(now)).await?;
     if let Some(twiml) = store::reply(&mut *tx, sid, turn).await? {
         return Ok(twiml); // a twin of this callback finished first
     }
