@@ -98,6 +98,12 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
         App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio(), settings.delivery());
     app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
+    let release = figment.profile() == rocket::Config::RELEASE_PROFILE;
+    if release && figment.find_value("secret_key").is_err() {
+        return Err("ROCKET_SECRET_KEY is not set: release builds need it to encrypt staff sessions \
+                    (generate one with `openssl rand -base64 32`; every worker must share it)"
+            .into());
+    }
     frontdesk::build(app, figment).launch().await?;
     Ok(())
 }

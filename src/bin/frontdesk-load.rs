@@ -191,6 +191,7 @@ async fn start_frontdesk(
         .env("DATABASE_URL", database)
         .env("TWILIO_AUTH_TOKEN", TOKEN)
         .env("PUBLIC_URL", &base)
+        .env("ROCKET_SECRET_KEY", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     if let Some(model) = model {

@@ -146,6 +146,15 @@ pub struct Interpretation {
     pub elapsed: Duration,
 }
 
+impl Interpretation {
+    /// The keyword rules' reading: no I/O, no context needed.
+    pub fn by_rules(utterance: &str, staff: &[String]) -> Interpretation {
+        let started = Instant::now();
+        let reading = rules::read(utterance, staff);
+        Interpretation { reading, model_error: None, usage: None, elapsed: started.elapsed() }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Usage {
     pub prompt_tokens: u32,

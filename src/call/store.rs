@@ -15,19 +15,53 @@ pub enum StoreError {
     State(#[from] serde_json::Error),
 }
 
-/// The TwiML already sent for this turn of this call, if any: a repeated callback gets it
-/// again, word for word, and changes nothing.
-pub async fn reply<'e>(
+/// Where a call stands when one of its callbacks arrives.
+pub enum Found {
+    /// Never seen: its first callback (or a lost one) is creating it.
+    Missing,
+    /// This turn was answered already: a repeated callback gets the same TwiML, word for
+    /// word, and changes nothing.
+    Replied(String),
+    Call(Call),
+}
+
+/// The call and whether this turn was answered already, in one query, without a lock.
+pub async fn find<'e>(
     db: impl Executor<'e, Database = Any>,
     sid: &str,
     turn: u32,
-) -> Result<Option<String>, StoreError> {
-    let twiml = sqlx::query_scalar("SELECT twiml FROM turns WHERE call_sid = $1 AND turn = $2")
-        .bind(sid)
-        .bind(i64::from(turn))
-        .fetch_optional(db)
-        .await?;
-    Ok(twiml)
+) -> Result<Found, StoreError> {
+    fetch(db, FIND, sid, turn).await
+}
+
+/// The same, holding the call's row lock until the transaction ends: callbacks of one call
+/// queue up behind each other on any number of workers (on SQLite, `BEGIN IMMEDIATE`
+/// already serialises every writer).
+pub async fn find_locked(tx: &mut sqlx::AnyConnection, sid: &str, turn: u32) -> Result<Found, StoreError> {
+    if tx.backend_name() == "PostgreSQL" {
+        // Lock first, then look: a statement that waited for the lock still reads through
+        // the snapshot it started with, and would miss the turn its twin just stored.
+        sqlx::query("SELECT 1 FROM calls WHERE sid = $1 FOR UPDATE").bind(sid).execute(&mut *tx).await?;
+    }
+    fetch(tx, FIND, sid, turn).await
+}
+
+const FIND: &str = "SELECT c.state, (SELECT t.twiml FROM turns t WHERE t.call_sid = c.sid AND t.turn = $2)
+                    FROM calls c WHERE c.sid = $1";
+
+async fn fetch<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sql: &'static str,
+    sid: &str,
+    turn: u32,
+) -> Result<Found, StoreError> {
+    let row: Option<(String, Option<String>)> =
+        sqlx::query_as(sql).bind(sid).bind(i64::from(turn)).fetch_optional(db).await?;
+    Ok(match row {
+        None => Found::Missing,
+        Some((_, Some(twiml))) => Found::Replied(twiml),
+        Some((state, None)) => Found::Call(serde_json::from_str(&state)?),
+    })
 }
 
 pub async fn load<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Result<Option<Call>, StoreError> {
@@ -60,28 +94,9 @@ pub struct Line<'a> {
     pub to: Option<&'a str>,
 }
 
-/// Creates the call's row (given `fresh`, for a call not seen before) unless a twin callback
-/// already did, then loads the call holding its row lock until the transaction ends:
-/// callbacks of one call queue up behind each other on any number of workers (SQLite's
-/// `BEGIN IMMEDIATE` already serialises every writer).
-pub async fn open(
-    tx: &mut sqlx::AnyConnection,
-    line: &Line<'_>,
-    fresh: Option<&Call>,
-    now: i64,
-) -> Result<Call, StoreError> {
-    if let Some(fresh) = fresh {
-        create(&mut *tx, line, fresh, now).await?;
-    }
-    let sql = match tx.backend_name() {
-        "PostgreSQL" => "SELECT state FROM calls WHERE sid = $1 FOR UPDATE",
-        _ => "SELECT state FROM calls WHERE sid = $1",
-    };
-    let state: String = sqlx::query_scalar(sql).bind(line.sid).fetch_one(&mut *tx).await?;
-    Ok(serde_json::from_str(&state)?)
-}
-
-async fn create(
+/// Creates a call's row, in the write transaction that found it missing; a twin callback
+/// that got there first wins and this one does nothing.
+pub async fn create(
     tx: &mut sqlx::AnyConnection,
     line: &Line<'_>,
     fresh: &Call,

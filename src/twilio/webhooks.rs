@@ -13,8 +13,8 @@ use rocket::{Route, State, post, routes};
 
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
-use crate::brain::{Context, prompt};
-use crate::call::store::{self, Line, Record, StoreError};
+use crate::brain::{Context, Interpretation, prompt};
+use crate::call::store::{self, Found, Line, Record, StoreError};
 use crate::call::{self, Call, Event, Facts, ModelLine};
 use crate::db::millis;
 use crate::phone::Phone;
@@ -86,6 +86,8 @@ enum WebhookError {
     Db(#[from] sqlx::Error),
     #[error("rendering TwiML: {0}")]
     Render(#[from] io::Error),
+    #[error("the call's row vanished while it was being created")]
+    Vanished,
 }
 
 fn voice(app: &App) -> Voice<'_> {
@@ -130,31 +132,39 @@ async fn converse(
 ) -> Result<String, WebhookError> {
     let started = Instant::now();
     let sid = params.call_sid.as_str();
-    if let Some(twiml) = store::reply(&app.db.pool, sid, turn).await? {
-        tracing::info!(call = sid, turn, "repeated callback: replaying the stored reply");
-        return Ok(twiml);
-    }
     let from = params.from.as_deref().and_then(Phone::parse);
-    // Who is calling is looked up before the write lock is taken, never while holding it.
-    let (known, existing) = match store::load(&app.db.pool, sid).await? {
-        Some(call) => (call, true),
-        None => (Call::new(directory::lookup(&app.db, from.as_ref()).await?), false),
-    };
+    let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
 
+    // Outside the lock: anything slow. Who calls is looked up when the call starts, and the
+    // model (when there is one) reads the caller with the conversation so far.
+    let mut caller = None;
     let mut brain = None;
     let event = match input {
-        Input::Answered => Event::Answered,
+        Input::Answered => {
+            caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
+            Event::Answered
+        }
         Input::Silence => Event::Silence,
         Input::DialEnded { answered } => Event::DialEnded { answered },
         Input::Speech { text, confidence } => {
-            // Only the model reads the conversation so far.
-            let history = match app.brain.model {
-                Some(_) => store::history(&app.db.pool, sid, prompt::WINDOW).await?,
-                None => Vec::new(),
+            let interpretation = match app.brain.model {
+                None => Interpretation::by_rules(&text, &app.office.staff),
+                Some(_) => {
+                    let known = match store::find(&app.db.pool, sid, turn).await? {
+                        Found::Replied(twiml) => return Ok(twiml),
+                        Found::Call(call) => call,
+                        Found::Missing => {
+                            let found = directory::lookup(&app.db, from.as_ref()).await?;
+                            caller = Some(found.clone());
+                            Call::new(found)
+                        }
+                    };
+                    let history = store::history(&app.db.pool, sid, prompt::WINDOW).await?;
+                    let now = app.clock.now();
+                    let context = Context { office: &app.office, now, call: &known, history: &history };
+                    app.brain.interpret(&context, &text).await
+                }
             };
-            let context =
-                Context { office: &app.office, now: app.clock.now(), call: &known, history: &history };
-            let interpretation = app.brain.interpret(&context, &text).await;
             *brain_time = interpretation.elapsed;
             let event = Event::Heard { text, confidence, reading: interpretation.reading.clone() };
             brain = Some(interpretation);
@@ -162,14 +172,33 @@ async fn converse(
         }
     };
 
-    let mut tx = app.db.begin_write().await?;
+    // Under the call's lock: replay a twin's answer, or step the machine and store it all.
+    let (mut tx, call) = loop {
+        let mut tx = app.db.begin_write().await?;
+        match store::find_locked(&mut tx, sid, turn).await? {
+            Found::Replied(twiml) => return Ok(twiml),
+            Found::Call(call) => break (tx, call),
+            Found::Missing => match caller.take() {
+                Some(caller) => {
+                    // A twin may create it first: then this insert does nothing, and the
+                    // second look finds the twin's call (or its reply).
+                    store::create(&mut tx, &line, &Call::new(caller), millis(app.clock.now())).await?;
+                    match store::find_locked(&mut tx, sid, turn).await? {
+                        Found::Replied(twiml) => return Ok(twiml),
+                        Found::Call(call) => break (tx, call),
+                        Found::Missing => return Err(WebhookError::Vanished),
+                    }
+                }
+                // A callback of a call whose start we never saw: look the caller up without
+                // holding the lock, then try again.
+                None => {
+                    drop(tx);
+                    caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
+                }
+            },
+        }
+    };
     let now = app.clock.now();
-    let line = Line { sid, from: params.from.as_deref(), to: params.to.as_deref() };
-    let fresh = (!existing).then(|| Call::new(known.caller.clone()));
-    let call = store::open(&mut tx, &line, fresh.as_ref(), millis(now)).await?;
-    if let Some(twiml) = store::reply(&mut *tx, sid, turn).await? {
-        return Ok(twiml); // a twin of this callback finished first
-    }
     let heard = match &event {
         Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
         _ => None,
