@@ -42,6 +42,10 @@ struct Args {
     /// Caller turns per call.
     #[arg(long, default_value_t = 10)]
     turns: usize,
+    /// A pause before each caller turn, as a caller takes to speak; 0 plays calls back to
+    /// back, which measures the most turns a second the server can take.
+    #[arg(long, default_value_t = 0)]
+    think_ms: u64,
     /// The stand-in model's reply delay; with `--no-model`, the rules answer alone.
     #[arg(long, default_value_t = 0)]
     model_delay_ms: u64,
@@ -70,7 +74,10 @@ async fn main() -> Result<(), Error> {
             (Some(child), base, Some(ready))
         }
     };
-    println!("frontdesk-load: {} calls x {} turns against {base}", args.calls, args.turns);
+    println!(
+        "frontdesk-load: {} calls x {} turns, {} ms to speak, against {base}",
+        args.calls, args.turns, args.think_ms
+    );
     println!(
         "model: {}",
         model.as_deref().map_or("none (rules)".into(), |_| format!("stand-in, {} ms", args.model_delay_ms))
@@ -83,8 +90,9 @@ async fn main() -> Result<(), Error> {
     let started = Instant::now();
     let mut tasks = Vec::with_capacity(args.calls);
     for n in 0..args.calls {
-        let (http, base, turns) = (http.clone(), base.clone(), args.turns);
-        tasks.push(tokio::spawn(async move { play_call(&http, &base, n, turns).await }));
+        let (http, base, turns, think) =
+            (http.clone(), base.clone(), args.turns, Duration::from_millis(args.think_ms));
+        tasks.push(tokio::spawn(async move { play_call(&http, &base, n, turns, think).await }));
     }
     let mut samples = Vec::new();
     let mut errors = 0usize;
@@ -157,7 +165,13 @@ async fn stand_in_model(delay_ms: u64) -> Result<String, Error> {
     }
     let (tx, rx) = oneshot::channel();
     let tx = std::sync::Mutex::new(Some(tx));
-    let config = Config { port: 0, log_level: rocket::config::LogLevel::Off, ..Config::default() };
+    let config = Config {
+        port: 0,
+        log_level: rocket::config::LogLevel::Off,
+        // Release builds refuse the default key; the stand-in keeps no secrets anyway.
+        secret_key: rocket::config::SecretKey::from(&[7u8; 64]),
+        ..Config::default()
+    };
     let rocket = rocket::custom(config)
         .manage(Duration::from_millis(delay_ms))
         .mount("/", routes![complete])
@@ -216,6 +230,7 @@ async fn play_call(
     base: &str,
     n: usize,
     turns: usize,
+    think: Duration,
 ) -> (Vec<(f64, Option<f64>)>, usize) {
     let sid = format!("CA{:032x}", (std::process::id() as u128) << 64 | n as u128);
     let from = format!("+1718556{:04}", n % 10_000);
@@ -227,6 +242,9 @@ async fn play_call(
         let mut params: Vec<(&str, &str)> = line.to_vec();
         if turn > 0 {
             params.extend([("SpeechResult", WORDS[(n + turn) % WORDS.len()]), ("Confidence", "0.9")]);
+            // Spread the callers out, then let each one take its time to speak.
+            let jitter = if turn == 1 { think.mul_f64((n % 100) as f64 / 100.0) } else { Duration::ZERO };
+            tokio::time::sleep(think + jitter).await;
         }
         match post(http, base, &path, &params).await {
             Ok((ms, server_ms, body)) => {
@@ -374,6 +392,8 @@ async fn search_benchmark(
     );
 
     frontdesk::staff::auth::add(&db, "load", "load-test-password").await?;
+    // Cookies are carried by hand, and redirects not followed, so a failed login shows.
+    let http = &reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     let login = http.get(format!("{base}/login")).send().await?;
     let mut cookies: Vec<String> = cookie_pairs(&login);
     let page = login.text().await?;
@@ -397,10 +417,9 @@ async fn search_benchmark(
         let word = SEARCH_WORDS[i % SEARCH_WORDS.len()];
         let started = Instant::now();
         let response = http.get(format!("{base}/calls?q={word}")).header("Cookie", &cookie).send().await?;
-        let ok = response.status().is_success();
-        let _ = response.text().await?;
-        if !ok {
-            return Err("the search page refused the load user".into());
+        let page = response.text().await?;
+        if !page.contains("id=\"calls\"") || !page.contains("/calls/CAhistory") {
+            return Err("the search page did not list calls for the load user".into());
         }
         ms.push(started.elapsed().as_secs_f64() * 1e3);
     }
