@@ -120,7 +120,7 @@ async fn main() -> Result<(), Error> {
         prompt_tokens(&database).await?;
     }
     if args.history > 0 {
-        search_benchmark(&http, &base, &database, args.history, args.searches).await?;
+        search_benchmark(&base, &database, args.history, args.searches).await?;
         if let Some(child) = &server {
             println!(
                 "server peak memory:        {:>9.1} MB (after search)",
@@ -342,13 +342,7 @@ async fn prompt_tokens(database: &str) -> Result<(), Error> {
 }
 
 /// Fills the database with `calls` generated calls, logs in as staff, and times searches.
-async fn search_benchmark(
-    http: &reqwest::Client,
-    base: &str,
-    database: &str,
-    calls: usize,
-    searches: usize,
-) -> Result<(), Error> {
+async fn search_benchmark(base: &str, database: &str, calls: usize, searches: usize) -> Result<(), Error> {
     let db = Arc::new(Db::connect(database).await?);
     let generating = Instant::now();
     let now = chrono::Utc::now().timestamp_millis();
