@@ -101,6 +101,9 @@ impl Db {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Checkpoints run in the background (see `checkpoints`), not inside
+                        // whichever caller's commit happens to fill the WAL.
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                         Ok(())
                     })
                 })
@@ -111,7 +114,28 @@ impl Db {
         .connect_with(options)
         .await
         .map_err(DbError::Connect)?;
-        Ok(Db { pool, engine, writer: Arc::new(Mutex::new(())) })
+        let db = Db { pool, engine, writer: Arc::new(Mutex::new(())) };
+        if engine == Engine::Sqlite {
+            db.checkpoints();
+        }
+        Ok(db)
+    }
+
+    /// Copies the WAL back into the database file every second, off the request path; a
+    /// passive checkpoint never blocks a writer.
+    fn checkpoints(&self) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            while !pool.is_closed() {
+                tick.tick().await;
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await
+                    && !pool.is_closed()
+                {
+                    tracing::warn!("SQLite checkpoint: {e}");
+                }
+            }
+        });
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {
