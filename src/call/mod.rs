@@ -214,6 +214,19 @@ pub enum Event {
     HungUp,
 }
 
+impl Event {
+    /// How the turn's record names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Answered => "answered",
+            Event::Heard { .. } => "speech",
+            Event::Silence => "silence",
+            Event::DialEnded { .. } => "dial",
+            Event::HungUp => "hangup",
+        }
+    }
+}
+
 /// What the machine decided for one event: words, then exactly one next verb, and records.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Turn {

@@ -15,7 +15,8 @@ use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
 use crate::brain::{Context, Interpretation, prompt};
 use crate::call::store::{self, Found, Line, Record, StoreError};
-use crate::call::{self, Call, Event, Facts, ModelLine};
+use crate::call::{self, Call, Caller, Event, Facts, ModelLine};
+use crate::db::WriteTx;
 use crate::db::millis;
 use crate::phone::Phone;
 use crate::{App, directory};
@@ -120,9 +121,9 @@ async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> 
     }
 }
 
-/// One turn: replay a repeated callback, or load the call, let the brain read the caller
-/// (outside any lock: the model may take seconds), step the machine, and store the new
-/// state, the turn and its records in one write transaction.
+/// One turn: let the brain read the caller (outside any lock: the model may take seconds),
+/// then, holding the call's lock, replay a twin's stored reply or step the machine and store
+/// the new state, the turn and its records in one write transaction.
 async fn converse(
     app: &App,
     params: &CallbackParams,
@@ -172,43 +173,15 @@ async fn converse(
         }
     };
 
-    // Under the call's lock: replay a twin's answer, or step the machine and store it all.
-    let (mut tx, call) = loop {
-        let mut tx = app.db.begin_write().await?;
-        match store::find_locked(&mut tx, sid, turn).await? {
-            Found::Replied(twiml) => return Ok(twiml),
-            Found::Call(call) => break (tx, call),
-            Found::Missing => match caller.take() {
-                Some(caller) => {
-                    // A twin may create it first: then this insert does nothing, and the
-                    // second look finds the twin's call (or its reply).
-                    store::create(&mut tx, &line, &Call::new(caller), millis(app.clock.now())).await?;
-                    match store::find_locked(&mut tx, sid, turn).await? {
-                        Found::Replied(twiml) => return Ok(twiml),
-                        Found::Call(call) => break (tx, call),
-                        Found::Missing => return Err(WebhookError::Vanished),
-                    }
-                }
-                // A callback of a call whose start we never saw: look the caller up without
-                // holding the lock, then try again.
-                None => {
-                    drop(tx);
-                    caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
-                }
-            },
-        }
+    let (mut tx, call) = match lock_call(app, &line, turn, caller).await? {
+        Locked::Replied(twiml) => return Ok(twiml),
+        Locked::Call(tx, call) => (tx, *call),
     };
     let now = app.clock.now();
+    let kind = event.kind();
     let heard = match &event {
         Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
         _ => None,
-    };
-    let kind = match &event {
-        Event::Answered => "answered",
-        Event::Heard { .. } => "speech",
-        Event::Silence => "silence",
-        Event::DialEnded { .. } => "dial",
-        Event::HungUp => "hangup",
     };
     let (call, reply) = call::step(call, event, &Facts { office: &app.office, now });
     // A transfer shows the caller's own number to staff when it is a real one.
@@ -256,6 +229,48 @@ async fn converse(
         "turn"
     );
     Ok(twiml)
+}
+
+enum Locked {
+    /// A twin of this callback answered first.
+    Replied(String),
+    Call(WriteTx, Box<Call>),
+}
+
+/// Opens the write transaction holding the call's lock, creating the call (for `caller`)
+/// when this is its first callback.
+async fn lock_call(
+    app: &App,
+    line: &Line<'_>,
+    turn: u32,
+    mut caller: Option<Caller>,
+) -> Result<Locked, WebhookError> {
+    loop {
+        let mut tx = app.db.begin_write().await?;
+        match store::find_locked(&mut tx, line.sid, turn).await? {
+            Found::Replied(twiml) => return Ok(Locked::Replied(twiml)),
+            Found::Call(call) => return Ok(Locked::Call(tx, Box::new(call))),
+            Found::Missing => match caller.take() {
+                Some(caller) => {
+                    // A twin may create it first: then this insert does nothing, and the
+                    // second look finds the twin's call (or its reply).
+                    store::create(&mut tx, line, &Call::new(caller), millis(app.clock.now())).await?;
+                    return match store::find_locked(&mut tx, line.sid, turn).await? {
+                        Found::Replied(twiml) => Ok(Locked::Replied(twiml)),
+                        Found::Call(call) => Ok(Locked::Call(tx, Box::new(call))),
+                        Found::Missing => Err(WebhookError::Vanished),
+                    };
+                }
+                // A callback of a call whose start we never saw: look the caller up without
+                // holding the lock, then try again.
+                None => {
+                    drop(tx);
+                    let from = line.from.and_then(Phone::parse);
+                    caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
+                }
+            },
+        }
+    }
 }
 
 async fn end_call(app: &App, params: &CallbackParams) -> Result<(), WebhookError> {
