@@ -218,14 +218,16 @@ impl TestApp {
     pub async fn log_in(&self) {
         frontdesk::staff::auth::add(&self.db, STAFF, STAFF_PASSWORD).await.unwrap();
         let csrf = self.csrf().await;
-        let response = self
-            .client
-            .post("/login")
-            .header(ContentType::Form)
-            .body(encode(&[("name", STAFF), ("password", STAFF_PASSWORD), ("csrf", &csrf)]))
-            .dispatch()
+        let (status, body) = self
+            .submit_form("/login", &[("name", STAFF), ("password", STAFF_PASSWORD), ("csrf", &csrf)])
             .await;
-        assert_eq!(response.status(), Status::SeeOther, "{:?}", response.into_string().await);
+        assert_eq!(status, Status::SeeOther, "{body}");
+    }
+
+    /// A form as a browser submits it (with this client's cookies).
+    pub async fn submit_form(&self, path: &str, fields: &[(&str, &str)]) -> (Status, String) {
+        let response = self.client.post(path).header(ContentType::Form).body(encode(fields)).dispatch().await;
+        (response.status(), response.into_string().await.unwrap_or_default())
     }
 
     /// The CSRF token the login page hands this client.

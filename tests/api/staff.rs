@@ -45,14 +45,7 @@ async fn logging_in_opens_the_pages_and_logging_out_closes_them() {
     assert_eq!(app.get("/static/bootstrap.min.css").await.0, Status::Ok, "assets are served locally");
 
     let csrf = app.csrf().await;
-    let logout = app
-        .client
-        .post("/logout")
-        .header(ContentType::Form)
-        .body(encode(&[("csrf", &csrf)]))
-        .dispatch()
-        .await;
-    assert_eq!(logout.status(), Status::SeeOther);
+    assert_eq!(app.submit_form("/logout", &[("csrf", &csrf)]).await.0, Status::SeeOther);
     assert_eq!(app.get("/status.json").await.0, Status::Unauthorized);
 }
 
@@ -62,24 +55,15 @@ async fn a_wrong_password_or_a_forged_form_is_refused() {
     frontdesk::staff::auth::add(&app.db, STAFF, STAFF_PASSWORD).await.unwrap();
     let csrf = app.csrf().await;
 
-    let wrong = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(encode(&[("name", STAFF), ("password", "wrong password"), ("csrf", &csrf)]))
-        .dispatch()
-        .await;
-    assert_eq!(wrong.status(), Status::Unauthorized);
-    assert!(wrong.into_string().await.unwrap().contains("Wrong name or password"));
+    let wrong =
+        app.submit_form("/login", &[("name", STAFF), ("password", "wrong password"), ("csrf", &csrf)]).await;
+    assert_eq!(wrong.0, Status::Unauthorized);
+    assert!(wrong.1.contains("Wrong name or password"));
 
     let forged = app
-        .client
-        .post("/login")
-        .header(ContentType::Form)
-        .body(encode(&[("name", STAFF), ("password", STAFF_PASSWORD), ("csrf", "not-the-token")]))
-        .dispatch()
+        .submit_form("/login", &[("name", STAFF), ("password", STAFF_PASSWORD), ("csrf", "not-the-token")])
         .await;
-    assert_eq!(forged.status(), Status::Forbidden);
+    assert_eq!(forged.0, Status::Forbidden);
     assert_eq!(app.get("/status.json").await.0, Status::Unauthorized);
 }
 
@@ -90,12 +74,7 @@ async fn repeated_failed_logins_are_slowed_down() {
     let csrf = app.csrf().await;
     let attempt = || async {
         let started = std::time::Instant::now();
-        app.client
-            .post("/login")
-            .header(ContentType::Form)
-            .body(encode(&[("name", STAFF), ("password", "guess"), ("csrf", &csrf)]))
-            .dispatch()
-            .await;
+        app.submit_form("/login", &[("name", STAFF), ("password", "guess"), ("csrf", &csrf)]).await;
         started.elapsed()
     };
     for _ in 0..3 {
