@@ -10,8 +10,10 @@ use clap::{Args, ValueEnum};
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
+use crate::Outside;
 use crate::brain::{Brain, Model, ModelSettings};
 use crate::outbox::Delivery;
+use crate::rent_manager::{self, Auth, RentManager};
 use crate::twilio::TwilioConfig;
 use crate::twilio::rest::Rest;
 use crate::twilio::signature::Verifier;
@@ -59,6 +61,27 @@ pub struct Settings {
     /// The number (or Messaging Service SID) on-call texts come from [default: the number the caller dialled].
     #[arg(long, env = "TWILIO_SMS_FROM")]
     pub twilio_sms_from: Option<String>,
+    /// Rent Manager's API, e.g. https://yourcompany.api.rentmanager.com; unset, the local
+    /// directory is the system of record.
+    #[arg(long, env = "RENT_MANAGER_URL")]
+    pub rent_manager_url: Option<String>,
+    #[arg(long, env = "RENT_MANAGER_USERNAME")]
+    pub rent_manager_username: Option<String>,
+    #[arg(long, env = "RENT_MANAGER_PASSWORD", hide_env_values = true)]
+    pub rent_manager_password: Option<String>,
+    #[arg(long, env = "RENT_MANAGER_LOCATION_ID")]
+    pub rent_manager_location_id: Option<i64>,
+    /// A ready API token, instead of the username and password.
+    #[arg(long, env = "RENT_MANAGER_API_KEY", hide_env_values = true)]
+    pub rent_manager_api_key: Option<String>,
+    /// How long a call's start waits on Rent Manager to say who is calling.
+    #[arg(long, env = "RENT_MANAGER_LOOKUP_MS", default_value_t = 1500)]
+    pub rent_manager_lookup_ms: u64,
+    /// The office's Service Manager category and status for new issues, by name.
+    #[arg(long, env = "RENT_MANAGER_CATEGORY", default_value = "Maintenance")]
+    pub rent_manager_category: String,
+    #[arg(long, env = "RENT_MANAGER_STATUS", default_value = "Open")]
+    pub rent_manager_status: String,
     /// How long a worker may hold an outbox item before another may retake it.
     #[arg(long, env = "OUTBOX_LEASE_SECONDS", default_value_t = 60)]
     pub outbox_lease_seconds: u64,
@@ -116,9 +139,51 @@ impl Settings {
         };
         Delivery {
             twilio,
+            rent_manager: None,
             sms_from: self.twilio_sms_from.clone(),
             lease: Duration::from_secs(self.outbox_lease_seconds),
         }
+    }
+
+    pub fn rent_manager(&self) -> Result<Option<RentManager>, String> {
+        let Some(url) = &self.rent_manager_url else { return Ok(None) };
+        let auth =
+            match (&self.rent_manager_api_key, &self.rent_manager_username, &self.rent_manager_password) {
+                (Some(key), _, _) => Auth::ApiKey(key.clone()),
+                (None, Some(username), Some(password)) => Auth::Login {
+                    username: username.clone(),
+                    password: password.clone(),
+                    location_id: self.rent_manager_location_id,
+                },
+                _ => {
+                    return Err(
+                        "RENT_MANAGER_URL is set: set RENT_MANAGER_API_KEY, or RENT_MANAGER_USERNAME and \
+                            RENT_MANAGER_PASSWORD"
+                            .into(),
+                    );
+                }
+            };
+        RentManager::new(rent_manager::Settings {
+            url: url.clone(),
+            auth,
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(10),
+            category: self.rent_manager_category.clone(),
+            status: self.rent_manager_status.clone(),
+        })
+        .map(Some)
+        .map_err(|e| e.to_string())
+    }
+
+    /// Every outside service, as configured.
+    pub fn outside(&self) -> Result<Outside, String> {
+        Ok(Outside {
+            brain: self.brain(),
+            twilio: self.twilio(),
+            delivery: self.delivery(),
+            rent_manager: self.rent_manager()?,
+            lookup_deadline: Duration::from_millis(self.rent_manager_lookup_ms),
+        })
     }
 
     pub fn brain(&self) -> Brain {
@@ -150,7 +215,13 @@ impl Settings {
                     .into(),
             ),
         });
-        lines.push(info("caller directory: the local directory in the database, with demo tenants".into()));
+        lines.push(match &self.rent_manager_url {
+            Some(url) => info(format!(
+                "caller directory and service issues: Rent Manager at {url} (lookups wait at most {} ms)",
+                self.rent_manager_lookup_ms
+            )),
+            None => info("caller directory: the local directory in the database, with demo tenants (set RENT_MANAGER_URL for Rent Manager)".into()),
+        });
         lines.push(match &self.openai_api_key {
             Some(_) => info(format!(
                 "brain: {} at {} within {} ms per turn, keyword rules when it fails",

@@ -13,25 +13,41 @@ pub mod metrics;
 pub mod office;
 pub mod outbox;
 pub mod phone;
+pub mod rent_manager;
 pub mod softphone;
 pub mod staff;
 pub mod twilio;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use rocket::{Build, Rocket};
 
 use brain::Brain;
 use db::Db;
+use directory::Directory;
 use metrics::Metrics;
 use office::{Clock, Office};
 use outbox::{Delivery, Outbox};
+use rent_manager::RentManager;
 use staff::{Pages, Throttle};
 use twilio::TwilioConfig;
 
 /// Everything a request may need, managed by Rocket and shared by all requests.
+/// The services outside frontdesk, as configured.
+pub struct Outside {
+    pub brain: Brain,
+    pub twilio: TwilioConfig,
+    pub delivery: Delivery,
+    pub rent_manager: Option<RentManager>,
+    /// How long a call's start waits on Rent Manager to say who is calling.
+    pub lookup_deadline: Duration,
+}
+
 pub struct App {
     pub db: Db,
+    pub rent_manager: Option<RentManager>,
+    pub directory: Directory,
     pub brain: Brain,
     pub office: Office,
     pub clock: Arc<dyn Clock>,
@@ -45,23 +61,24 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(
-        db: Db,
-        brain: Brain,
-        office: Office,
-        clock: Arc<dyn Clock>,
-        twilio: TwilioConfig,
-        delivery: Delivery,
-    ) -> App {
+    pub fn new(db: Db, office: Office, clock: Arc<dyn Clock>, outside: Outside) -> App {
         let speech_hints = office.speech_hints();
         let metrics = Arc::new(Metrics::default());
+        let delivery = Delivery { rent_manager: outside.rent_manager.clone(), ..outside.delivery };
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
+        let directory = Directory {
+            db: db.clone(),
+            rent_manager: outside.rent_manager.clone(),
+            deadline: outside.lookup_deadline,
+        };
         App {
             db,
-            brain,
+            brain: outside.brain,
             office,
             clock,
-            twilio,
+            twilio: outside.twilio,
+            rent_manager: outside.rent_manager,
+            directory,
             outbox,
             pages: Pages::new().expect("the compiled-in templates parse (a unit test checks them)"),
             throttle: Throttle::default(),

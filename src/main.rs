@@ -94,8 +94,7 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let office = Office::load(settings.office_profile.as_deref())?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    let app =
-        App::new(db, settings.brain(), office, Arc::new(SystemClock), settings.twilio(), settings.delivery());
+    let app = App::new(db, office, Arc::new(SystemClock), settings.outside()?);
     app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
     let release = figment.profile() == rocket::Config::RELEASE_PROFILE;

@@ -17,6 +17,7 @@ use sqlx::AnyConnection;
 use crate::db::{Db, Engine, millis};
 use crate::metrics::Metrics;
 use crate::office::Clock;
+use crate::rent_manager::{NewServiceIssue, NoteOn, RentManager, RentManagerError};
 use crate::twilio::rest::Rest;
 
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -31,12 +32,18 @@ const BATCH: i64 = 16;
 pub enum Item {
     /// A text to on-call staff.
     Sms { to: String, body: String },
+    /// A maintenance request for Rent Manager.
+    ServiceIssue(NewServiceIssue),
+    /// A call's summary on the caller's history in Rent Manager.
+    HistoryNote { on: NoteOn, note: String },
 }
 
 impl Item {
     fn kind(&self) -> &'static str {
         match self {
             Item::Sms { .. } => "sms",
+            Item::ServiceIssue(_) => "service_issue",
+            Item::HistoryNote { .. } => "history_note",
         }
     }
 }
@@ -75,6 +82,7 @@ pub enum DeliveryError {
 #[derive(Clone)]
 pub struct Delivery {
     pub twilio: Option<Rest>,
+    pub rent_manager: Option<RentManager>,
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
     pub lease: Duration,
@@ -82,7 +90,7 @@ pub struct Delivery {
 
 impl Default for Delivery {
     fn default() -> Delivery {
-        Delivery { twilio: None, sms_from: None, lease: LEASE }
+        Delivery { twilio: None, rent_manager: None, sms_from: None, lease: LEASE }
     }
 }
 
@@ -142,7 +150,23 @@ impl Outbox {
                     false => DeliveryError::Permanent(e.to_string()),
                 })
             }
+            Item::ServiceIssue(issue) => {
+                let id =
+                    self.rent_manager()?.create_service_issue(issue).await.map_err(rent_manager_error)?;
+                Ok(id.to_string())
+            }
+            Item::HistoryNote { on, note } => {
+                self.rent_manager()?.add_history_note(*on, note).await.map_err(rent_manager_error)?;
+                // Rent Manager does not return the new note's id.
+                Ok("noted".into())
+            }
         }
+    }
+
+    fn rent_manager(&self) -> Result<&RentManager, DeliveryError> {
+        self.delivery.rent_manager.as_ref().ok_or_else(|| {
+            DeliveryError::Permanent("Rent Manager is not configured: set RENT_MANAGER_URL".into())
+        })
     }
 
     async fn dialled_number(&self, claimed: &Claimed) -> Result<String, DeliveryError> {
@@ -231,6 +255,13 @@ impl Outbox {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         });
+    }
+}
+
+fn rent_manager_error(e: RentManagerError) -> DeliveryError {
+    match e.is_retryable() {
+        true => DeliveryError::Retryable(e.to_string()),
+        false => DeliveryError::Permanent(e.to_string()),
     }
 }
 

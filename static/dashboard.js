@@ -43,7 +43,9 @@ function render(s) {
   text("model-latency", m.latency_ms_p50 == null ? null : `${m.latency_ms_p50} ms`);
   text("model-rules", m.rules_share == null ? null : `${Math.round(m.rules_share * 100)}%`);
 
-  badge("rm-badge", s.outbox.failed > 0 ? "bad" : "good", s.outbox.failed > 0 ? `${s.outbox.failed} failed` : "ok");
+  const rmDown = s.rent_manager.ok === false;
+  badge("rm-badge", s.outbox.failed > 0 || rmDown ? "bad" : "good",
+        rmDown ? "unreachable" : s.outbox.failed > 0 ? `${s.outbox.failed} failed` : "ok");
   text("rm-detail", s.rent_manager.detail);
   text("outbox-counts", `${s.outbox.pending} pending / ${s.outbox.failed} failed`);
   text("outbox-last", s.outbox.last_delivery);

@@ -177,6 +177,7 @@ mod tests {
             name: Some("Maria Lopez".into()),
             unit: Some("2B".into()),
             property: None,
+            records: None,
         });
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
         let prompt = system(&Context { office: &office, now, call: &call, history: &[] });

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::brain::{Hazard, Reading};
 use crate::office::Office;
 use crate::phone::Phone;
+use crate::rent_manager::Records;
 
 pub use machine::step;
 
@@ -42,11 +43,14 @@ pub struct Caller {
     pub name: Option<String>,
     pub unit: Option<String>,
     pub property: Option<String>,
+    /// Their ids in Rent Manager, when it is the system of record.
+    #[serde(default)]
+    pub records: Option<Records>,
 }
 
 impl Caller {
     pub fn unknown(phone: Option<Phone>) -> Caller {
-        Caller { phone, kind: CallerKind::Unknown, name: None, unit: None, property: None }
+        Caller { phone, kind: CallerKind::Unknown, name: None, unit: None, property: None, records: None }
     }
 
     pub fn first_name(&self) -> Option<&str> {

@@ -4,8 +4,10 @@
 use sqlx::{Any, Executor};
 
 use crate::brain::prompt::Exchange;
-use crate::call::{Action, Call, Turn};
+use crate::call::lines::quote;
+use crate::call::{Action, Call, ServiceIssue, Turn};
 use crate::outbox::{self, Item};
+use crate::rent_manager::NewServiceIssue;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -22,7 +24,7 @@ pub enum Found {
     /// This turn was answered already: a repeated callback gets the same TwiML, word for
     /// word, and changes nothing.
     Replied(String),
-    Call(Call),
+    Call(Box<Call>),
 }
 
 /// The call and whether this turn was answered already, in one query, without a lock.
@@ -60,7 +62,7 @@ async fn fetch<'e>(
     Ok(match row {
         None => Found::Missing,
         Some((_, Some(twiml))) => Found::Replied(twiml),
-        Some((state, None)) => Found::Call(serde_json::from_str(&state)?),
+        Some((state, None)) => Found::Call(Box::new(serde_json::from_str(&state)?)),
     })
 }
 
@@ -137,6 +139,8 @@ pub struct Record<'a> {
     pub latency_ms: i64,
     pub reply: &'a Turn,
     pub twiml: &'a str,
+    /// Service issues also go to Rent Manager (through the outbox).
+    pub to_rent_manager: bool,
 }
 
 /// Stores the call's new state, the turn and the records it produced. Run it inside the
@@ -178,6 +182,10 @@ pub async fn save(
     .await?;
     for action in &record.reply.actions {
         keep(&mut *tx, sid, call, record.turn, action, now).await?;
+        if let (Action::FileServiceIssue(issue), true) = (action, record.to_rent_manager) {
+            let item = Item::ServiceIssue(for_rent_manager(sid, &call.caller, issue));
+            outbox::enqueue(&mut *tx, Some(sid), &item, now).await?;
+        }
     }
     Ok(())
 }
@@ -211,19 +219,78 @@ pub async fn update<'e>(
     Ok(())
 }
 
+/// Marks the call ended; `true` the first time (status callbacks can repeat).
 pub async fn finish<'e>(
     db: impl Executor<'e, Database = Any>,
     sid: &str,
     duration_s: Option<i64>,
     now: i64,
+) -> Result<bool, StoreError> {
+    let done =
+        sqlx::query("UPDATE calls SET ended_at = $2, duration_s = $3 WHERE sid = $1 AND ended_at IS NULL")
+            .bind(sid)
+            .bind(now)
+            .bind(duration_s)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What the caller said first, for summaries.
+pub async fn first_words<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+) -> Result<Option<String>, StoreError> {
+    let words: Option<String> = sqlx::query_scalar(
+        "SELECT caller_text FROM turns WHERE call_sid = $1 AND caller_text IS NOT NULL ORDER BY turn LIMIT 1",
+    )
+    .bind(sid)
+    .fetch_optional(db)
+    .await?;
+    Ok(words)
+}
+
+/// Queues a write to the outside world with this transaction.
+pub async fn enqueue(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    item: &Item,
+    now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE calls SET ended_at = COALESCE(ended_at, $2), duration_s = COALESCE($3, duration_s) WHERE sid = $1")
-        .bind(sid)
-        .bind(now)
-        .bind(duration_s)
-        .execute(db)
-        .await?;
+    outbox::enqueue(tx, Some(sid), item, now).await?;
     Ok(())
+}
+
+/// A service issue as Rent Manager gets it: a short title, the caller's own words and every
+/// read-back detail in the description, linked to what Rent Manager knows of the caller.
+fn for_rent_manager(sid: &str, caller: &crate::call::Caller, issue: &ServiceIssue) -> NewServiceIssue {
+    let what = issue.hazard.map_or_else(|| quote(&issue.problem), |h| h.describe().to_string());
+    let mut title: String = what.chars().take(60).collect();
+    if let Some(first) = title.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let mut description = format!("Caller's words: \"{}\".", issue.problem.trim());
+    if let Some(location) = &issue.location {
+        description += &format!(" Where: {location}.");
+    }
+    if let Some(entry) = issue.entry {
+        description +=
+            if entry { " Permission to enter: yes." } else { " Permission to enter: no, only when home." };
+    }
+    if let Some(callback) = &issue.callback {
+        description += &format!(" Callback: {}.", callback.spoken());
+    }
+    if let Some(name) = &caller.name {
+        description += &format!(" Caller: {name}.");
+    }
+    description += &format!(" Taken by phone by frontdesk (call {sid}).");
+    NewServiceIssue {
+        title,
+        description,
+        allowed_to_enter: issue.entry,
+        priority: issue.priority,
+        records: caller.records.clone().unwrap_or_default(),
+    }
 }
 
 async fn keep(

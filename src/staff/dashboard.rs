@@ -64,6 +64,8 @@ pub struct Model {
 #[derive(Serialize)]
 pub struct RentManager {
     pub configured: bool,
+    /// Whether the login (and a request) worked, checked at most once a minute.
+    pub ok: Option<bool>,
     pub detail: String,
 }
 
@@ -204,9 +206,20 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         database,
         twilio,
         model,
-        rent_manager: RentManager {
-            configured: false,
-            detail: "not configured: the local directory is the system of record".into(),
+        rent_manager: match &app.rent_manager {
+            None => RentManager {
+                configured: false,
+                ok: None,
+                detail: "not configured: the local directory is the system of record".into(),
+            },
+            Some(rm) => match rm.check().await {
+                Ok(()) => RentManager {
+                    configured: true,
+                    ok: Some(true),
+                    detail: format!("login ok at {}", rm.url()),
+                },
+                Err(e) => RentManager { configured: true, ok: Some(false), detail: e },
+            },
         },
         outbox: Outbox { pending, failed, last_delivery: last_delivery.map(|ms| local_time(app, ms)) },
         calls_in_progress,

@@ -13,13 +13,15 @@ use rocket::{Route, State, post, routes};
 
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
+use crate::App;
 use crate::brain::{Context, Interpretation, prompt};
 use crate::call::store::{self, Found, Line, Record, StoreError};
 use crate::call::{self, Call, Caller, Event, Facts, ModelLine};
 use crate::db::WriteTx;
 use crate::db::millis;
+use crate::outbox::Item;
 use crate::phone::Phone;
-use crate::{App, directory};
+use crate::rent_manager::NoteOn;
 
 pub fn routes() -> Vec<Route> {
     routes![post_voice, post_gather, post_dial, post_status]
@@ -142,7 +144,7 @@ async fn converse(
     let mut brain = None;
     let event = match input {
         Input::Answered => {
-            caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
+            caller = Some(app.directory.lookup(from.as_ref()).await?);
             Event::Answered
         }
         Input::Silence => Event::Silence,
@@ -153,9 +155,9 @@ async fn converse(
                 Some(_) => {
                     let known = match store::find(&app.db.pool, sid, turn).await? {
                         Found::Replied(twiml) => return Ok(twiml),
-                        Found::Call(call) => call,
+                        Found::Call(call) => *call,
                         Found::Missing => {
-                            let found = directory::lookup(&app.db, from.as_ref()).await?;
+                            let found = app.directory.lookup(from.as_ref()).await?;
                             caller = Some(found.clone());
                             Call::new(found)
                         }
@@ -205,6 +207,7 @@ async fn converse(
         latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
         reply: &reply,
         twiml: &twiml,
+        to_rent_manager: app.rent_manager.is_some(),
     };
     store::save(&mut tx, sid, &call, &record, millis(now)).await?;
     tx.commit().await?;
@@ -249,7 +252,7 @@ async fn lock_call(
         let mut tx = app.db.begin_write().await?;
         match store::find_locked(&mut tx, line.sid, turn).await? {
             Found::Replied(twiml) => return Ok(Locked::Replied(twiml)),
-            Found::Call(call) => return Ok(Locked::Call(tx, Box::new(call))),
+            Found::Call(call) => return Ok(Locked::Call(tx, call)),
             Found::Missing => match caller.take() {
                 Some(caller) => {
                     // A twin may create it first: then this insert does nothing, and the
@@ -257,7 +260,7 @@ async fn lock_call(
                     store::create(&mut tx, line, &Call::new(caller), millis(app.clock.now())).await?;
                     return match store::find_locked(&mut tx, line.sid, turn).await? {
                         Found::Replied(twiml) => Ok(Locked::Replied(twiml)),
-                        Found::Call(call) => Ok(Locked::Call(tx, Box::new(call))),
+                        Found::Call(call) => Ok(Locked::Call(tx, call)),
                         Found::Missing => Err(WebhookError::Vanished),
                     };
                 }
@@ -266,7 +269,7 @@ async fn lock_call(
                 None => {
                     drop(tx);
                     let from = line.from.and_then(Phone::parse);
-                    caller = Some(directory::lookup(&app.db, from.as_ref()).await?);
+                    caller = Some(app.directory.lookup(from.as_ref()).await?);
                 }
             },
         }
@@ -276,14 +279,51 @@ async fn lock_call(
 async fn end_call(app: &App, params: &CallbackParams) -> Result<(), WebhookError> {
     let sid = params.call_sid.as_str();
     let mut tx = app.db.begin_write().await?;
-    let Some(call) = store::load(&mut *tx, sid).await? else {
-        return Ok(());
-    };
+    // No turn has this number: the lookup only ever finds (and locks) the call.
+    let Found::Call(call) = store::find_locked(&mut tx, sid, u32::MAX).await? else { return Ok(()) };
     let now = app.clock.now();
-    let (call, _) = call::step(call, Event::HungUp, &Facts { office: &app.office, now });
+    let (call, _) = call::step(*call, Event::HungUp, &Facts { office: &app.office, now });
     store::update(&mut *tx, sid, &call, None, millis(now)).await?;
-    store::finish(&mut *tx, sid, params.duration, millis(now)).await?;
+    let first_end = store::finish(&mut *tx, sid, params.duration, millis(now)).await?;
+    if first_end && app.rent_manager.is_some() {
+        note_the_call(app, &mut tx, sid, &call, params.duration, millis(now)).await?;
+    }
     tx.commit().await?;
     tracing::info!(call = sid, outcome = call.outcomes.label(), "call ended");
+    Ok(())
+}
+
+/// Every ended call becomes a note on the tenant's or prospect's history in Rent Manager:
+/// what happened, what they said first, and where staff read the whole transcript.
+async fn note_the_call(
+    app: &App,
+    tx: &mut WriteTx,
+    sid: &str,
+    call: &Call,
+    duration: Option<i64>,
+    now: i64,
+) -> Result<(), WebhookError> {
+    let Some(records) = &call.caller.records else { return Ok(()) };
+    let on = match (records.tenant_id, records.prospect_id) {
+        (Some(id), _) => NoteOn::Tenant(id),
+        (None, Some(id)) => NoteOn::Prospect(id),
+        (None, None) => return Ok(()),
+    };
+    let first_words = store::first_words(&mut **tx, sid).await?;
+    let outcome = match call.outcomes.label() {
+        "information" => "questions answered".to_string(),
+        label => label.replace('_', " "),
+    };
+    let mut note = format!("Phone call answered by frontdesk ({outcome}");
+    if let Some(seconds) = duration {
+        note += &format!(", {}:{:02}", seconds / 60, seconds % 60);
+    }
+    note += ").";
+    if let Some(words) = first_words {
+        note += &format!(" Caller: \"{}\".", call::lines::quote(&words));
+    }
+    let base = app.twilio.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+    note += &format!(" Transcript: {base}/calls/{sid}");
+    store::enqueue(tx, sid, &Item::HistoryNote { on, note }, now).await?;
     Ok(())
 }

@@ -9,10 +9,11 @@ use frontdesk::brain::{Brain, Model, ModelSettings};
 use frontdesk::db::Db;
 use frontdesk::office::{Clock, Office};
 use frontdesk::outbox::{Delivery, Outbox};
+use frontdesk::rent_manager::{self, Auth, RentManager};
 use frontdesk::twilio::TwilioConfig;
 use frontdesk::twilio::rest::Rest;
 use frontdesk::twilio::signature::{self, Algorithm, Verifier};
-use frontdesk::{App, build};
+use frontdesk::{App, Outside, build};
 use rocket::http::{ContentType, Header, Status};
 use rocket::local::asynchronous::Client;
 use tempfile::TempDir;
@@ -89,11 +90,22 @@ pub struct Setup {
     pub model: Option<String>,
     /// The fake Twilio REST API's base URL, when on-call texts are on.
     pub twilio_api: Option<String>,
+    /// The fake Rent Manager's URL, when Rent Manager is the system of record.
+    pub rent_manager: Option<String>,
 }
+
+/// How long a call's start waits on Rent Manager in tests.
+pub const RENT_MANAGER_DEADLINE: Duration = Duration::from_millis(300);
 
 impl Default for Setup {
     fn default() -> Setup {
-        Setup { now: office_hours(), public_url: Some(PUBLIC_URL), model: None, twilio_api: None }
+        Setup {
+            now: office_hours(),
+            public_url: Some(PUBLIC_URL),
+            model: None,
+            twilio_api: None,
+            rent_manager: None,
+        }
     }
 }
 
@@ -146,14 +158,29 @@ impl TestApp {
                 .map(|base| Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())),
             ..Delivery::default()
         };
-        let app = App::new(
-            db.clone(),
-            Brain { model },
-            Office::load(None).unwrap(),
-            clock.clone(),
+        let rent_manager = setup.rent_manager.as_deref().map(|url| {
+            RentManager::new(rent_manager::Settings {
+                url: url.into(),
+                auth: Auth::Login {
+                    username: "frontdesk".into(),
+                    password: "rm-secret".into(),
+                    location_id: Some(1),
+                },
+                connect_timeout: Duration::from_secs(2),
+                request_timeout: Duration::from_secs(5),
+                category: "Maintenance".into(),
+                status: "Open".into(),
+            })
+            .unwrap()
+        });
+        let outside = Outside {
+            brain: Brain { model },
             twilio,
             delivery,
-        );
+            rent_manager,
+            lookup_deadline: RENT_MANAGER_DEADLINE,
+        };
+        let app = App::new(db.clone(), Office::load(None).unwrap(), clock.clone(), outside);
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();

@@ -4,9 +4,11 @@
 mod conversation;
 mod emergencies;
 mod fake_openai;
+mod fake_rent_manager;
 mod fake_twilio;
 mod helpers;
 mod model;
+mod rent_manager;
 mod staff;
 mod terminal;
 mod webhooks;

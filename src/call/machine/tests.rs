@@ -22,6 +22,7 @@ fn tenant() -> Caller {
         name: Some("Maria Lopez".into()),
         unit: Some("2B".into()),
         property: Some("31 Port Richmond Ave".into()),
+        records: None,
     }
 }
 

@@ -1,0 +1,182 @@
+//! Rent Manager as the system of record, played by a local server in its wire format:
+//! callers found by phone, service issues and call notes delivered through the outbox.
+
+use std::time::{Duration, Instant};
+
+use chrono::Duration as Elapsed;
+
+use crate::fake_rent_manager::{FakeRentManager, RM_PROSPECT, RM_TENANT};
+use crate::helpers::*;
+
+async fn with_rent_manager() -> (FakeRentManager, TestApp) {
+    let rm = FakeRentManager::start().await;
+    let app = TestApp::start(Setup { rent_manager: Some(rm.url()), ..Setup::default() }).await;
+    (rm, app)
+}
+
+async fn outbox(app: &TestApp, kind: &str) -> (String, i64, Option<String>, Option<String>) {
+    sqlx::query_as("SELECT status, attempts, last_error, external_id FROM outbox WHERE kind = $1")
+        .bind(kind)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap()
+}
+
+#[rocket::async_test]
+async fn a_tenant_is_found_by_phone_with_the_unit_of_the_current_lease() {
+    let (rm, app) = with_rent_manager().await;
+    let mut phone = app.call_from(RM_TENANT);
+
+    let greeting = phone.answer().await;
+
+    assert!(greeting.spoken().starts_with("Hi Ana!"), "{}", greeting.spoken());
+    let (kind, unit): (String, Option<String>) =
+        sqlx::query_as("SELECT caller_kind, unit FROM calls").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(
+        (kind.as_str(), unit.as_deref()),
+        ("tenant", Some("3F")),
+        "the current lease's unit, not the old one"
+    );
+    let searches = rm.received("GET", "/PhoneNumbers").await;
+    assert_eq!(searches.len(), 1, "found on the server side, not by fetching every contact");
+    assert_eq!(rm.received("GET", "/Tenants").await.len(), 0);
+    assert_eq!(rm.logins(), 1);
+}
+
+#[rocket::async_test]
+async fn when_the_phone_filter_is_refused_a_cached_scan_finds_every_spelling() {
+    let (rm, app) = with_rent_manager().await;
+    rm.set(|s| s.refuse_phone_filter = true);
+
+    for _ in 0..2 {
+        let greeting = app.call_from(RM_TENANT).answer().await;
+        assert!(greeting.spoken().starts_with("Hi Ana!"), "{}", greeting.spoken());
+    }
+    let greeting = app.call_from(RM_PROSPECT).answer().await;
+    assert!(greeting.spoken().starts_with("Hi Leo!"), "stored as 718.555.0122: {}", greeting.spoken());
+    assert_eq!(rm.received("GET", "/Tenants").await.len(), 1, "one scan, then the cache");
+}
+
+#[rocket::async_test]
+async fn a_prospect_is_found_when_no_tenant_has_the_number() {
+    let (_rm, app) = with_rent_manager().await;
+    let greeting = app.call_from(RM_PROSPECT).answer().await;
+    assert!(greeting.spoken().starts_with("Hi Leo!"), "{}", greeting.spoken());
+    let kind: String =
+        sqlx::query_scalar("SELECT caller_kind FROM calls").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(kind, "prospect");
+}
+
+#[rocket::async_test]
+async fn an_unknown_number_is_a_stranger_however_rent_manager_says_no_rows() {
+    for no_rows in [204, 404, 200] {
+        let (rm, app) = with_rent_manager().await;
+        rm.set(|s| s.no_rows = no_rows);
+        let greeting = app.call_from(STRANGER).answer().await;
+        assert!(greeting.spoken().starts_with("Hi there!"), "{no_rows}: {}", greeting.spoken());
+    }
+}
+
+#[rocket::async_test]
+async fn a_slow_rent_manager_does_not_delay_the_greeting() {
+    let (rm, app) = with_rent_manager().await;
+    rm.set(|s| s.delay = Duration::from_secs(3));
+    let started = Instant::now();
+
+    let greeting = app.call_from(RM_TENANT).answer().await;
+
+    assert!(
+        started.elapsed() < RENT_MANAGER_DEADLINE + Duration::from_millis(150),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(greeting.spoken().starts_with("Hi there!"), "an unknown caller for this call");
+}
+
+#[rocket::async_test]
+async fn a_stale_token_is_renewed_once() {
+    let (rm, app) = with_rent_manager().await;
+    app.call_from(RM_TENANT).answer().await;
+    rm.expire_token();
+
+    let greeting = app.call_from(RM_PROSPECT).answer().await;
+
+    assert!(greeting.spoken().starts_with("Hi Leo!"));
+    assert_eq!(rm.logins(), 2);
+}
+
+#[rocket::async_test]
+async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_restart() {
+    let (rm, app) = with_rent_manager().await;
+    rm.set(|s| s.failing_saves = 2);
+    let mut phone = app.call_from(RM_TENANT);
+    phone.answer().await;
+    for words in ["my kitchen sink is leaking", "yes you can go in", "yes", "yes that's right"] {
+        phone.say(words).await;
+    }
+
+    app.deliver_outbox().await;
+    assert_eq!(outbox(&app, "service_issue").await.0, "pending", "a 503 is retried later");
+    let app = app.restart().await;
+    app.advance_clock(Elapsed::minutes(1));
+    app.deliver_outbox().await;
+    app.advance_clock(Elapsed::minutes(1));
+    app.deliver_outbox().await;
+    app.advance_clock(Elapsed::minutes(5));
+    app.deliver_outbox().await;
+
+    let (status, attempts, _, id) = outbox(&app, "service_issue").await;
+    assert_eq!((status.as_str(), attempts, id.as_deref()), ("delivered", 3, Some("4567")));
+    let saves = rm.received("POST", "/ServiceManagerIssues").await;
+    assert_eq!(saves.len(), 3, "two refused, one created: never two issues");
+    let issue = &saves[2][0];
+    assert_eq!(issue["Title"], "My kitchen sink is leaking");
+    assert!(issue["Description"].as_str().unwrap().contains("Permission to enter: yes"));
+    assert_eq!(issue["IsAllowedToEnter"], true);
+    assert_eq!(
+        (issue["CategoryID"].as_i64(), issue["PriorityID"].as_i64(), issue["StatusID"].as_i64()),
+        (Some(9), Some(2), Some(6))
+    );
+    assert_eq!(issue["ServiceManagerIssueLinkedUnits"][0]["UnitID"], 321);
+    assert_eq!(issue["ServiceManagerIssueLinkedTenants"][0]["TenantID"], 42);
+    assert_eq!(issue["ServiceManagerIssueLinkedProperties"][0]["PropertyID"], 5);
+    let lookups = rm.received("GET", "/ServiceManagerCategories").await.len();
+    assert_eq!(lookups, 2, "the lists are looked up once per process, and the test restarts once");
+}
+
+#[rocket::async_test]
+async fn a_refused_service_issue_ends_as_a_visible_failed_item() {
+    let (rm, app) = with_rent_manager().await;
+    rm.set(|s| s.refuse_saves = true);
+    let mut phone = app.call_from(RM_TENANT);
+    phone.answer().await;
+    for words in ["the bedroom window is broken", "yes", "yes", "yes"] {
+        phone.say(words).await;
+    }
+
+    app.deliver_outbox().await;
+
+    let (status, attempts, error, _) = outbox(&app, "service_issue").await;
+    assert_eq!((status.as_str(), attempts), ("failed", 1));
+    assert!(error.unwrap().contains("Issue cannot be blank"));
+}
+
+#[rocket::async_test]
+async fn every_ended_call_becomes_a_history_note() {
+    let (rm, app) = with_rent_manager().await;
+    let mut phone = app.call_from(RM_TENANT);
+    phone.answer().await;
+    phone.say("what are your hours").await;
+    phone.hang_up().await;
+    phone.hang_up().await;
+
+    app.deliver_outbox().await;
+
+    let notes = rm.received("POST", "/Tenants/HistoryNotes").await;
+    assert_eq!(notes.len(), 1, "one note, however often the status callback comes");
+    assert_eq!(notes[0][0]["ParentID"], 42);
+    let note = notes[0][0]["Note"].as_str().unwrap();
+    assert!(note.contains("what are your hours"), "{note}");
+    assert!(note.contains(&format!("{PUBLIC_URL}/calls/{}", phone.sid)), "{note}");
+    assert_eq!(outbox(&app, "history_note").await.0, "delivered");
+}
