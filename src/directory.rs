@@ -60,6 +60,7 @@ async fn local(db: &Db, phone: &Phone) -> Result<Caller, sqlx::Error> {
             unit: row.unit,
             property: row.property,
             records: None,
+            open_issues: Vec::new(),
         },
     })
 }

@@ -79,6 +79,9 @@ pub fn system(ctx: &Context) -> String {
         _ => "not in our records (treat as a prospect or visitor)".into(),
     };
     let _ = writeln!(p, "The caller is {who}.");
+    if !caller.open_issues.is_empty() {
+        let _ = writeln!(p, "Their open maintenance requests: {}.", caller.open_issues.join("; "));
+    }
     let _ = writeln!(p, "Where the call stands: {}\n", stage(&ctx.call.stage));
 
     let said = &ctx.call.said[ctx.call.said.len().saturating_sub(SAID)..];
@@ -178,6 +181,7 @@ mod tests {
             unit: Some("2B".into()),
             property: None,
             records: None,
+            open_issues: Vec::new(),
         });
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
         let prompt = system(&Context { office: &office, now, call: &call, history: &[] });

@@ -46,11 +46,22 @@ pub struct Caller {
     /// Their ids in Rent Manager, when it is the system of record.
     #[serde(default)]
     pub records: Option<Records>,
+    /// Their service issues still open, as Rent Manager titles them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub open_issues: Vec<String>,
 }
 
 impl Caller {
     pub fn unknown(phone: Option<Phone>) -> Caller {
-        Caller { phone, kind: CallerKind::Unknown, name: None, unit: None, property: None, records: None }
+        Caller {
+            phone,
+            kind: CallerKind::Unknown,
+            name: None,
+            unit: None,
+            property: None,
+            records: None,
+            open_issues: Vec::new(),
+        }
     }
 
     pub fn first_name(&self) -> Option<&str> {

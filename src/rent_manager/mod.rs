@@ -75,6 +75,7 @@ impl Person {
                 unit_id: self.unit_id,
                 property_id: self.property_id,
             }),
+            open_issues: self.open_issues.clone(),
         }
     }
 }

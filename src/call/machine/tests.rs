@@ -23,6 +23,7 @@ fn tenant() -> Caller {
         unit: Some("2B".into()),
         property: Some("31 Port Richmond Ave".into()),
         records: None,
+        open_issues: Vec::new(),
     }
 }
 
