@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod directory;
 mod health;
+pub mod knowledge;
 pub mod metrics;
 pub mod office;
 pub mod outbox;
@@ -26,6 +27,7 @@ use rocket::{Build, Rocket};
 use brain::Brain;
 use db::Db;
 use directory::Directory;
+use knowledge::Knowledge;
 use metrics::Metrics;
 use office::{Clock, Office};
 use outbox::{Delivery, Outbox};
@@ -50,6 +52,8 @@ pub struct App {
     pub directory: Directory,
     pub brain: Brain,
     pub office: Office,
+    /// The office's buildings and policies, refreshed from the database.
+    pub knowledge: knowledge::Shared,
     pub clock: Arc<dyn Clock>,
     pub twilio: TwilioConfig,
     pub outbox: Arc<Outbox>,
@@ -61,7 +65,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(db: Db, office: Office, clock: Arc<dyn Clock>, outside: Outside) -> App {
+    pub fn new(db: Db, office: Office, knowledge: Knowledge, clock: Arc<dyn Clock>, outside: Outside) -> App {
         let speech_hints = office.speech_hints();
         let metrics = Arc::new(Metrics::default());
         let delivery = Delivery { rent_manager: outside.rent_manager.clone(), ..outside.delivery };
@@ -75,6 +79,7 @@ impl App {
             db,
             brain: outside.brain,
             office,
+            knowledge: knowledge::Shared::new(knowledge),
             clock,
             twilio: outside.twilio,
             rent_manager: outside.rent_manager,

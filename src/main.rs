@@ -28,6 +28,16 @@ enum Command {
     /// Staff accounts for the web pages.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// The office's buildings, units and policies.
+    #[command(subcommand)]
+    Knowledge(KnowledgeCommand),
+}
+
+#[derive(Subcommand)]
+enum KnowledgeCommand {
+    /// Replaces the knowledge with a TOML file (the format of knowledge.toml), or replaces
+    /// just the policies with a CSV file (columns: topic,property,text).
+    Import { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -43,6 +53,9 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Call(args)) => softphone::run(&cli.settings, args).await,
         Some(Command::Staff(StaffCommand::Add { name })) => add_staff(&cli.settings, &name).await,
+        Some(Command::Knowledge(KnowledgeCommand::Import { file })) => {
+            import_knowledge(&cli.settings, &file).await
+        }
         Some(Command::Serve) | None => serve(cli.settings).await,
     };
     match result {
@@ -76,6 +89,29 @@ async fn add_staff(settings: &Settings, name: &str) -> Result<(), Box<dyn std::e
     Ok(())
 }
 
+async fn import_knowledge(
+    settings: &Settings,
+    file: &std::path::Path,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use frontdesk::knowledge::{self, Knowledge};
+    let text = std::fs::read_to_string(file)?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let knowledge = match file.extension().and_then(|e| e.to_str()) {
+        Some("csv") => {
+            Knowledge { policies: Knowledge::policies_from_csv(&text)?, ..knowledge::load(&db).await? }
+        }
+        _ => Knowledge::from_toml(&text)?,
+    };
+    knowledge::replace(&db, &knowledge).await?;
+    println!(
+        "imported {} properties and {} policies; running servers pick them up within a minute",
+        knowledge.properties.len(),
+        knowledge.policies.len()
+    );
+    Ok(())
+}
+
 async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rocket=warn,sqlx=warn"));
@@ -94,7 +130,9 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let office = Office::load(settings.office_profile.as_deref())?;
     let db = Db::connect(&settings.database_url).await?;
     db.migrate().await?;
-    let app = App::new(db, office, Arc::new(SystemClock), settings.outside()?);
+    let knowledge = frontdesk::knowledge::load(&db).await?;
+    let app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside()?);
+    app.knowledge.refresh_every_minute(db);
     app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
     let release = figment.profile() == rocket::Config::RELEASE_PROFILE;

@@ -152,7 +152,7 @@ async fn stand_in_model(delay_ms: u64) -> Result<String, Error> {
         tokio::time::sleep(**delay).await;
         let turn = json!({
             "intent": "hours", "hazard": null, "describes_problem": false, "urgent": false, "answer": null,
-            "location": null, "phone": null, "this_number": false, "staff": null, "language": "en-US",
+            "location": null, "phone": null, "this_number": false, "staff": null, "topic": null, "address": null, "language": "en-US",
             "reply": "Happy to help with that.", "reply_asks": "open"
         });
         Json(json!({

@@ -27,12 +27,63 @@ pub enum Intent {
     Address,
     Person,
     Leasing,
-    RentPayment,
+    /// A question about living here (rent payment, pets, parking, ...): see `Reading::topic`.
+    Policy,
     Thanks,
     Goodbye,
     /// Just a hello, with nothing asked yet.
     Hello,
     Other,
+}
+
+/// What a question about living here is about; answered only from the office's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    RentPayment,
+    LateFees,
+    Pets,
+    Parking,
+    Laundry,
+    Trash,
+    Packages,
+    QuietHours,
+    MoveInOut,
+    Amenities,
+    Applying,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 11] = [
+        Topic::RentPayment,
+        Topic::LateFees,
+        Topic::Pets,
+        Topic::Parking,
+        Topic::Laundry,
+        Topic::Trash,
+        Topic::Packages,
+        Topic::QuietHours,
+        Topic::MoveInOut,
+        Topic::Amenities,
+        Topic::Applying,
+    ];
+
+    /// How the topic is named in the knowledge files and in speech ("rent_payment", "paying rent").
+    pub fn spoken(self) -> &'static str {
+        match self {
+            Topic::RentPayment => "paying rent",
+            Topic::LateFees => "late fees",
+            Topic::Pets => "pets",
+            Topic::Parking => "parking",
+            Topic::Laundry => "laundry",
+            Topic::Trash => "trash and recycling",
+            Topic::Packages => "packages",
+            Topic::QuietHours => "quiet hours",
+            Topic::MoveInOut => "moving in or out",
+            Topic::Amenities => "amenities",
+            Topic::Applying => "applying",
+        }
+    }
 }
 
 /// Something in the home that may be dangerous. Whether it is an emergency is the office's
@@ -106,6 +157,10 @@ pub struct Reading {
     pub this_number: bool,
     /// A staff member asked for by name.
     pub staff: Option<String>,
+    /// What a policy question is about.
+    pub topic: Option<Topic>,
+    /// A street address the caller named, as they said it.
+    pub address: Option<String>,
     /// The caller's language (BCP 47), when a model says.
     pub language: Option<String>,
     /// The model's proposal for what to say next; the machine decides whether it fits.
@@ -125,12 +180,14 @@ pub struct ModelReply {
 #[serde(rename_all = "snake_case")]
 pub enum Asks {
     Problem,
+    Address,
     Location,
     Entry,
     Callback,
     Confirm,
     Transfer,
     Message,
+    Showing,
     MessageBody,
     /// An open "anything else?" kind of question.
     Open,

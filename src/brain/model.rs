@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::breaker::Breaker;
 use super::prompt::{self, Context};
-use super::{Asks, Hazard, Intent, ModelReply, Reading, Usage};
+use super::{Asks, Hazard, Intent, ModelReply, Reading, Topic, Usage};
 use crate::phone::Phone;
 
 /// Failures in a row that open the breaker, and how long it stays open.
@@ -145,16 +145,19 @@ fn messages(ctx: &Context<'_>, utterance: &str) -> Vec<ChatCompletionRequestMess
 }
 
 const INTENTS: &[&str] = &[
-    "maintenance", "hours", "address", "person", "leasing", "rent_payment", "thanks", "goodbye", "hello",
-    "other",
+    "maintenance", "hours", "address", "person", "leasing", "policy", "thanks", "goodbye", "hello", "other",
 ];
 const HAZARDS: &[&str] = &[
     "gas", "carbon_monoxide", "fire", "smoke", "electrical", "flooding", "sewage", "no_water", "no_heat",
     "no_hot_water", "entry_door", "lockout_at_risk", "lockout", "no_air_conditioning", "clogged_toilet",
 ];
+const TOPICS: &[&str] = &[
+    "rent_payment", "late_fees", "pets", "parking", "laundry", "trash", "packages", "quiet_hours",
+    "move_in_out", "amenities", "applying",
+];
 const ASKS: &[&str] = &[
-    "problem", "location", "entry", "callback", "confirm", "transfer", "message", "message_body", "open",
-    "goodbye",
+    "problem", "address", "location", "entry", "callback", "confirm", "transfer", "message", "showing",
+    "message_body", "open", "goodbye",
 ];
 
 /// Strict structured output: every field present, nullable ones typed with null.
@@ -164,7 +167,7 @@ fn schema() -> serde_json::Value {
         "type": "object",
         "additionalProperties": false,
         "required": ["intent", "hazard", "describes_problem", "urgent", "answer", "location", "phone",
-                     "this_number", "staff", "language", "reply", "reply_asks"],
+                     "this_number", "staff", "topic", "address", "language", "reply", "reply_asks"],
         "properties": {
             "intent": { "type": "string", "enum": INTENTS },
             "hazard": { "type": ["string", "null"], "enum": HAZARDS.iter().map(|h| json!(h)).chain([json!(null)]).collect::<Vec<_>>() },
@@ -175,6 +178,9 @@ fn schema() -> serde_json::Value {
             "phone": { "type": ["string", "null"], "description": "a phone number the caller said, digits only" },
             "this_number": { "type": "boolean", "description": "the caller means the number they are calling from" },
             "staff": { "type": ["string", "null"], "description": "a staff member asked for by name" },
+            "topic": { "type": ["string", "null"], "enum": TOPICS.iter().map(|t| json!(t)).chain([json!(null)]).collect::<Vec<_>>(),
+                       "description": "what a question about living here is about (intent policy)" },
+            "address": { "type": ["string", "null"], "description": "a street address the caller named, as said" },
             "language": nullable_string,
             "reply": { "type": "string" },
             "reply_asks": { "type": "string", "enum": ASKS },
@@ -194,6 +200,8 @@ struct Output {
     phone: Option<String>,
     this_number: bool,
     staff: Option<String>,
+    topic: Option<Topic>,
+    address: Option<String>,
     language: Option<String>,
     reply: String,
     reply_asks: Asks,
@@ -214,6 +222,8 @@ impl Output {
             staff: self
                 .staff
                 .and_then(|name| staff.iter().find(|s| s.eq_ignore_ascii_case(name.trim())).cloned()),
+            topic: self.topic,
+            address: self.address.filter(|a| !a.trim().is_empty()),
             language: self.language,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
         }
@@ -236,6 +246,10 @@ mod tests {
         for name in ASKS {
             serde_json::from_value::<Asks>(json!(name)).unwrap();
         }
+        for name in TOPICS {
+            serde_json::from_value::<Topic>(json!(name)).unwrap();
+        }
+        assert_eq!(TOPICS.len(), Topic::ALL.len());
         assert_eq!(HAZARDS.len(), Hazard::CloggedToilet as usize + 1);
     }
 
@@ -243,7 +257,7 @@ mod tests {
     fn unknown_staff_and_bad_numbers_are_dropped() {
         let output: Output = serde_json::from_value(json!({
             "intent": "person", "hazard": null, "describes_problem": false, "urgent": false,
-            "answer": null, "location": "", "phone": "12", "this_number": false, "staff": "bob",
+            "answer": null, "location": "", "phone": "12", "this_number": false, "staff": "bob", "topic": null, "address": null,
             "language": "en", "reply": "Sure.", "reply_asks": "open"
         }))
         .unwrap();

@@ -8,7 +8,8 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::call::{Call, CallerKind, Field, Offer, Request, Stage, lines::quote};
+use crate::call::{Call, CallerKind, Field, MessageKind, Offer, Request, Stage, lines::quote};
+use crate::knowledge::Knowledge;
 use crate::office::{Office, Openness, hours};
 
 /// Exchanges of the conversation sent verbatim; older ones are dropped.
@@ -25,6 +26,7 @@ pub struct Exchange {
 
 pub struct Context<'a> {
     pub office: &'a Office,
+    pub knowledge: &'a Knowledge,
     pub now: DateTime<Utc>,
     pub call: &'a Call,
     /// Oldest first; at most `WINDOW` are used.
@@ -69,6 +71,22 @@ pub fn system(ctx: &Context) -> String {
     let _ = writeln!(p, "- Staff: {}\n", office.staff.join(", "));
 
     let caller = &ctx.call.caller;
+    let policies = ctx.knowledge.policies_for(caller.property.as_deref());
+    p.push_str(
+        "What the office's data says; state only this, and for anything else say you don't have it:\n",
+    );
+    for (topic, text) in &policies {
+        let _ = writeln!(p, "- {}: {text}", topic.spoken());
+    }
+    for (property, unit) in ctx.knowledge.available() {
+        let _ = writeln!(
+            p,
+            "- available: {} bedroom(s) at {}, ${} a month",
+            unit.bedrooms, property.name, unit.rent
+        );
+    }
+    p.push('\n');
+
     let who = match (caller.kind, caller.name.as_deref()) {
         (CallerKind::Tenant, Some(name)) => format!(
             "a tenant, {name}, unit {}{}",
@@ -95,7 +113,8 @@ pub fn system(ctx: &Context) -> String {
     p.push_str(
         "Answer with the JSON object the schema describes: your reading of the caller's last \
          words, your reply, and reply_asks, what your reply asks the caller for (problem, \
-         location, entry, callback, confirm, transfer, message, message_body, open, goodbye).",
+         address, location, entry, callback, confirm, transfer, message, showing, message_body, open, \
+         goodbye).",
     );
     p
 }
@@ -109,6 +128,10 @@ fn stage(stage: &Stage) -> String {
         Stage::Listening { offer: Some(Offer::Message) } => {
             "you offered to take a message for staff and are waiting for yes or no.".into()
         }
+        Stage::Listening { offer: Some(Offer::Showing) } => {
+            "you told a prospect which units are available and offered a showing; waiting for yes or no."
+                .into()
+        }
         Stage::Intake { request, asking } => format!(
             "taking a maintenance request. {} You just asked for: {}.",
             known(request),
@@ -118,8 +141,13 @@ fn stage(stage: &Stage) -> String {
             format!("you read back the maintenance request and asked if it is right. {}", known(request))
         }
         Stage::Transferring { .. } => "transferring the call.".into(),
-        Stage::TakingMessage { draft: None } => "taking a message for staff: listening for it.".into(),
-        Stage::TakingMessage { draft: Some(_) } => {
+        Stage::TakingMessage { draft: None, kind: MessageKind::Message } => {
+            "taking a message for staff: listening for it.".into()
+        }
+        Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => {
+            "taking a showing request: listening for which unit, when, and their name and number.".into()
+        }
+        Stage::TakingMessage { draft: Some(_), .. } => {
             "you read the message back and asked whether to pass it along.".into()
         }
         Stage::Ended => "the call is over.".into(),
@@ -158,6 +186,7 @@ fn or_none<T: AsRef<str>>(items: &[T]) -> String {
 fn field(field: Field) -> String {
     match field {
         Field::Problem => "what the problem is",
+        Field::Address => "the street address of the apartment",
         Field::Location => "where in the home it is",
         Field::Entry => "permission to enter when nobody is home",
         Field::Callback | Field::CallbackNumber => "the best callback number",
@@ -184,7 +213,9 @@ mod tests {
             open_issues: Vec::new(),
         });
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
-        let prompt = system(&Context { office: &office, now, call: &call, history: &[] });
+        let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
+        let prompt =
+            system(&Context { office: &office, knowledge: &knowledge, now, call: &call, history: &[] });
         for fact in [
             "31 Port Richmond Ave", "Monday through Friday, 9 AM to 5 PM", "open now, until 5 PM",
             "718-414-6984", "Diane, Janier", "Maria Lopez, unit 2B",
@@ -200,7 +231,14 @@ mod tests {
         let history: Vec<Exchange> = (0..20)
             .map(|i| Exchange { caller: Some(format!("question {i}")), assistant: format!("answer {i}") })
             .collect();
-        let ctx = Context { office: &office, now: Utc::now(), call: &call, history: &history };
+        let knowledge = Knowledge::default();
+        let ctx = Context {
+            office: &office,
+            knowledge: &knowledge,
+            now: Utc::now(),
+            call: &call,
+            history: &history,
+        };
         let window = ctx.window();
         assert_eq!(window.len(), WINDOW);
         assert_eq!(window[0].caller.as_deref(), Some("question 14"));

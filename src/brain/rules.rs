@@ -4,7 +4,7 @@
 //! match on word boundaries of a normalised utterance (lower case, punctuation as spaces), so
 //! "gas" never matches "Vegas" and speech-recognition punctuation never matters.
 
-use super::{Hazard, Intent, Reading};
+use super::{Hazard, Intent, Reading, Topic};
 use crate::phone::Phone;
 
 /// A normalised utterance, padded with spaces so every phrase match is a whole-word match.
@@ -136,14 +136,34 @@ const PERSON: &[&str] = &[
     "person", "human", "someone", "somebody", "representative", "operator", "agent", "staff", "manager",
     "speak to", "speak with", "talk to", "talk with", "transfer me", "connect me", "put me through",
 ];
-const RENT_PAYMENT: &[&str] = &[
-    "pay rent", "pay my rent", "pay the rent", "rent payment", "payment", "payments", "balance", "late fee",
-    "ledger", "money order",
+/// Words that make a question about a thing a report that it is broken.
+const FAULT: &[&str] = &[
+    "broken", "broke", "leak", "leaking", "not working", "isnt working", "doesnt work", "wont", "clogged",
+    "stopped",
+];
+const TOPICS: &[(Topic, &[&str])] = &[
+    (Topic::LateFees, &["late fee", "late fees", "late charge", "grace period", "pay late"]),
+    (
+        Topic::RentPayment,
+        &[
+            "pay rent", "pay my rent", "pay the rent", "rent payment", "payment", "payments", "money order",
+            "pay online", "rent due", "portal",
+        ],
+    ),
+    (Topic::Pets, &["pet", "pets", "dog", "dogs", "cat", "cats"]),
+    (Topic::Parking, &["parking", "park", "garage", "parking permit"]),
+    (Topic::Laundry, &["laundry", "laundry room", "washing machines"]),
+    (Topic::Trash, &["trash", "garbage", "recycling", "recycle", "bins", "pickup"]),
+    (Topic::Packages, &["package", "packages", "delivery", "deliveries", "mail", "amazon"]),
+    (Topic::QuietHours, &["quiet hours", "noise", "noisy", "loud", "quiet"]),
+    (Topic::MoveInOut, &["move in", "move out", "moving in", "moving out", "move-in", "move-out"]),
+    (Topic::Amenities, &["amenities", "amenity", "gym", "pool", "rooftop", "storage", "bike room"]),
+    (Topic::Applying, &["apply", "application", "applying", "credit check", "background check"]),
 ];
 const LEASING: &[&str] = &[
     "available", "availability", "vacancy", "vacancies", "for rent", "rent an apartment",
-    "looking for an apartment", "looking for a place", "apply", "application", "showing", "tour", "move in",
-    "lease", "leasing", "one bedroom", "two bedroom", "studio",
+    "looking for an apartment", "looking for a place", "showing", "tour", "lease", "leasing", "one bedroom",
+    "two bedroom", "studio",
 ];
 const HOURS: &[&str] = &[
     "hours", "open", "opened", "close", "closed", "closing", "what time", "when are you",
@@ -213,12 +233,16 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
     let hazard = hazard(&h);
     let describes_problem = hazard.is_some() || h.has(PROBLEM);
     let staff = staff.iter().find(|name| h.has(&[name.to_lowercase().as_str()])).cloned();
+    let topic = TOPICS.iter().find(|(_, words)| h.has(words)).map(|(topic, _)| *topic);
+    // "Where is the laundry room?" is a question; "the washer in the laundry room is
+    // broken" is a repair.
+    let question = topic.filter(|_| hazard.is_none() && !h.has(FAULT));
     let intent = if staff.is_some() || h.has(PERSON) {
         Intent::Person
+    } else if question.is_some() {
+        Intent::Policy
     } else if describes_problem || h.has(REPAIR) {
         Intent::Maintenance
-    } else if h.has(RENT_PAYMENT) {
-        Intent::RentPayment
     } else if h.has(LEASING) {
         Intent::Leasing
     } else if h.has(HOURS) {
@@ -244,6 +268,8 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         phone: phone(&h),
         this_number: h.has(THIS_NUMBER),
         staff,
+        topic: question,
+        address: None,
         language: None,
         reply: None,
     }
@@ -276,7 +302,12 @@ mod tests {
         assert_eq!(intent("My kitchen sink is leaking"), Intent::Maintenance);
         assert_eq!(intent("I need to put in a maintenance request"), Intent::Maintenance);
         assert_eq!(intent("The bedroom window won't open"), Intent::Maintenance);
-        assert_eq!(intent("How do I pay my rent?"), Intent::RentPayment);
+        assert_eq!(intent("How do I pay my rent?"), Intent::Policy);
+        assert_eq!(read("How do I pay my rent?", &staff()).topic, Some(Topic::RentPayment));
+        assert_eq!(read("is there a late fee if I pay on the 5th", &staff()).topic, Some(Topic::LateFees));
+        assert_eq!(read("can I have a dog", &staff()).topic, Some(Topic::Pets));
+        assert_eq!(read("what day is trash pickup", &staff()).topic, Some(Topic::Trash));
+        assert_eq!(intent("the washer in the laundry room is broken"), Intent::Maintenance);
         assert_eq!(intent("Do you have any two bedroom apartments available"), Intent::Leasing);
         assert_eq!(intent("Thanks so much"), Intent::Thanks);
         assert_eq!(intent("No, that's all, bye"), Intent::Goodbye);

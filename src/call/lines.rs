@@ -4,8 +4,9 @@
 //! that `pick` can honour the rule that no line is said twice in one call. Lines state only
 //! what the office profile holds or what the caller said.
 
-use crate::brain::Hazard;
+use crate::brain::{Hazard, Topic};
 use crate::call::{Caller, Request};
+use crate::knowledge::{Property, Unit};
 use crate::office::Office;
 
 /// The first variant not yet said in this call. When a caller has heard every variant of a
@@ -185,10 +186,83 @@ pub fn leasing(office: &Office) -> Vec<String> {
     ]
 }
 
-pub fn rent_payment() -> Vec<String> {
+/// A policy, word for word as the office wrote it.
+pub fn policy(text: &str) -> Vec<String> {
+    let text = text.trim();
+    vec![text.to_string(), format!("Sure! {text}"), format!("Here's what I have: {text}")]
+}
+
+/// The data does not answer: say so, never guess.
+pub fn dont_have(topic: Topic, offer: &str) -> Vec<String> {
+    let about = topic.spoken();
+    vec![
+        format!("I don't have the details on {about} in front of me. {offer}"),
+        format!("I'm sorry, I don't have information about {about} right here. {offer}"),
+    ]
+}
+
+pub fn offer_person_or_message(open: bool) -> String {
+    if open {
+        "I can connect you with someone at the office who does. Would you like that?".into()
+    } else {
+        "I can take a message, and the office team will get back to you. Would you like to leave one?".into()
+    }
+}
+
+/// Units open to rent, with bedrooms and asking rent, and an offer to see one.
+pub fn available(units: &[(&Property, &Unit)]) -> Vec<String> {
+    let described: Vec<String> = units
+        .iter()
+        .take(3)
+        .map(|(property, unit)| {
+            let size = match unit.bedrooms {
+                0 => "a studio".to_string(),
+                n => format!("a {n}-bedroom"),
+            };
+            format!("{size} at {} for ${} a month", property.name, unit.rent)
+        })
+        .collect();
+    let list = match described.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    vec![
+        format!("Right now we have {list}. Would you like to request a showing?"),
+        format!("We currently have {list} available. Want me to set up a showing request?"),
+    ]
+}
+
+pub fn ask_showing() -> Vec<String> {
     lines([
-        "For rent payments and your balance, the office team can help you directly. Would you like me to connect you?",
-        "Questions about payments go to our office staff. Should I put you through?",
+        "Great! Which unit would you like to see, when works for you, and what's your name and number?",
+        "Wonderful. Tell me which one, a good day and time, and your name and number, please.",
+    ])
+}
+
+pub fn showing_read_back(request: &str) -> Vec<String> {
+    let request = quote(request);
+    vec![
+        format!("I have your showing request as: {request}. Should I send that to the leasing team?"),
+        format!("Your request says: {request}. Is that right?"),
+    ]
+}
+
+pub fn showing_taken() -> Vec<String> {
+    lines([
+        "You're all set. The leasing team will call you to confirm a time. Thanks for calling!",
+        "Got it! Someone from the office will reach out to confirm your showing. Have a great day!",
+    ])
+}
+
+pub fn ours(property: &Property) -> Vec<String> {
+    vec![format!("Got it, {}.", property.name), format!("Okay, that's {}.", property.name)]
+}
+
+pub fn not_ours() -> Vec<String> {
+    lines([
+        "That address isn't one of ours, so I can't take a request for it. Would you like me to connect you with the office?",
+        "I'm sorry, that address isn't one of the buildings we manage. Should I put you through to the office?",
     ])
 }
 
@@ -199,6 +273,10 @@ pub fn ask(field: crate::call::Field, caller: &Caller) -> Vec<String> {
             "I can help with that. What's going on?",
             "Sure! Please tell me what the problem is.",
             "Okay. What needs fixing?",
+        ]),
+        Field::Address => lines([
+            "What's the address of the apartment?",
+            "Which building is it? Please say the street address.",
         ]),
         Field::Location => lines([
             "Got it. Where in your home is that?", "Which room is that in?",

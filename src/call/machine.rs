@@ -5,8 +5,8 @@
 
 use crate::brain::{Asks, Hazard, Intent, ModelReply, Reading, vet};
 use crate::call::{
-    Action, Call, Event, Facts, Field, ModelLine, Next, Offer, Outcomes, Priority, Request, ServiceIssue,
-    Stage, Target, Turn, lines,
+    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Outcomes, Priority, Request,
+    ServiceIssue, Stage, Target, Turn, lines,
 };
 use crate::office::{Openness, hours};
 
@@ -87,7 +87,7 @@ impl Machine<'_> {
         let describing = matches!(
             stage,
             Stage::Intake { asking: Field::Problem | Field::Location, .. }
-                | Stage::TakingMessage { draft: None }
+                | Stage::TakingMessage { draft: None, .. }
         );
         self.call.stage = stage;
         Next::Listen { speech_timeout: if describing { 3 } else { 2 } }
@@ -134,7 +134,7 @@ impl Machine<'_> {
         match self.call.stage.clone() {
             Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
             Stage::Confirming { request } => self.confirming(request, reading),
-            Stage::TakingMessage { draft } => self.taking_message(draft, text, reading),
+            Stage::TakingMessage { draft, kind } => self.taking_message(draft, kind, text, reading),
             Stage::Listening { offer } => self.listening(offer, text, reading),
             Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
         }
@@ -152,7 +152,11 @@ impl Machine<'_> {
                 (Offer::Transfer, true) => self.transfer(None),
                 (Offer::Message, true) => {
                     self.say(lines::ask_message());
-                    self.listen(Stage::TakingMessage { draft: None })
+                    self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
+                }
+                (Offer::Showing, true) => {
+                    self.say(lines::ask_showing());
+                    self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Showing })
                 }
                 (_, false) => {
                     self.say(lines::no_problem());
@@ -162,6 +166,22 @@ impl Machine<'_> {
         }
         if intent != Intent::Other {
             self.call.misses = 0;
+        }
+        // An address named out of the blue: say whether it is one of ours.
+        if matches!(intent, Intent::Other | Intent::Leasing)
+            && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
+        {
+            self.call.misses = 0;
+            return match located.property {
+                Some(property) => {
+                    self.say_fixed(lines::ours(property));
+                    self.anything_else()
+                }
+                None => {
+                    self.say_fixed(lines::not_ours());
+                    self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+                }
+            };
         }
         match intent {
             Intent::Maintenance => {
@@ -191,13 +211,15 @@ impl Machine<'_> {
             }
             Intent::Person => self.transfer(reading.staff.as_deref()),
             Intent::Leasing => {
-                self.say(lines::leasing(self.facts.office));
-                self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+                let units = self.facts.knowledge.available();
+                if units.is_empty() {
+                    self.say(lines::leasing(self.facts.office));
+                    return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
+                }
+                self.say_fixed(lines::available(&units));
+                self.listen(Stage::Listening { offer: Some(Offer::Showing) })
             }
-            Intent::RentPayment => {
-                self.say(lines::rent_payment());
-                self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
-            }
+            Intent::Policy => self.policy(reading),
             Intent::Thanks => {
                 self.say(lines::welcome());
                 self.anything_else()
@@ -217,6 +239,24 @@ impl Machine<'_> {
         }
     }
 
+    /// A question about living here, answered only from the office's own data.
+    fn policy(&mut self, reading: &Reading) -> Next {
+        let Some(topic) = reading.topic else {
+            self.say(lines::what_i_do(self.facts.office));
+            return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
+        };
+        let property = self.call.caller.property.as_deref();
+        if let Some(text) = self.facts.knowledge.policy(topic, property) {
+            let text = text.to_string();
+            self.say_fixed(lines::policy(&text));
+            return self.anything_else();
+        }
+        let open = self.office_open();
+        self.say_fixed(lines::dont_have(topic, &lines::offer_person_or_message(open)));
+        let offer = if open { Offer::Transfer } else { Offer::Message };
+        self.listen(Stage::Listening { offer: Some(offer) })
+    }
+
     fn anything_else(&mut self) -> Next {
         self.say(lines::anything_else());
         self.listen(Stage::Listening { offer: None })
@@ -224,8 +264,11 @@ impl Machine<'_> {
 
     /// Asks for the first missing detail of a maintenance request, or reads it all back.
     fn next_question(&mut self, request: Request) -> Next {
+        let placed = self.call.caller.unit.is_some() || request.property.is_some();
         let asking = if request.problem.is_none() {
             Field::Problem
+        } else if !placed {
+            Field::Address
         } else if request.location.is_none() {
             Field::Location
         } else if request.entry.is_none() {
@@ -247,7 +290,24 @@ impl Machine<'_> {
         if reading.intent == Some(Intent::Person) {
             return self.transfer(reading.staff.as_deref());
         }
+        // An address in any answer of a caller the records do not place: it must be ours.
+        if request.property.is_none()
+            && self.call.caller.unit.is_none()
+            && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
+        {
+            let Some(property) = located.property else {
+                self.say_fixed(lines::not_ours());
+                return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
+            };
+            request.property = Some(property.name.clone());
+            self.say_fixed(lines::ours(property));
+            if asking == Field::Address {
+                self.call.misses = 0;
+                return self.next_question(request);
+            }
+        }
         let understood = match asking {
+            Field::Address => false,
             Field::Problem => {
                 request.problem = Some(text.to_string());
                 request.location = request.location.or_else(|| reading.location.clone());
@@ -298,6 +358,7 @@ impl Machine<'_> {
                 self.file(ServiceIssue {
                     priority,
                     problem: request.problem.unwrap_or_default(),
+                    property: request.property,
                     location: request.location,
                     entry: request.entry,
                     callback: request.callback,
@@ -322,24 +383,39 @@ impl Machine<'_> {
         self.actions.push(Action::FileServiceIssue(issue));
     }
 
-    fn taking_message(&mut self, draft: Option<String>, text: &str, reading: &Reading) -> Next {
+    fn taking_message(
+        &mut self,
+        draft: Option<String>,
+        kind: MessageKind,
+        text: &str,
+        reading: &Reading,
+    ) -> Next {
         let Some(draft) = draft else {
-            self.say_fixed(lines::message_read_back(text));
-            return self.listen(Stage::TakingMessage { draft: Some(text.to_string()) });
+            self.say_fixed(match kind {
+                MessageKind::Message => lines::message_read_back(text),
+                MessageKind::Showing => lines::showing_read_back(text),
+            });
+            return self.listen(Stage::TakingMessage { draft: Some(text.to_string()), kind });
         };
         match reading.answer {
             Some(true) => {
                 self.call.outcomes.message = true;
-                self.actions.push(Action::TakeMessage(draft));
-                self.say_fixed(lines::message_taken());
+                self.actions.push(Action::TakeMessage { body: draft, kind });
+                self.say_fixed(match kind {
+                    MessageKind::Message => lines::message_taken(),
+                    MessageKind::Showing => lines::showing_taken(),
+                });
                 self.end()
             }
             Some(false) => {
-                self.say(lines::ask_message());
-                self.listen(Stage::TakingMessage { draft: None })
+                self.say(match kind {
+                    MessageKind::Message => lines::ask_message(),
+                    MessageKind::Showing => lines::ask_showing(),
+                });
+                self.listen(Stage::TakingMessage { draft: None, kind })
             }
             None => {
-                self.call.stage = Stage::TakingMessage { draft: Some(draft) };
+                self.call.stage = Stage::TakingMessage { draft: Some(draft), kind };
                 self.missed(lines::yes_or_no())
             }
         }
@@ -362,8 +438,11 @@ impl Machine<'_> {
             1 => {
                 let variants = match &self.call.stage {
                     Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => lines::yes_or_no(),
-                    Stage::TakingMessage { draft: None } => lines::ask_message(),
+                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => {
+                        lines::yes_or_no()
+                    }
+                    Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
+                    Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
                     _ => lines::still_there(),
                 };
                 self.say(variants);
@@ -422,7 +501,7 @@ impl Machine<'_> {
             Target::Office => lines::nobody_answered(),
             Target::OnCall => lines::on_call_unreachable(),
         });
-        self.listen(Stage::TakingMessage { draft: None })
+        self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
     }
 
     /// The life-safety core is always an emergency; the rest is the office's policy.
@@ -471,6 +550,7 @@ impl Machine<'_> {
             self.file(ServiceIssue {
                 priority: Priority::Emergency,
                 problem: text.to_string(),
+                property: None,
                 location: reading.location.clone(),
                 entry: None,
                 callback: self.call.caller.phone.clone(),
@@ -494,14 +574,16 @@ fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
     }
     Some(match stage {
         Stage::Intake { asking: Field::Problem, .. } => Asks::Problem,
+        Stage::Intake { asking: Field::Address, .. } => Asks::Address,
         Stage::Intake { asking: Field::Location, .. } => Asks::Location,
         Stage::Intake { asking: Field::Entry, .. } => Asks::Entry,
         Stage::Intake { asking: Field::Callback | Field::CallbackNumber, .. } => Asks::Callback,
-        Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_) } => Asks::Confirm,
+        Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => Asks::Confirm,
         Stage::Listening { offer: Some(Offer::Transfer) } => Asks::Transfer,
         Stage::Listening { offer: Some(Offer::Message) } => Asks::Message,
+        Stage::Listening { offer: Some(Offer::Showing) } => Asks::Showing,
         Stage::Listening { offer: None } | Stage::Ringing => Asks::Open,
-        Stage::TakingMessage { draft: None } => Asks::MessageBody,
+        Stage::TakingMessage { draft: None, .. } => Asks::MessageBody,
         Stage::Transferring { .. } | Stage::Ended => return None,
     })
 }

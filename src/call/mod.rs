@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::brain::{Hazard, Reading};
+use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
 use crate::rent_manager::Records;
@@ -100,11 +101,24 @@ impl Call {
 #[serde(tag = "stage", rename_all = "snake_case")]
 pub enum Stage {
     Ringing,
-    Listening { offer: Option<Offer> },
-    Intake { request: Request, asking: Field },
-    Confirming { request: Request },
-    Transferring { to: Target },
-    TakingMessage { draft: Option<String> },
+    Listening {
+        offer: Option<Offer>,
+    },
+    Intake {
+        request: Request,
+        asking: Field,
+    },
+    Confirming {
+        request: Request,
+    },
+    Transferring {
+        to: Target,
+    },
+    TakingMessage {
+        draft: Option<String>,
+        #[serde(default)]
+        kind: MessageKind,
+    },
     Ended,
 }
 
@@ -128,6 +142,26 @@ impl Stage {
 pub enum Offer {
     Transfer,
     Message,
+    /// A showing of an available unit, for a prospect.
+    Showing,
+}
+
+/// What a message left for staff is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    #[default]
+    Message,
+    Showing,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Message => "message",
+            MessageKind::Showing => "showing",
+        }
+    }
 }
 
 /// The detail of a maintenance request being asked for.
@@ -135,6 +169,8 @@ pub enum Offer {
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Problem,
+    /// Which building, for a caller the records do not place in a unit.
+    Address,
     Location,
     Entry,
     Callback,
@@ -171,6 +207,8 @@ impl Priority {
 pub struct Request {
     /// The caller's own words.
     pub problem: Option<String>,
+    /// The managed property it is at, when the caller named one (callers without a unit).
+    pub property: Option<String>,
     pub location: Option<String>,
     pub entry: Option<bool>,
     pub callback: Option<Phone>,
@@ -207,6 +245,7 @@ impl Outcomes {
 /// What the office knows that the machine may use: the profile and the time.
 pub struct Facts<'a> {
     pub office: &'a Office,
+    pub knowledge: &'a Knowledge,
     pub now: DateTime<Utc>,
 }
 
@@ -277,7 +316,10 @@ pub enum Next {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     FileServiceIssue(ServiceIssue),
-    TakeMessage(String),
+    TakeMessage {
+        body: String,
+        kind: MessageKind,
+    },
     /// Text the on-call staff (through the outbox).
     PageOnCall {
         to: Vec<Phone>,
@@ -289,6 +331,8 @@ pub enum Action {
 pub struct ServiceIssue {
     pub priority: Priority,
     pub problem: String,
+    /// The managed property a caller without a unit named.
+    pub property: Option<String>,
     pub location: Option<String>,
     pub entry: Option<bool>,
     pub callback: Option<Phone>,

@@ -316,7 +316,7 @@ async fn keep(
             .bind(phone)
             .bind(caller.name.as_deref())
             .bind(caller.unit.as_deref())
-            .bind(caller.property.as_deref())
+            .bind(issue.property.as_deref().or(caller.property.as_deref()))
             .bind(&issue.problem)
             .bind(issue.location.as_deref())
             .bind(issue.entry)
@@ -332,16 +332,17 @@ async fn keep(
                 outbox::enqueue(&mut *tx, Some(sid), &item, now).await?;
             }
         }
-        Action::TakeMessage(body) => {
+        Action::TakeMessage { body, kind } => {
             sqlx::query(
-                "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(sid)
             .bind(i64::from(turn))
             .bind(phone)
             .bind(caller.name.as_deref())
             .bind(body)
+            .bind(kind.as_str())
             .bind(now)
             .execute(&mut *tx)
             .await?;

@@ -164,7 +164,14 @@ async fn converse(
                     };
                     let history = store::history(&app.db.pool, sid, prompt::WINDOW).await?;
                     let now = app.clock.now();
-                    let context = Context { office: &app.office, now, call: &known, history: &history };
+                    let knowledge = app.knowledge.get();
+                    let context = Context {
+                        office: &app.office,
+                        knowledge: &knowledge,
+                        now,
+                        call: &known,
+                        history: &history,
+                    };
                     app.brain.interpret(&context, &text).await
                 }
             };
@@ -185,7 +192,8 @@ async fn converse(
         Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
         _ => None,
     };
-    let (call, reply) = call::step(call, event, &Facts { office: &app.office, now });
+    let knowledge = app.knowledge.get();
+    let (call, reply) = call::step(call, event, &Facts { office: &app.office, knowledge: &knowledge, now });
     // A transfer shows the caller's own number to staff when it is a real one.
     let caller_id = from.or_else(|| params.to.as_deref().and_then(Phone::parse));
     let callback = Callback { next_turn: turn + 1, caller_id: caller_id.as_ref() };
@@ -282,7 +290,9 @@ async fn end_call(app: &App, params: &CallbackParams) -> Result<(), WebhookError
     // No turn has this number: the lookup only ever finds (and locks) the call.
     let Found::Call(call) = store::find_locked(&mut tx, sid, u32::MAX).await? else { return Ok(()) };
     let now = app.clock.now();
-    let (call, _) = call::step(*call, Event::HungUp, &Facts { office: &app.office, now });
+    let knowledge = app.knowledge.get();
+    let (call, _) =
+        call::step(*call, Event::HungUp, &Facts { office: &app.office, knowledge: &knowledge, now });
     store::update(&mut *tx, sid, &call, None, millis(now)).await?;
     let first_end = store::finish(&mut *tx, sid, params.duration, millis(now)).await?;
     if first_end && app.rent_manager.is_some() {

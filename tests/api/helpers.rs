@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::brain::{Brain, Model, ModelSettings};
 use frontdesk::db::Db;
+use frontdesk::knowledge::{self, Knowledge};
 use frontdesk::office::{Clock, Office};
 use frontdesk::outbox::{Delivery, Outbox};
 use frontdesk::rent_manager::{self, Auth, RentManager};
@@ -92,6 +93,8 @@ pub struct Setup {
     pub twilio_api: Option<String>,
     /// The fake Rent Manager's URL, when Rent Manager is the system of record.
     pub rent_manager: Option<String>,
+    /// Property knowledge to import (TOML), instead of the shipped seed.
+    pub knowledge: Option<&'static str>,
 }
 
 /// How long a call's start waits on Rent Manager in tests.
@@ -105,6 +108,7 @@ impl Default for Setup {
             model: None,
             twilio_api: None,
             rent_manager: None,
+            knowledge: None,
         }
     }
 }
@@ -180,7 +184,11 @@ impl TestApp {
             rent_manager,
             lookup_deadline: RENT_MANAGER_DEADLINE,
         };
-        let app = App::new(db.clone(), Office::load(None).unwrap(), clock.clone(), outside);
+        if let Some(text) = setup.knowledge {
+            knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
+        }
+        let known = knowledge::load(&db).await.unwrap();
+        let app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();

@@ -7,6 +7,7 @@ mod fake_openai;
 mod fake_rent_manager;
 mod fake_twilio;
 mod helpers;
+mod knowledge;
 mod model;
 mod rent_manager;
 mod staff;

@@ -2,7 +2,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::brain::rules;
-use crate::call::{Caller, CallerKind};
+use crate::call::{Caller, CallerKind, MessageKind};
+use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
 
@@ -30,19 +31,22 @@ fn tenant() -> Caller {
 /// Drives one call through the machine as the routes would, keeping every turn.
 struct Script {
     office: Office,
+    knowledge: Knowledge,
     now: DateTime<Utc>,
     call: Call,
 }
 
 impl Script {
     fn new(caller: Caller, now: DateTime<Utc>) -> Script {
-        let mut script = Script { office: Office::load(None).unwrap(), now, call: Call::new(caller) };
+        let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
+        let mut script =
+            Script { office: Office::load(None).unwrap(), knowledge, now, call: Call::new(caller) };
         script.event(Event::Answered);
         script
     }
 
     fn event(&mut self, event: Event) -> Turn {
-        let facts = Facts { office: &self.office, now: self.now };
+        let facts = Facts { office: &self.office, knowledge: &self.knowledge, now: self.now };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn
@@ -158,11 +162,17 @@ fn after_hours_a_transfer_becomes_a_message() {
     assert!(matches!(turn.next, Next::Listen { .. }));
     assert!(Script::spoken(&turn).contains("tomorrow at 9 AM"), "{:?}", turn.say);
     s.says("yes please");
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
     let turn = s.says("Please call me about my lease renewal");
     assert!(Script::spoken(&turn).contains("call me about my lease renewal"));
     let turn = s.says("yes");
-    assert_eq!(turn.actions, [Action::TakeMessage("Please call me about my lease renewal".into())]);
+    assert_eq!(
+        turn.actions,
+        [Action::TakeMessage {
+            body: "Please call me about my lease renewal".into(),
+            kind: MessageKind::Message
+        }]
+    );
     assert_eq!(turn.next, Next::Hangup);
 }
 
@@ -172,7 +182,7 @@ fn nobody_answering_a_transfer_leads_to_a_message() {
     s.says("transfer me to someone");
     let turn = s.event(Event::DialEnded { answered: false });
     assert_eq!(turn.next, Next::Listen { speech_timeout: 3 });
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
 }
 
 #[test]
