@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::brain::Topic;
 use crate::db::{Db, millis};
+use crate::rent_manager::RentManager;
 use address::AddressKey;
 
 /// The knowledge shipped with frontdesk: the seed office's buildings and placeholder policies.
@@ -177,6 +178,20 @@ pub async fn load(db: &Db) -> Result<Knowledge, KnowledgeError> {
     }
 }
 
+/// The knowledge in force: the database's, with Rent Manager's properties and units in
+/// place of the local ones when it is configured (and answers; else the local ones stand).
+pub async fn current(db: &Db, rent_manager: Option<&RentManager>) -> Result<Knowledge, KnowledgeError> {
+    let mut knowledge = load(db).await?;
+    if let Some(rent_manager) = rent_manager {
+        match rent_manager.properties().await {
+            Ok(properties) if !properties.is_empty() => knowledge.properties = properties,
+            Ok(_) => {}
+            Err(e) => tracing::warn!("Rent Manager properties unavailable, keeping the local ones: {e}"),
+        }
+    }
+    Ok(knowledge)
+}
+
 pub async fn replace(db: &Db, knowledge: &Knowledge) -> Result<(), KnowledgeError> {
     let json = serde_json::to_string(knowledge).map_err(|e| KnowledgeError::Invalid(e.to_string()))?;
     let mut tx = db.begin_write().await?;
@@ -210,14 +225,15 @@ impl Shared {
         *current = Arc::new(knowledge);
     }
 
-    /// Re-reads the database every minute, so an import by the CLI takes effect everywhere.
-    pub fn refresh_every_minute(&self, db: Db) {
+    /// Re-reads the database (and Rent Manager) every minute, so an import by the CLI, or a
+    /// unit let in Rent Manager, takes effect everywhere.
+    pub fn refresh_every_minute(&self, db: Db, rent_manager: Option<RentManager>) {
         let shared = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match load(&db).await {
+                match current(&db, rent_manager.as_ref()).await {
                     Ok(knowledge) => shared.set(knowledge),
                     Err(e) => tracing::warn!("knowledge refresh: {e}"),
                 }

@@ -21,6 +21,7 @@ use client::Client;
 pub use client::{Auth, RentManagerError};
 
 use crate::call::{Caller, CallerKind, Priority};
+use crate::knowledge;
 use crate::phone::Phone;
 
 /// How long a caller lookup, or a scan of all tenants, is reused.
@@ -394,6 +395,64 @@ impl RentManager {
         };
         *lists = Some(fetched.clone());
         Ok(fetched)
+    }
+
+    /// Every property with its primary address and units, as the office's knowledge. Which
+    /// unit fields say "vacant" and "asking rent" is not documented: `IsVacant` and
+    /// `MarketRent` are read when present, and a unit without them is not offered.
+    pub async fn properties(&self) -> Result<Vec<knowledge::Property>, RentManagerError> {
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "PascalCase", default)]
+        struct PropertyRow {
+            name: Option<String>,
+            primary_address: Option<AddressRow>,
+            units: Vec<UnitRow>,
+        }
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "PascalCase", default)]
+        struct AddressRow {
+            address: Option<String>,
+        }
+        #[derive(Deserialize, Default)]
+        #[serde(rename_all = "PascalCase", default)]
+        struct UnitRow {
+            name: Option<String>,
+            bedrooms: Option<f64>,
+            market_rent: Option<f64>,
+            is_vacant: Option<bool>,
+        }
+        let mut properties = Vec::new();
+        for page in 1.. {
+            let rows: Vec<PropertyRow> = self
+                .get(&format!("/Properties?embeds=PrimaryAddress,Units&pageSize={PAGE}&pageNumber={page}"))
+                .await?;
+            let full = rows.len() == PAGE;
+            for row in rows {
+                // Addresses come as multi-line text: the street is the first line.
+                let street = row
+                    .primary_address
+                    .and_then(|a| a.address)
+                    .and_then(|a| a.lines().next().map(str::to_string));
+                let (Some(name), Some(street)) = (row.name, street) else { continue };
+                let units = row
+                    .units
+                    .into_iter()
+                    .filter_map(|u| {
+                        Some(knowledge::Unit {
+                            name: u.name?,
+                            bedrooms: u.bedrooms.unwrap_or(0.0) as u32,
+                            rent: u.market_rent.unwrap_or(0.0) as u32,
+                            available: u.is_vacant.unwrap_or(false) && u.market_rent.is_some(),
+                        })
+                    })
+                    .collect();
+                properties.push(knowledge::Property { name, address: street, spoken: Vec::new(), units });
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(properties)
     }
 
     /// Creates the issue and returns its ServiceManagerIssueID.

@@ -153,6 +153,18 @@ impl Respond for FakeRentManager {
             ("GET", "/Tenants") if query.contains("pageNumber=1") => reply(200, json!([tenant()])),
             ("GET", "/Prospects") if query.contains("pageNumber=1") => reply(200, json!([prospect()])),
             ("GET", "/Tenants" | "/Prospects") => none(&state),
+            ("GET", "/Properties") if query.contains("pageNumber=1") => reply(
+                200,
+                json!([{
+                    "PropertyID": 5, "Name": "Windsor Court", "ShortName": "WC",
+                    "PrimaryAddress": { "AddressID": 3, "Address": "1042 Windsor St\r\nStaten Island, NY 10310", "IsPrimary": true },
+                    "Units": [
+                        { "UnitID": 321, "PropertyID": 5, "Name": "3F", "Bedrooms": 2, "MarketRent": 2300.0, "IsVacant": false },
+                        { "UnitID": 322, "PropertyID": 5, "Name": "4A", "Bedrooms": 1, "MarketRent": 1750.0, "IsVacant": true }
+                    ]
+                }]),
+            ),
+            ("GET", "/Properties") => none(&state),
             ("GET", "/Tenants/42") => reply(200, tenant()),
             ("GET", "/Prospects/77") => reply(200, prospect()),
             ("GET", "/Units/321") => {

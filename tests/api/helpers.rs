@@ -181,13 +181,13 @@ impl TestApp {
             brain: Brain { model },
             twilio,
             delivery,
-            rent_manager,
+            rent_manager: rent_manager.clone(),
             lookup_deadline: RENT_MANAGER_DEADLINE,
         };
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
         }
-        let known = knowledge::load(&db).await.unwrap();
+        let known = knowledge::current(&db, rent_manager.as_ref()).await.unwrap();
         let app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));

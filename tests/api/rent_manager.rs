@@ -180,3 +180,24 @@ async fn every_ended_call_becomes_a_history_note() {
     assert!(note.contains(&format!("{PUBLIC_URL}/calls/{}", phone.sid)), "{note}");
     assert_eq!(outbox(&app, "history_note").await.0, "delivered");
 }
+
+#[rocket::async_test]
+async fn properties_and_vacant_units_come_from_rent_manager() {
+    let (_rm, app) = with_rent_manager().await;
+    let mut phone = app.call_from(RM_PROSPECT);
+    phone.answer().await;
+
+    let units = phone.say("do you have any apartments available").await;
+
+    assert!(units.spoken().contains("a 1-bedroom at Windsor Court for $1750 a month"), "{}", units.spoken());
+    assert!(!units.spoken().contains("$2300"), "an occupied unit is not offered");
+    let mut stranger = app.call_from(STRANGER);
+    stranger.answer().await;
+    stranger.say("my kitchen sink is leaking").await;
+    let confirmed = stranger.say("ten forty two Windsor Street").await;
+    assert!(
+        confirmed.spoken().contains("Windsor Court"),
+        "the primary address matches: {}",
+        confirmed.spoken()
+    );
+}
