@@ -33,7 +33,7 @@ pub async fn find<'e>(
     sid: &str,
     turn: u32,
 ) -> Result<Found, StoreError> {
-    fetch(db, FIND, sid, turn).await
+    fetch(db, sid, turn).await
 }
 
 /// The same, holding the call's row lock until the transaction ends: callbacks of one call
@@ -45,31 +45,23 @@ pub async fn find_locked(tx: &mut sqlx::AnyConnection, sid: &str, turn: u32) -> 
         // the snapshot it started with, and would miss the turn its twin just stored.
         sqlx::query("SELECT 1 FROM calls WHERE sid = $1 FOR UPDATE").bind(sid).execute(&mut *tx).await?;
     }
-    fetch(tx, FIND, sid, turn).await
+    fetch(tx, sid, turn).await
 }
 
-const FIND: &str = "SELECT c.state, (SELECT t.twiml FROM turns t WHERE t.call_sid = c.sid AND t.turn = $2)
-                    FROM calls c WHERE c.sid = $1";
-
-async fn fetch<'e>(
-    db: impl Executor<'e, Database = Any>,
-    sql: &'static str,
-    sid: &str,
-    turn: u32,
-) -> Result<Found, StoreError> {
-    let row: Option<(String, Option<String>)> =
-        sqlx::query_as(sql).bind(sid).bind(i64::from(turn)).fetch_optional(db).await?;
+async fn fetch<'e>(db: impl Executor<'e, Database = Any>, sid: &str, turn: u32) -> Result<Found, StoreError> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT c.state, (SELECT t.twiml FROM turns t WHERE t.call_sid = c.sid AND t.turn = $2)
+         FROM calls c WHERE c.sid = $1",
+    )
+    .bind(sid)
+    .bind(i64::from(turn))
+    .fetch_optional(db)
+    .await?;
     Ok(match row {
         None => Found::Missing,
         Some((_, Some(twiml))) => Found::Replied(twiml),
         Some((state, None)) => Found::Call(Box::new(serde_json::from_str(&state)?)),
     })
-}
-
-pub async fn load<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Result<Option<Call>, StoreError> {
-    let state: Option<String> =
-        sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1").bind(sid).fetch_optional(db).await?;
-    Ok(state.map(|json| serde_json::from_str(&json)).transpose()?)
 }
 
 /// The last exchanges of a call, oldest first, for the model's window.
