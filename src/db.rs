@@ -116,26 +116,48 @@ impl Db {
         .map_err(DbError::Connect)?;
         let db = Db { pool, engine, writer: Arc::new(Mutex::new(())) };
         if engine == Engine::Sqlite {
-            db.checkpoints();
+            db.upkeep();
         }
         Ok(db)
     }
 
-    /// Copies the WAL back into the database file every second, off the request path; a
-    /// passive checkpoint never blocks a writer.
-    fn checkpoints(&self) {
-        let pool = self.pool.clone();
+    /// Every second, off the request path: index new turns for search, and copy the WAL
+    /// back into the database file (a passive checkpoint never blocks a writer).
+    fn upkeep(&self) {
+        let db = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
-            while !pool.is_closed() {
+            while !db.pool.is_closed() {
                 tick.tick().await;
-                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await
-                    && !pool.is_closed()
+                let checkpoint =
+                    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&db.pool).await.map(drop);
+                if let Err(e) = db.index_transcripts().await.and(checkpoint)
+                    && !db.pool.is_closed()
                 {
-                    tracing::warn!("SQLite checkpoint: {e}");
+                    tracing::warn!("SQLite upkeep: {e}");
                 }
             }
         });
+    }
+
+    /// Brings SQLite's full-text index up to the newest turn, in one batch (PostgreSQL keeps
+    /// its own index current).
+    pub async fn index_transcripts(&self) -> Result<(), sqlx::Error> {
+        if self.engine != Engine::Sqlite {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO turns_fts (rowid, caller_text, reply_text)
+             SELECT rowid, caller_text, reply_text FROM turns
+             WHERE rowid > (SELECT last_rowid FROM turns_fts_progress WHERE id = 1) ORDER BY rowid",
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE turns_fts_progress SET last_rowid = (SELECT COALESCE(MAX(rowid), 0) FROM turns) WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     }
 
     pub async fn migrate(&self) -> Result<(), DbError> {

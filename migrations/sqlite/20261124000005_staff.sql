@@ -6,14 +6,18 @@ CREATE TABLE staff_users (
     created_at     INTEGER NOT NULL
 );
 
--- FTS5 over both sides of every turn, kept in step with `turns` by triggers.
+-- FTS5 over both sides of every turn. New turns are indexed in batches (every second, and
+-- before each search: see `Db::index_transcripts`), not inside each turn's transaction,
+-- which would make every caller's turn pay for tokenising.
 CREATE VIRTUAL TABLE turns_fts USING fts5 (
     caller_text, reply_text, content = 'turns', content_rowid = 'rowid', tokenize = 'porter unicode61'
 );
+CREATE TABLE turns_fts_progress (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    last_rowid  INTEGER NOT NULL
+);
 INSERT INTO turns_fts (rowid, caller_text, reply_text) SELECT rowid, caller_text, reply_text FROM turns;
-CREATE TRIGGER turns_fts_insert AFTER INSERT ON turns BEGIN
-    INSERT INTO turns_fts (rowid, caller_text, reply_text) VALUES (new.rowid, new.caller_text, new.reply_text);
-END;
+INSERT INTO turns_fts_progress (id, last_rowid) SELECT 1, COALESCE(MAX(rowid), 0) FROM turns;
 CREATE TRIGGER turns_fts_delete AFTER DELETE ON turns BEGIN
     INSERT INTO turns_fts (turns_fts, rowid, caller_text, reply_text)
     VALUES ('delete', old.rowid, old.caller_text, old.reply_text);

@@ -201,6 +201,10 @@ async fn search(app: &App, filters: &Filters, limit: i64, offset: i64) -> Result
         });
     let kind = filters.kind.as_deref().filter(|k| !k.is_empty());
     let outcome = filters.outcome.as_deref().filter(|o| !o.is_empty());
+    if words.is_some() {
+        // The index trails the newest turns by up to a second; a search sees them all.
+        app.db.index_transcripts().await?;
+    }
     let sql = match app.db.engine {
         Engine::Sqlite => SEARCH_SQLITE,
         Engine::Postgres => SEARCH_POSTGRES,
