@@ -380,8 +380,9 @@ async fn search_benchmark(base: &str, database: &str, calls: usize, searches: us
         }
         tx.commit().await?;
     }
+    db.index_transcripts().await?;
     println!(
-        "history:                   {calls:>9} calls generated in {:.1} s",
+        "history:                   {calls:>9} calls generated and indexed in {:.1} s",
         generating.elapsed().as_secs_f64()
     );
 
