@@ -242,17 +242,6 @@ pub async fn first_words<'e>(
     Ok(words)
 }
 
-/// Queues a write to the outside world with this transaction.
-pub async fn enqueue(
-    tx: &mut sqlx::AnyConnection,
-    sid: &str,
-    item: &Item,
-    now: i64,
-) -> Result<(), StoreError> {
-    outbox::enqueue(tx, Some(sid), item, now).await?;
-    Ok(())
-}
-
 /// A service issue as Rent Manager gets it: a short title, the caller's own words and every
 /// read-back detail in the description, linked to what Rent Manager knows of the caller.
 fn for_rent_manager(sid: &str, caller: &crate::call::Caller, issue: &ServiceIssue) -> NewServiceIssue {

@@ -180,12 +180,24 @@ struct Lease {
 #[serde(rename_all = "PascalCase", default)]
 struct PropertyRow {
     name: Option<String>,
+    primary_address: Option<AddressRow>,
+    units: Vec<UnitRow>,
+}
+
+/// Addresses come as multi-line text: the street is the first line.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct AddressRow {
+    address: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 struct UnitRow {
     name: Option<String>,
+    bedrooms: Option<f64>,
+    market_rent: Option<f64>,
+    is_vacant: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -401,26 +413,6 @@ impl RentManager {
     /// unit fields say "vacant" and "asking rent" is not documented: `IsVacant` and
     /// `MarketRent` are read when present, and a unit without them is not offered.
     pub async fn properties(&self) -> Result<Vec<knowledge::Property>, RentManagerError> {
-        #[derive(Deserialize, Default)]
-        #[serde(rename_all = "PascalCase", default)]
-        struct PropertyRow {
-            name: Option<String>,
-            primary_address: Option<AddressRow>,
-            units: Vec<UnitRow>,
-        }
-        #[derive(Deserialize, Default)]
-        #[serde(rename_all = "PascalCase", default)]
-        struct AddressRow {
-            address: Option<String>,
-        }
-        #[derive(Deserialize, Default)]
-        #[serde(rename_all = "PascalCase", default)]
-        struct UnitRow {
-            name: Option<String>,
-            bedrooms: Option<f64>,
-            market_rent: Option<f64>,
-            is_vacant: Option<bool>,
-        }
         let mut properties = Vec::new();
         for page in 1.. {
             let rows: Vec<PropertyRow> = self
@@ -428,7 +420,6 @@ impl RentManager {
                 .await?;
             let full = rows.len() == PAGE;
             for row in rows {
-                // Addresses come as multi-line text: the street is the first line.
                 let street = row
                     .primary_address
                     .and_then(|a| a.address)

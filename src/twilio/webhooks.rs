@@ -19,7 +19,7 @@ use crate::call::store::{self, Found, Line, Record, StoreError};
 use crate::call::{self, Call, Caller, Event, Facts, ModelLine};
 use crate::db::WriteTx;
 use crate::db::millis;
-use crate::outbox::Item;
+use crate::outbox::{self, Item};
 use crate::phone::Phone;
 use crate::rent_manager::NoteOn;
 
@@ -334,6 +334,6 @@ async fn note_the_call(
     }
     let base = app.twilio.public_url.as_deref().unwrap_or("").trim_end_matches('/');
     note += &format!(" Transcript: {base}/calls/{sid}");
-    store::enqueue(tx, sid, &Item::HistoryNote { on, note }, now).await?;
+    outbox::enqueue(tx, Some(sid), &Item::HistoryNote { on, note }, now).await?;
     Ok(())
 }
