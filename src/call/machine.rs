@@ -167,21 +167,24 @@ impl Machine<'_> {
         if intent != Intent::Other {
             self.call.misses = 0;
         }
-        // An address named out of the blue: say whether it is one of ours.
+        // An address named out of the blue: say whether it is one of ours (a prospect asking
+        // about one of ours goes on to hear what is available).
         if matches!(intent, Intent::Other | Intent::Leasing)
             && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
         {
-            self.call.misses = 0;
-            return match located.property {
-                Some(property) => {
+            match (located.property, intent) {
+                (Some(_), Intent::Leasing) => {}
+                (Some(property), _) => {
+                    self.call.misses = 0;
                     self.say_fixed(lines::ours(property));
-                    self.anything_else()
+                    return self.anything_else();
                 }
-                None => {
+                (None, _) => {
+                    self.call.misses = 0;
                     self.say_fixed(lines::not_ours());
-                    self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
+                    return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
                 }
-            };
+            }
         }
         match intent {
             Intent::Maintenance => {

@@ -246,3 +246,13 @@ fn a_finished_call_only_hangs_up() {
     assert_eq!(s.event(Event::HungUp).next, Next::Nothing);
     assert_eq!(s.says("hello?").next, Next::Hangup);
 }
+
+#[test]
+fn a_prospect_asking_about_one_of_our_buildings_hears_what_is_available() {
+    let mut s = Script::new(Caller::unknown(Phone::parse("+17185559999")), tuesday_morning());
+    let turn = s.says("do you have any apartments available at 1042 Windsor Street");
+    assert!(Script::spoken(&turn).contains("1-bedroom at 1042 Windsor St"), "{:?}", turn.say);
+    assert_eq!(s.call.stage, Stage::Listening { offer: Some(Offer::Showing) });
+    let turn = s.says("what about 55 Elm Street");
+    assert!(Script::spoken(&turn).contains("isn't one of"), "{:?}", turn.say);
+}
