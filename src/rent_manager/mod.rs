@@ -284,7 +284,7 @@ impl RentManager {
         };
         let person = match holder {
             Some((CallerKind::Tenant, id)) => self.tenant(id).await?,
-            Some((kind, id)) => self.prospect(kind, id).await?,
+            Some((_, id)) => self.prospect(id).await?,
             None => None,
         };
         self.inner.callers.lock().await.insert(key, (Instant::now(), person.clone()));
@@ -350,7 +350,7 @@ impl RentManager {
         let lease = tenant
             .leases
             .iter()
-            .find(|l| l.move_out_date.as_deref().is_none_or(|d| d[..d.len().min(10)] >= *today));
+            .find(|l| l.move_out_date.as_deref().is_none_or(|d| d.get(..10).unwrap_or(d) >= today.as_str()));
         let unit_id = lease.and_then(|l| l.unit_id);
         let unit = match unit_id {
             Some(unit) => self.get::<UnitRow>(&format!("/Units/{unit}")).await?.pop().and_then(|u| u.name),
@@ -374,10 +374,10 @@ impl RentManager {
         }))
     }
 
-    async fn prospect(&self, kind: CallerKind, id: i64) -> Result<Option<Person>, RentManagerError> {
+    async fn prospect(&self, id: i64) -> Result<Option<Person>, RentManagerError> {
         let prospect = self.get::<Holder>(&format!("/Prospects/{id}")).await?.pop();
         Ok(prospect.map(|p| Person {
-            kind,
+            kind: CallerKind::Prospect,
             id: p.id,
             name: display_name(&p),
             unit: None,
