@@ -1,18 +1,22 @@
-//! The HTTP side of Rent Manager: one token per process, reused across requests and calls,
-//! renewed once on a 401; timeouts; and the three ways Rent Manager says "no rows".
+//! The HTTP side of Rent Manager: one token per process, shared by every caller and renewed
+//! once on a 401; connect and request timeouts; typed errors; and the ways Rent Manager says
+//! "no rows".
 
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
-use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Mutex;
+
+use super::wire::ErrorBody;
 
 #[derive(Debug, Clone)]
 pub enum Auth {
     /// `POST /Authentication/AuthorizeUser`, then the token it returns.
     Login { username: String, password: String, location_id: Option<i64> },
-    /// A token issued ahead of time; never logs in.
+    /// A token issued ahead of time; sent as is, never logs in.
     ApiKey(String),
 }
 
@@ -22,21 +26,25 @@ pub enum RentManagerError {
     Timeout,
     #[error("Rent Manager could not be reached: {0}")]
     Connect(String),
-    #[error("Rent Manager refused the login: {0}")]
-    LoginRefused(String),
+    /// The login, or a fresh token, was refused.
+    #[error("Rent Manager refused our credentials: {0}")]
+    Unauthorized(String),
     #[error("Rent Manager answered {status}: {message}")]
     Status { status: u16, message: String },
     #[error("Rent Manager's answer was unreadable: {0}")]
     Decode(String),
+    /// A background scan of tenants and prospects ended without an answer.
+    #[error("the Rent Manager scan stopped: {0}")]
+    Stopped(String),
 }
 
 impl RentManagerError {
-    /// Worth trying again later (the outbox does): timeouts, the network, 408, 429, 5xx.
+    /// Worth trying again later (the outbox does): timeouts, the network, 408, 425, 429, 5xx.
     pub fn is_retryable(&self) -> bool {
         match self {
-            RentManagerError::Timeout | RentManagerError::Connect(_) => true,
+            RentManagerError::Timeout | RentManagerError::Connect(_) | RentManagerError::Stopped(_) => true,
             RentManagerError::Status { status, .. } => matches!(status, 408 | 425 | 429) || *status >= 500,
-            RentManagerError::LoginRefused(_) | RentManagerError::Decode(_) => false,
+            RentManagerError::Unauthorized(_) | RentManagerError::Decode(_) => false,
         }
     }
 }
@@ -47,13 +55,14 @@ impl From<reqwest::Error> for RentManagerError {
     }
 }
 
-/// Rent Manager's error body; `DeveloperMessage` says the most.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase", default)]
-struct ErrorBody {
-    developer_message: Option<String>,
-    user_message: Option<String>,
-    message: Option<String>,
+/// The three ways "no rows" comes back, depending on the endpoint and build (reference §3.1):
+/// 204, 404 when a filter matches nothing, or 200 with an empty body. (`[]` is simply an
+/// empty list.) Only for reads: a 404 on a write is a real error.
+fn is_no_rows(method: &Method, status: StatusCode, body: &str) -> bool {
+    *method == Method::GET
+        && (status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_FOUND
+            || (status.is_success() && body.trim().is_empty()))
 }
 
 pub struct Client {
@@ -82,9 +91,35 @@ impl Client {
         Ok(Client { http, base: base.trim_end_matches('/').to_string(), auth, token: Mutex::new(token) })
     }
 
+    /// A collection (a bare array) or one instance (an object), as rows; none for "no rows".
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, RentManagerError> {
+        let items = match self.send(Method::GET, path, None).await? {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(one) => vec![one],
+        };
+        items.into_iter().map(|v| serde_json::from_value(v).map_err(decode)).collect()
+    }
+
+    /// A save; `None` when Rent Manager answers without a body.
+    pub async fn post(&self, path: &str, body: &impl Serialize) -> Result<Option<Value>, RentManagerError> {
+        let body = serde_json::to_value(body).map_err(decode)?;
+        self.send(Method::POST, path, Some(&body)).await
+    }
+
+    /// An action without a body, such as `ServiceManagerIssues/{id}/LinkUnit?unitID=..`.
+    pub async fn act(&self, path: &str) -> Result<(), RentManagerError> {
+        self.send(Method::POST, path, None).await.map(drop)
+    }
+
+    /// Logs in if there is no token yet.
+    pub async fn ensure_token(&self) -> Result<(), RentManagerError> {
+        self.token().await.map(drop)
+    }
+
     /// The current token, logging in first if there is none. The lock makes concurrent
-    /// callers wait for one login rather than each starting their own (Rent Manager caps
-    /// logins per user).
+    /// callers wait for one login rather than each starting their own: Rent Manager caps the
+    /// sessions per user ("already logged in maximum number of times").
     async fn token(&self) -> Result<String, RentManagerError> {
         let mut token = self.token.lock().await;
         if let Some(token) = token.as_ref() {
@@ -95,7 +130,7 @@ impl Client {
         Ok(fresh)
     }
 
-    /// Forgets `stale` (unless another caller already replaced it) and logs in again.
+    /// Forgets `stale` and logs in again, unless another caller already has.
     async fn renew(&self, stale: &str) -> Result<String, RentManagerError> {
         let mut token = self.token.lock().await;
         if let Some(current) = token.as_ref()
@@ -103,6 +138,7 @@ impl Client {
         {
             return Ok(current.clone());
         }
+        *token = None;
         let fresh = self.login().await?;
         *token = Some(fresh.clone());
         Ok(fresh)
@@ -110,7 +146,7 @@ impl Client {
 
     async fn login(&self) -> Result<String, RentManagerError> {
         let Auth::Login { username, password, location_id } = &self.auth else {
-            return Err(RentManagerError::LoginRefused("the API key was refused".into()));
+            return Err(RentManagerError::Unauthorized("the API key was refused".into()));
         };
         let mut body = serde_json::json!({ "Username": username, "Password": password });
         if let Some(location) = location_id {
@@ -120,43 +156,42 @@ impl Client {
             self.http.post(format!("{}/Authentication/AuthorizeUser", self.base)).json(&body).send().await?;
         let status = response.status();
         let text = response.text().await?;
-        if !status.is_success() {
-            return Err(RentManagerError::LoginRefused(message(status, &text)));
+        match status {
+            s if s.is_success() => {}
+            StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                return Err(RentManagerError::Unauthorized(message(status, &text)));
+            }
+            s => return Err(RentManagerError::Status { status: s.as_u16(), message: message(s, &text) }),
         }
-        // The token comes back as a JSON string literal.
-        let token = serde_json::from_str::<String>(&text)
-            .unwrap_or_else(|_| text.trim().trim_matches('"').to_string());
-        if token.is_empty() {
-            return Err(RentManagerError::LoginRefused("an empty token".into()));
+        // The token is a JSON string literal (`"2e995f20..."`); a bare token is taken as is.
+        let token = serde_json::from_str::<String>(&text).unwrap_or_else(|_| text.trim().to_string());
+        if token.trim().is_empty() {
+            return Err(RentManagerError::Unauthorized("an empty token".into()));
         }
         tracing::info!("Rent Manager: logged in");
         Ok(token)
     }
 
-    /// One request with the token; a 401 renews the token and retries once. `None` is
-    /// "no rows", however Rent Manager says it (204, 404, or 200 with an empty body).
-    pub async fn send(
+    /// One request with the token. A 401 renews the token and retries once; a second 401
+    /// is an error, never a loop.
+    async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
     ) -> Result<Option<Value>, RentManagerError> {
         let token = self.token().await?;
-        let (status, text) = self.once(method.clone(), path, body, &token).await?;
-        let (status, text) = match (status, &self.auth) {
-            (StatusCode::UNAUTHORIZED, Auth::Login { .. }) => {
-                tracing::info!("Rent Manager: token refused, logging in again");
-                let token = self.renew(&token).await?;
-                self.once(method, path, body, &token).await?
-            }
-            _ => (status, text),
-        };
+        let (mut status, mut text) = self.once(method.clone(), path, body, &token).await?;
+        if status == StatusCode::UNAUTHORIZED && matches!(self.auth, Auth::Login { .. }) {
+            tracing::info!("Rent Manager: token refused, logging in again");
+            let token = self.renew(&token).await?;
+            (status, text) = self.once(method.clone(), path, body, &token).await?;
+        }
         match status {
-            StatusCode::NO_CONTENT | StatusCode::NOT_FOUND => Ok(None),
+            s if is_no_rows(&method, s, &text) => Ok(None),
             s if s.is_success() && text.trim().is_empty() => Ok(None),
-            s if s.is_success() => {
-                serde_json::from_str(&text).map(Some).map_err(|e| RentManagerError::Decode(e.to_string()))
-            }
+            s if s.is_success() => serde_json::from_str(&text).map(Some).map_err(decode),
+            StatusCode::UNAUTHORIZED => Err(RentManagerError::Unauthorized(message(status, &text))),
             s => Err(RentManagerError::Status { status: s.as_u16(), message: message(s, &text) }),
         }
     }
@@ -182,6 +217,11 @@ impl Client {
     }
 }
 
+fn decode(e: serde_json::Error) -> RentManagerError {
+    RentManagerError::Decode(e.to_string())
+}
+
+/// The most telling message in an error body: `DeveloperMessage` says the most.
 fn message(status: StatusCode, text: &str) -> String {
     let body: ErrorBody = serde_json::from_str(text).unwrap_or_default();
     body.developer_message
