@@ -10,6 +10,7 @@ mod helpers;
 mod knowledge;
 mod model;
 mod rent_manager;
+mod rent_manager_client;
 mod staff;
 mod terminal;
 mod webhooks;
