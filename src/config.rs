@@ -4,6 +4,7 @@
 //! variable that changes each one.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -11,8 +12,8 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
 use crate::Outside;
-use crate::brain::{Brain, Model, ModelSettings};
-use crate::outbox::Delivery;
+use crate::brain::{Model, ModelSettings};
+use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
 use crate::twilio::TwilioConfig;
 use crate::twilio::rest::Rest;
@@ -133,13 +134,14 @@ impl Settings {
     }
 
     pub fn delivery(&self) -> Delivery {
-        let twilio = match (&self.twilio_account_sid, &self.twilio_auth_token) {
+        let texts = match (&self.twilio_account_sid, &self.twilio_auth_token) {
             (Some(sid), Some(token)) => Some(Rest::new(&self.twilio_api_base, sid.clone(), token.clone())),
             _ => None,
         };
         Delivery {
-            twilio,
-            rent_manager: None,
+            texts: texts.map(|rest| Arc::new(rest) as Arc<dyn Texts>),
+            // Assembled with the Rent Manager client (see `App::new`).
+            records: None,
             sms_from: self.twilio_sms_from.clone(),
             lease: Duration::from_secs(self.outbox_lease_seconds),
         }
@@ -178,7 +180,7 @@ impl Settings {
     /// Every outside service, as configured.
     pub fn outside(&self) -> Result<Outside, String> {
         Ok(Outside {
-            brain: self.brain(),
+            model: self.model(),
             twilio: self.twilio(),
             delivery: self.delivery(),
             rent_manager: self.rent_manager()?,
@@ -186,16 +188,15 @@ impl Settings {
         })
     }
 
-    pub fn brain(&self) -> Brain {
-        let model = self.openai_api_key.as_ref().map(|key| {
+    pub fn model(&self) -> Option<Model> {
+        self.openai_api_key.as_ref().map(|key| {
             Model::new(ModelSettings {
                 api_key: key.clone(),
                 base_url: self.openai_base_url.clone(),
                 model: self.openai_model.clone(),
                 deadline: Duration::from_millis(self.openai_deadline_ms),
             })
-        });
-        Brain { model }
+        })
     }
 
     /// What runs on defaults and what to set to change it, in plain words for the log.

@@ -1,12 +1,16 @@
-//! Probes for load balancers and orchestrators.
+//! What operations watch: probes for load balancers and orchestrators, and the Prometheus
+//! metrics with a count of every response.
 
-use rocket::http::Status;
-use rocket::{Route, State, get, routes};
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::{ContentType, Status};
+use rocket::{Request, Response, Route, State, get, routes};
 
 use crate::App;
+use crate::call::effects::WriteState;
+use crate::metrics::{RequestLabels, StatusLabels};
 
 pub fn routes() -> Vec<Route> {
-    routes![get_health, get_ready]
+    routes![get_health, get_ready, get_metrics]
 }
 
 /// Alive: the process answers HTTP.
@@ -24,5 +28,41 @@ async fn get_ready(app: &State<App>) -> (Status, &'static str) {
             tracing::warn!("not ready: database: {e}");
             (Status::ServiceUnavailable, "database unavailable")
         }
+    }
+}
+
+#[get("/metrics")]
+async fn get_metrics(app: &State<App>) -> (ContentType, String) {
+    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap_or_default();
+    for state in [WriteState::Pending, WriteState::Delivered, WriteState::Failed] {
+        let status = state.as_str();
+        let count = counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+        app.metrics.outbox_items.get_or_create(&StatusLabels { status: status.into() }).set(count);
+    }
+    let text = app.metrics.encode().unwrap_or_else(|e| {
+        tracing::error!("encoding metrics: {e}");
+        String::new()
+    });
+    let kind = ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
+    (kind, text)
+}
+
+/// Counts every response by its route pattern (never the raw path, which holds call ids).
+pub struct CountRequests;
+
+#[rocket::async_trait]
+impl Fairing for CountRequests {
+    fn info(&self) -> Info {
+        Info { name: "count requests", kind: Kind::Response }
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        let Some(app) = req.rocket().state::<App>() else { return };
+        let route = req.route().map_or_else(|| "unmatched".to_string(), |r| r.uri.origin.path().to_string());
+        let labels = RequestLabels { method: req.method().as_str().into(), route, status: res.status().code };
+        app.metrics.requests.get_or_create(&labels).inc();
     }
 }

@@ -24,21 +24,21 @@ use std::time::Duration;
 
 use rocket::{Build, Rocket};
 
-use brain::Brain;
+use brain::{Brain, Model};
+use call::turn::{Directory, Reader, Rules, Turns};
 use db::Db;
-use directory::Directory;
-use knowledge::Knowledge;
+use directory::LocalDirectory;
+use knowledge::{Knowledge, PropertySource};
 use metrics::Metrics;
 use office::{Clock, Office};
-use outbox::{Delivery, Outbox};
+use outbox::{Delivery, Outbox, RecordKeeper};
 use rent_manager::RentManager;
 use staff::{Pages, Throttle};
 use twilio::TwilioConfig;
 
-/// Everything a request may need, managed by Rocket and shared by all requests.
 /// The services outside frontdesk, as configured.
 pub struct Outside {
-    pub brain: Brain,
+    pub model: Option<Model>,
     pub twilio: TwilioConfig,
     pub delivery: Delivery,
     pub rent_manager: Option<RentManager>,
@@ -46,12 +46,13 @@ pub struct Outside {
     pub lookup_deadline: Duration,
 }
 
+/// Everything a request may need, managed by Rocket and shared by all requests. Which
+/// outside service plays each role is decided here, once.
 pub struct App {
     pub db: Db,
-    pub rent_manager: Option<RentManager>,
-    pub directory: Directory,
-    pub brain: Brain,
-    pub office: Office,
+    /// The turn service: every voice webhook goes through it.
+    pub turns: Turns,
+    pub office: Arc<Office>,
     /// The office's buildings and policies, refreshed from the database.
     pub knowledge: knowledge::Shared,
     pub clock: Arc<dyn Clock>,
@@ -62,34 +63,61 @@ pub struct App {
     pub metrics: Arc<Metrics>,
     /// Computed once: every `<Gather>` carries it.
     pub speech_hints: String,
+    /// For the dashboard: the model's name, when one reads callers.
+    pub model_name: Option<String>,
+    /// For the dashboard's health check, and the knowledge's refresh.
+    pub rent_manager: Option<RentManager>,
 }
 
 impl App {
     pub fn new(db: Db, office: Office, knowledge: Knowledge, clock: Arc<dyn Clock>, outside: Outside) -> App {
+        let office = Arc::new(office);
         let speech_hints = office.speech_hints();
         let metrics = Arc::new(Metrics::default());
-        let delivery = Delivery { rent_manager: outside.rent_manager.clone(), ..outside.delivery };
+        let knowledge = knowledge::Shared::new(knowledge);
+        let records = outside.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>);
+        let delivery = Delivery { records, ..outside.delivery };
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
-        let directory = Directory {
+        let directory: Arc<dyn Directory> = match &outside.rent_manager {
+            Some(rent_manager) => Arc::new(rent_manager.clone()),
+            None => Arc::new(LocalDirectory { db: db.clone() }),
+        };
+        let model_name = outside.model.as_ref().map(|model| model.name().to_string());
+        let reader: Arc<dyn Reader> = match outside.model {
+            Some(model) => Arc::new(Brain { model }),
+            None => Arc::new(Rules),
+        };
+        let turns = Turns {
             db: db.clone(),
-            rent_manager: outside.rent_manager.clone(),
-            deadline: outside.lookup_deadline,
+            office: office.clone(),
+            knowledge: knowledge.clone(),
+            clock: clock.clone(),
+            directory,
+            reader,
+            metrics: metrics.clone(),
+            lookup_deadline: outside.lookup_deadline,
+            public_url: outside.twilio.public_url.clone(),
         };
         App {
             db,
-            brain: outside.brain,
+            turns,
             office,
-            knowledge: knowledge::Shared::new(knowledge),
+            knowledge,
             clock,
             twilio: outside.twilio,
-            rent_manager: outside.rent_manager,
-            directory,
             outbox,
             pages: Pages::new().expect("the compiled-in templates parse (a unit test checks them)"),
             throttle: Throttle::default(),
             metrics,
             speech_hints,
+            model_name,
+            rent_manager: outside.rent_manager,
         }
+    }
+
+    /// Where the office's properties and units come from besides the database.
+    pub fn property_source(&self) -> Option<Arc<dyn PropertySource>> {
+        self.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn PropertySource>)
     }
 }
 
@@ -98,9 +126,8 @@ pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
     rocket::custom(figment)
         .manage(app)
         .mount("/twilio", twilio::routes())
-        .attach(metrics::CountRequests)
+        .attach(health::CountRequests)
         .mount("/", health::routes())
-        .mount("/", metrics::routes())
         .mount("/", staff::routes())
         .register("/", staff::catchers())
 }

@@ -132,7 +132,7 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     db.migrate().await?;
     let knowledge = frontdesk::knowledge::load(&db).await?;
     let app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside()?);
-    app.knowledge.refresh_every_minute(db, app.rent_manager.clone());
+    app.knowledge.refresh_every_minute(db, app.property_source());
     app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
     let release = figment.profile() == rocket::Config::RELEASE_PROFILE;

@@ -1,4 +1,5 @@
-//! Prometheus metrics at `/metrics`, and the in-process counters the dashboard reads.
+//! Prometheus metrics (served at `/metrics` by `health`), and the in-process counters the
+//! dashboard reads.
 //!
 //! Counters are per process; scrape every worker. The outbox backlog is read from the
 //! database at scrape time, so any worker reports the shared truth.
@@ -9,11 +10,6 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use rocket::fairing::{Fairing, Info, Kind};
-use rocket::http::ContentType;
-use rocket::{Request, Response, Route, State, get, routes};
-
-use crate::App;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct RequestLabels {
@@ -104,50 +100,18 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Everything, in Prometheus' text format (served by `health` at `/metrics`).
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+
     pub fn answered(&self, source: &str) {
         self.answers.get_or_create(&SourceLabels { source: source.into() }).inc();
     }
 
     pub fn delivered(&self, kind: &str, outcome: &str) {
         self.deliveries.get_or_create(&DeliveryLabels { kind: kind.into(), outcome: outcome.into() }).inc();
-    }
-}
-
-pub fn routes() -> Vec<Route> {
-    routes![get_metrics]
-}
-
-#[get("/metrics")]
-async fn get_metrics(app: &State<App>) -> (ContentType, String) {
-    let counts: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap_or_default();
-    for status in ["pending", "delivered", "failed"] {
-        let count = counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
-        app.metrics.outbox_items.get_or_create(&StatusLabels { status: status.into() }).set(count);
-    }
-    let mut text = String::new();
-    if let Err(e) = prometheus_client::encoding::text::encode(&mut text, &app.metrics.registry) {
-        tracing::error!("encoding metrics: {e}");
-    }
-    let kind = ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
-    (kind, text)
-}
-
-/// Counts every response by its route pattern (never the raw path, which holds call ids).
-pub struct CountRequests;
-
-#[rocket::async_trait]
-impl Fairing for CountRequests {
-    fn info(&self) -> Info {
-        Info { name: "count requests", kind: Kind::Response }
-    }
-
-    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let Some(app) = req.rocket().state::<App>() else { return };
-        let route = req.route().map_or_else(|| "unmatched".to_string(), |r| r.uri.origin.path().to_string());
-        let labels = RequestLabels { method: req.method().as_str().into(), route, status: res.status().code };
-        app.metrics.requests.get_or_create(&labels).inc();
     }
 }

@@ -11,14 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
 
+use crate::call::effects::{NewServiceIssue, NoteOn, OutsideWrite, WriteState};
 use crate::db::{Db, Engine, millis};
 use crate::metrics::Metrics;
 use crate::office::Clock;
-use crate::rent_manager::{NewServiceIssue, NoteOn, RentManager, RentManagerError};
-use crate::twilio::rest::Rest;
 
 pub const MAX_ATTEMPTS: i64 = 8;
 const FIRST_RETRY: Duration = Duration::from_secs(5);
@@ -26,48 +23,6 @@ const LONGEST_RETRY: Duration = Duration::from_secs(15 * 60);
 /// How long a claimed item is a worker's by default; longer than any delivery may take.
 pub const LEASE: Duration = Duration::from_secs(60);
 const BATCH: i64 = 16;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Item {
-    /// A text to on-call staff.
-    Sms { to: String, body: String },
-    /// A maintenance request for Rent Manager.
-    ServiceIssue(NewServiceIssue),
-    /// A call's summary on the caller's history in Rent Manager.
-    HistoryNote { on: NoteOn, note: String },
-}
-
-impl Item {
-    fn kind(&self) -> &'static str {
-        match self {
-            Item::Sms { .. } => "sms",
-            Item::ServiceIssue(_) => "service_issue",
-            Item::HistoryNote { .. } => "history_note",
-        }
-    }
-}
-
-/// Queues an item inside the caller's transaction.
-pub async fn enqueue(
-    tx: &mut AnyConnection,
-    call_sid: Option<&str>,
-    item: &Item,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    let payload = serde_json::to_string(item).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    sqlx::query(
-        "INSERT INTO outbox (call_sid, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $4)",
-    )
-    .bind(call_sid)
-    .bind(item.kind())
-    .bind(payload)
-    .bind(now)
-    .execute(tx)
-    .await?;
-    Ok(())
-}
 
 /// Why one delivery did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +33,25 @@ pub enum DeliveryError {
     Permanent(String),
 }
 
+/// Sends texts (Twilio's REST API); returns the message's id.
+#[async_trait::async_trait]
+pub trait Texts: Send + Sync {
+    async fn send_sms(&self, to: &str, from: &str, body: &str) -> Result<String, DeliveryError>;
+}
+
+/// Takes service issues and call notes: the office's system of record (Rent Manager).
+#[async_trait::async_trait]
+pub trait RecordKeeper: Send + Sync {
+    /// Files the issue; returns its id there.
+    async fn file_issue(&self, issue: &NewServiceIssue) -> Result<i64, DeliveryError>;
+    async fn add_note(&self, on: NoteOn, note: &str) -> Result<(), DeliveryError>;
+}
+
 /// Where items go, and how long a worker may hold one.
 #[derive(Clone)]
 pub struct Delivery {
-    pub twilio: Option<Rest>,
-    pub rent_manager: Option<RentManager>,
+    pub texts: Option<Arc<dyn Texts>>,
+    pub records: Option<Arc<dyn RecordKeeper>>,
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
     pub lease: Duration,
@@ -90,7 +59,7 @@ pub struct Delivery {
 
 impl Default for Delivery {
     fn default() -> Delivery {
-        Delivery { twilio: None, rent_manager: None, sms_from: None, lease: LEASE }
+        Delivery { texts: None, records: None, sms_from: None, lease: LEASE }
     }
 }
 
@@ -123,10 +92,15 @@ impl Outbox {
             Engine::Sqlite => CLAIM_SQLITE,
             Engine::Postgres => CLAIM_POSTGRES,
         };
-        let claimed: Vec<Claimed> =
-            sqlx::query_as(claim).bind(lease).bind(now).bind(BATCH).fetch_all(&self.db.pool).await?;
+        let claimed: Vec<Claimed> = sqlx::query_as(claim)
+            .bind(lease)
+            .bind(now)
+            .bind(BATCH)
+            .bind(WriteState::Pending.as_str())
+            .fetch_all(&self.db.pool)
+            .await?;
         for item in &claimed {
-            let outcome = match serde_json::from_str::<Item>(&item.payload) {
+            let outcome = match serde_json::from_str::<OutsideWrite>(&item.payload) {
                 Ok(payload) => self.deliver(item, &payload).await,
                 Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
             };
@@ -135,36 +109,29 @@ impl Outbox {
         Ok(claimed.len())
     }
 
-    async fn deliver(&self, claimed: &Claimed, item: &Item) -> Result<String, DeliveryError> {
+    async fn deliver(&self, claimed: &Claimed, item: &OutsideWrite) -> Result<String, DeliveryError> {
         match item {
-            Item::Sms { to, body } => {
-                let twilio = self.delivery.twilio.as_ref().ok_or_else(|| {
+            OutsideWrite::Sms { to, body } => {
+                let texts = self.delivery.texts.as_ref().ok_or_else(|| {
                     DeliveryError::Permanent("SMS is not configured: set TWILIO_ACCOUNT_SID".into())
                 })?;
                 let from = match &self.delivery.sms_from {
                     Some(from) => from.clone(),
                     None => self.dialled_number(claimed).await?,
                 };
-                twilio.send_sms(to, &from, body).await.map_err(|e| match e.is_retryable() {
-                    true => DeliveryError::Retryable(e.to_string()),
-                    false => DeliveryError::Permanent(e.to_string()),
-                })
+                texts.send_sms(to, &from, body).await
             }
-            Item::ServiceIssue(issue) => {
-                let id =
-                    self.rent_manager()?.create_service_issue(issue).await.map_err(rent_manager_error)?;
-                Ok(id.to_string())
-            }
-            Item::HistoryNote { on, note } => {
-                self.rent_manager()?.add_history_note(*on, note).await.map_err(rent_manager_error)?;
+            OutsideWrite::ServiceIssue(issue) => Ok(self.records()?.file_issue(issue).await?.to_string()),
+            OutsideWrite::HistoryNote { on, note } => {
+                self.records()?.add_note(*on, note).await?;
                 // Rent Manager does not return the new note's id.
                 Ok("noted".into())
             }
         }
     }
 
-    fn rent_manager(&self) -> Result<&RentManager, DeliveryError> {
-        self.delivery.rent_manager.as_ref().ok_or_else(|| {
+    fn records(&self) -> Result<&dyn RecordKeeper, DeliveryError> {
+        self.delivery.records.as_deref().ok_or_else(|| {
             DeliveryError::Permanent("Rent Manager is not configured: set RENT_MANAGER_URL".into())
         })
     }
@@ -186,22 +153,23 @@ impl Outbox {
     ) -> Result<(), sqlx::Error> {
         let now = millis(self.clock.now());
         let label = match &outcome {
-            Ok(_) => "delivered",
+            Ok(_) => WriteState::Delivered.as_str(),
             Err(DeliveryError::Retryable(_)) => "retry",
-            Err(DeliveryError::Permanent(_)) => "failed",
+            Err(DeliveryError::Permanent(_)) => WriteState::Failed.as_str(),
         };
         self.metrics.delivered(item.kind.as_str(), label);
         match outcome {
             Ok(external_id) => {
                 tracing::info!(item = item.id, external_id, "outbox item delivered");
                 sqlx::query(
-                    "UPDATE outbox SET status = 'delivered', external_id = $2, delivered_at = $3, updated_at = $3,
+                    "UPDATE outbox SET status = $4, external_id = $2, delivered_at = $3, updated_at = $3,
                             locked_until = NULL, last_error = NULL
                      WHERE id = $1",
                 )
                 .bind(item.id)
                 .bind(external_id)
                 .bind(now)
+                .bind(WriteState::Delivered.as_str())
                 .execute(&self.db.pool)
                 .await?;
             }
@@ -230,12 +198,13 @@ impl Outbox {
                     "outbox item failed for good: {error}"
                 );
                 sqlx::query(
-                    "UPDATE outbox SET status = 'failed', last_error = $2, locked_until = NULL, updated_at = $3
+                    "UPDATE outbox SET status = $4, last_error = $2, locked_until = NULL, updated_at = $3
                      WHERE id = $1",
                 )
                 .bind(item.id)
                 .bind(error)
                 .bind(now)
+                .bind(WriteState::Failed.as_str())
                 .execute(&self.db.pool)
                 .await?;
             }
@@ -258,13 +227,6 @@ impl Outbox {
     }
 }
 
-fn rent_manager_error(e: RentManagerError) -> DeliveryError {
-    match e.is_retryable() {
-        true => DeliveryError::Retryable(e.to_string()),
-        false => DeliveryError::Permanent(e.to_string()),
-    }
-}
-
 /// Exponential, capped, with jitter so that items failing together do not retry together.
 fn backoff(attempts: i64) -> Duration {
     let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
@@ -276,7 +238,7 @@ fn backoff(attempts: i64) -> Duration {
 const CLAIM_SQLITE: &str = "
     UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
     WHERE id IN (SELECT id FROM outbox
-                 WHERE status = 'pending' AND next_attempt_at <= $2
+                 WHERE status = $4 AND next_attempt_at <= $2
                    AND (locked_until IS NULL OR locked_until <= $2)
                  ORDER BY id LIMIT $3)
     RETURNING id, kind, call_sid, payload, attempts";
@@ -284,7 +246,7 @@ const CLAIM_SQLITE: &str = "
 const CLAIM_POSTGRES: &str = "
     UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2
     WHERE id IN (SELECT id FROM outbox
-                 WHERE status = 'pending' AND next_attempt_at <= $2
+                 WHERE status = $4 AND next_attempt_at <= $2
                    AND (locked_until IS NULL OR locked_until <= $2)
                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
     RETURNING id, kind, call_sid, payload, attempts";

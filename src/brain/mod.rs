@@ -1,235 +1,45 @@
-//! Turning what a caller said into a reading the call machine can act on.
+//! The model as a reader of callers: GPT-4o (or any OpenAI-compatible server) over the
+//! keyword rules.
 //!
-//! A brain reads; it never decides. The reading says what the caller seems to want and what
-//! details they gave; `call::machine` decides what happens next, so no brain can talk a
-//! caller out of the emergency path or promise what the office does not do.
+//! A brain reads; it never decides. `call::machine` decides what happens next, so no model
+//! can talk a caller out of the emergency path or promise what the office does not do; and
+//! whatever the model misses or fails at, the rules in `call::rules` answer.
 
 mod breaker;
 pub mod model;
 pub mod prompt;
-pub mod rules;
-pub mod vet;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
-use crate::phone::Phone;
+use crate::call::Facts;
+use crate::call::reading::{Interpretation, Reading};
+use crate::call::rules;
+use crate::call::turn::{Conversation, Reader};
 pub use model::{Model, ModelSettings};
 pub use prompt::Context;
 
-/// What the caller seems to want.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Intent {
-    Maintenance,
-    Hours,
-    Address,
-    Person,
-    Leasing,
-    /// A question about living here (rent payment, pets, parking, ...): see `Reading::topic`.
-    Policy,
-    Thanks,
-    Goodbye,
-    /// Just a hello, with nothing asked yet.
-    Hello,
-    Other,
-}
-
-/// What a question about living here is about; answered only from the office's data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Topic {
-    RentPayment,
-    LateFees,
-    Pets,
-    Parking,
-    Laundry,
-    Trash,
-    Packages,
-    QuietHours,
-    MoveInOut,
-    Amenities,
-    Applying,
-}
-
-impl Topic {
-    pub const ALL: [Topic; 11] = [
-        Topic::RentPayment,
-        Topic::LateFees,
-        Topic::Pets,
-        Topic::Parking,
-        Topic::Laundry,
-        Topic::Trash,
-        Topic::Packages,
-        Topic::QuietHours,
-        Topic::MoveInOut,
-        Topic::Amenities,
-        Topic::Applying,
-    ];
-
-    /// How the topic is named in the knowledge files and in speech ("rent_payment", "paying rent").
-    pub fn spoken(self) -> &'static str {
-        match self {
-            Topic::RentPayment => "paying rent",
-            Topic::LateFees => "late fees",
-            Topic::Pets => "pets",
-            Topic::Parking => "parking",
-            Topic::Laundry => "laundry",
-            Topic::Trash => "trash and recycling",
-            Topic::Packages => "packages",
-            Topic::QuietHours => "quiet hours",
-            Topic::MoveInOut => "moving in or out",
-            Topic::Amenities => "amenities",
-            Topic::Applying => "applying",
-        }
-    }
-}
-
-/// Something in the home that may be dangerous. Whether it is an emergency is the office's
-/// call (see `office::EmergencyPolicy`), except for the life-safety core.
-/// Ordered gravest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Hazard {
-    Gas,
-    CarbonMonoxide,
-    Fire,
-    Smoke,
-    Electrical,
-    Flooding,
-    Sewage,
-    NoWater,
-    NoHeat,
-    NoHotWater,
-    EntryDoor,
-    LockoutAtRisk,
-    Lockout,
-    NoAirConditioning,
-    CloggedToilet,
-}
-
-impl Hazard {
-    /// Hazards where the caller must hear "get out and call 911" before anything else.
-    pub fn life_safety(self) -> bool {
-        matches!(self, Hazard::Gas | Hazard::CarbonMonoxide | Hazard::Fire | Hazard::Smoke)
-    }
-
-    /// A few words for read-backs, service issues and the on-call page.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Hazard::Gas => "gas smell",
-            Hazard::CarbonMonoxide => "carbon monoxide",
-            Hazard::Fire => "fire",
-            Hazard::Smoke => "smoke",
-            Hazard::Electrical => "sparks or exposed wiring",
-            Hazard::Flooding => "flooding",
-            Hazard::Sewage => "sewage backup",
-            Hazard::NoWater => "no water",
-            Hazard::NoHeat => "no heat",
-            Hazard::NoHotWater => "no hot water",
-            Hazard::EntryDoor => "broken building entry door",
-            Hazard::LockoutAtRisk => "lockout with a person at risk",
-            Hazard::Lockout => "lockout",
-            Hazard::NoAirConditioning => "no air conditioning",
-            Hazard::CloggedToilet => "clogged toilet",
-        }
-    }
-}
-
-/// Everything a brain understood from one utterance. Fields the caller did not touch stay
-/// empty; the machine only looks at the ones its current question needs.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Reading {
-    pub intent: Option<Intent>,
-    pub hazard: Option<Hazard>,
-    /// The utterance names a concrete problem ("the sink is leaking"), not just "a repair".
-    pub describes_problem: bool,
-    /// Needs attention soon but is not an emergency (a leak, a broken lock).
-    pub urgent: bool,
-    /// Yes or no, when the caller gave one.
-    pub answer: Option<bool>,
-    /// Where in the home, when named ("kitchen").
-    pub location: Option<String>,
-    /// A phone number spoken in the utterance.
-    pub phone: Option<Phone>,
-    /// "This number", "the one I'm calling from".
-    pub this_number: bool,
-    /// A staff member asked for by name.
-    pub staff: Option<String>,
-    /// What a policy question is about.
-    pub topic: Option<Topic>,
-    /// A street address the caller named, as they said it.
-    pub address: Option<String>,
-    /// The caller's language (BCP 47), when a model says.
-    pub language: Option<String>,
-    /// The model's proposal for what to say next; the machine decides whether it fits.
-    pub reply: Option<ModelReply>,
-}
-
-/// A line the model would say, and what that line asks the caller for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModelReply {
-    pub text: String,
-    pub asks: Asks,
-}
-
-/// What a line asks the caller for: the machine only speaks a model's line when it asks for
-/// exactly what the machine is about to wait for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Asks {
-    Problem,
-    Address,
-    Location,
-    Entry,
-    Callback,
-    Confirm,
-    Transfer,
-    Message,
-    Showing,
-    MessageBody,
-    /// An open "anything else?" kind of question.
-    Open,
-    Goodbye,
-}
-
-/// A reading and how it was made, for the turn's record.
-pub struct Interpretation {
-    pub reading: Reading,
-    /// Why the model did not read this turn (the rules did), if it was asked.
-    pub model_error: Option<String>,
-    pub usage: Option<Usage>,
-    pub elapsed: Duration,
-}
-
-impl Interpretation {
-    /// The keyword rules' reading: no I/O, no context needed.
-    pub fn by_rules(utterance: &str, staff: &[String]) -> Interpretation {
-        let started = Instant::now();
-        let reading = rules::read(utterance, staff);
-        Interpretation { reading, model_error: None, usage: None, elapsed: started.elapsed() }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Usage {
-    pub prompt_tokens: u32,
-    pub completion_tokens: u32,
-}
-
-/// The keyword rules, and the model when one is configured.
+/// The model, with the keyword rules under it.
 pub struct Brain {
-    pub model: Option<Model>,
+    pub model: Model,
 }
 
-impl Brain {
+#[async_trait::async_trait]
+impl Reader for Brain {
+    fn wants_conversation(&self) -> bool {
+        true
+    }
+
     /// Never fails and never waits past the model's deadline: when the model cannot read the
     /// caller, the rules do.
-    pub async fn interpret(&self, context: &Context<'_>, utterance: &str) -> Interpretation {
+    async fn read(
+        &self,
+        utterance: &str,
+        facts: &Facts<'_>,
+        conversation: Option<&Conversation<'_>>,
+    ) -> Interpretation {
         let started = Instant::now();
-        let rules = rules::read(utterance, &context.office.staff);
-        let Some(model) = &self.model else {
+        let rules = rules::read(utterance, &facts.office.staff);
+        let Some(conversation) = conversation else {
             return Interpretation {
                 reading: rules,
                 model_error: None,
@@ -237,7 +47,14 @@ impl Brain {
                 elapsed: started.elapsed(),
             };
         };
-        match model.read(context, utterance).await {
+        let context = Context {
+            office: facts.office,
+            knowledge: facts.knowledge,
+            now: facts.now,
+            call: conversation.call,
+            history: conversation.history,
+        };
+        match self.model.read(&context, utterance).await {
             Ok((reading, usage)) => Interpretation {
                 reading: with_safety_net(reading, rules),
                 model_error: None,

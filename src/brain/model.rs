@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::breaker::Breaker;
 use super::prompt::{self, Context};
-use super::{Asks, Hazard, Intent, ModelReply, Reading, Topic, Usage};
+use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading, Topic, Usage};
 use crate::phone::Phone;
 
 /// Failures in a row that open the breaker, and how long it stays open.

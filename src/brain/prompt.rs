@@ -8,6 +8,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
+use crate::call::turn::Exchange;
 use crate::call::{Call, CallerKind, Field, MessageKind, Offer, Request, Stage, lines::quote};
 use crate::knowledge::Knowledge;
 use crate::office::{Office, Openness, hours};
@@ -16,13 +17,6 @@ use crate::office::{Office, Openness, hours};
 pub const WINDOW: usize = 6;
 /// Recent assistant lines listed as "already said".
 const SAID: usize = 8;
-
-/// One exchange: what the caller said (nothing for a greeting or silence) and the answer.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    pub caller: Option<String>,
-    pub assistant: String,
-}
 
 pub struct Context<'a> {
     pub office: &'a Office,

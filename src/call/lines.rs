@@ -4,7 +4,7 @@
 //! that `pick` can honour the rule that no line is said twice in one call. Lines state only
 //! what the office profile holds or what the caller said.
 
-use crate::brain::{Hazard, Topic};
+use crate::call::reading::{Hazard, Topic};
 use crate::call::{Caller, Request};
 use crate::knowledge::{Property, Unit};
 use crate::office::Office;

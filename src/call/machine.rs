@@ -3,10 +3,10 @@
 //! This is the one place that says what happens when the caller says X. Brains only read the
 //! caller; routes only carry events in and turns out.
 
-use crate::brain::{Asks, Hazard, Intent, ModelReply, Reading, vet};
+use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading};
 use crate::call::{
     Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Outcomes, Priority, Request,
-    ServiceIssue, Stage, Target, Turn, lines,
+    ServiceIssue, Stage, Target, Turn, lines, vet,
 };
 use crate::office::{Openness, hours};
 

@@ -1,25 +1,40 @@
-//! One phone call: who is calling, where the conversation stands, and what happens next.
+//! One phone call, the core of frontdesk: who is calling, where the conversation stands,
+//! and what happens next. Nothing here imports an adapter (the model, Rent Manager, Twilio,
+//! the outbox, the staff pages); they depend on this module, through the traits in `turn`.
 //!
-//! `machine::step` is the whole conversation as a pure function; `store` keeps a call's state
-//! in SQL between Twilio's callbacks, so any worker can take the next one.
+//! - `reading`, `rules`: what an utterance says (the keyword rules are the always-available
+//!   reader); `vet`: whether a model's proposed line may be spoken.
+//! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
+//! - `effects`: the outside writes a turn causes, worded (pure).
+//! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
+//!   any worker can take the next one.
 
+pub mod effects;
 pub mod lines;
 pub mod machine;
+pub mod reading;
+pub mod rules;
 pub mod store;
+pub mod turn;
+pub mod vet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::brain::{Hazard, Reading};
 use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
-use crate::rent_manager::Records;
-
 pub use machine::step;
+use reading::{Hazard, Reading};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// Every enum stored in a column names itself through one derive (strum, snake_case, the same
+// words as its serde form): `as_str` writes the column, `FromStr` reads it back.
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallerKind {
     Tenant,
     Prospect,
@@ -28,12 +43,17 @@ pub enum CallerKind {
 
 impl CallerKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CallerKind::Tenant => "tenant",
-            CallerKind::Prospect => "prospect",
-            CallerKind::Unknown => "unknown",
-        }
+        self.into()
     }
+}
+
+/// The ids in the system of record (Rent Manager) a service issue or note is attached to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Records {
+    pub tenant_id: Option<i64>,
+    pub prospect_id: Option<i64>,
+    pub unit_id: Option<i64>,
+    pub property_id: Option<i64>,
 }
 
 /// Who is calling, as the office's records know them (never as guessed from speech).
@@ -147,8 +167,20 @@ pub enum Offer {
 }
 
 /// What a message left for staff is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum MessageKind {
     #[default]
     Message,
@@ -157,10 +189,7 @@ pub enum MessageKind {
 
 impl MessageKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Message => "message",
-            MessageKind::Showing => "showing",
-        }
+        self.into()
     }
 }
 
@@ -184,8 +213,21 @@ pub enum Target {
     OnCall,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Priority {
     Routine,
     Urgent,
@@ -194,11 +236,7 @@ pub enum Priority {
 
 impl Priority {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Routine => "routine",
-            Priority::Urgent => "urgent",
-            Priority::Emergency => "emergency",
-        }
+        self.into()
     }
 }
 
@@ -227,18 +265,36 @@ pub struct Outcomes {
 
 impl Outcomes {
     /// The one word a call list shows: the most serious thing that happened.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Outcome {
         if self.emergency {
-            "emergency"
+            Outcome::Emergency
         } else if self.service_issue {
-            "service_issue"
+            Outcome::ServiceIssue
         } else if self.transferred {
-            "transferred"
+            Outcome::Transferred
         } else if self.message {
-            "message"
+            Outcome::Message
         } else {
-            "information"
+            Outcome::Information
         }
+    }
+}
+
+/// A call's most serious outcome, as the calls list filters on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Outcome {
+    Emergency,
+    ServiceIssue,
+    Transferred,
+    Message,
+    Information,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 
@@ -269,15 +325,47 @@ pub enum Event {
 }
 
 impl Event {
-    /// How the turn's record names it.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> EventKind {
         match self {
-            Event::Answered => "answered",
-            Event::Heard { .. } => "speech",
-            Event::Silence => "silence",
-            Event::DialEnded { .. } => "dial",
-            Event::HungUp => "hangup",
+            Event::Answered => EventKind::Answered,
+            Event::Heard { .. } => EventKind::Speech,
+            Event::Silence => EventKind::Silence,
+            Event::DialEnded { .. } => EventKind::Dial,
+            Event::HungUp => EventKind::Hangup,
         }
+    }
+}
+
+/// What started a turn, as its record names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum EventKind {
+    Answered,
+    Speech,
+    Silence,
+    Dial,
+    Hangup,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Whose words a turn's reply is: the model's line, or the rules'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Source {
+    Model,
+    Rules,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 }
 

@@ -1,13 +1,12 @@
 //! A call's state and history in SQL, so that any worker can answer any callback and a
 //! restart between two callbacks loses nothing.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, AnyConnection, Executor};
 
-use crate::brain::prompt::Exchange;
-use crate::call::lines::quote;
-use crate::call::{Action, Call, ServiceIssue, Turn};
-use crate::outbox::{self, Item};
-use crate::rent_manager::NewServiceIssue;
+use super::effects::{OutsideWrite, WriteState};
+use super::reading::Usage;
+use super::turn::Exchange;
+use super::{Action, Call, EventKind, Source, Turn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -110,7 +109,7 @@ pub async fn create(
     .bind(fresh.caller.unit.as_deref())
     .bind(fresh.stage.name())
     .bind(serde_json::to_string(fresh)?)
-    .bind(fresh.outcomes.label())
+    .bind(fresh.outcomes.label().as_str())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -120,22 +119,25 @@ pub async fn create(
 /// One turn as it is recorded: what was heard, what was answered, and how.
 pub struct Record<'a> {
     pub turn: u32,
-    pub event: &'static str,
+    pub event: EventKind,
     pub heard: Option<&'a str>,
     pub confidence: Option<f64>,
-    pub source: &'static str,
+    pub source: Source,
+    /// Why the model did not read this turn, when it was asked and failed.
     pub model_error: Option<&'a str>,
-    pub usage: Option<crate::brain::Usage>,
+    /// Why the model's proposed line was not spoken (the rules' line was).
+    pub line_declined: Option<&'a str>,
+    pub usage: Option<Usage>,
     /// Time spent reading the caller (the model's wait, when it was asked).
     pub brain_ms: Option<i64>,
     pub latency_ms: i64,
     pub reply: &'a Turn,
     pub twiml: &'a str,
-    /// Service issues also go to Rent Manager (through the outbox).
-    pub to_rent_manager: bool,
+    /// What the turn causes outside frontdesk, queued with it.
+    pub writes: &'a [OutsideWrite],
 }
 
-/// Stores the call's new state, the turn and the records it produced. Run it inside the
+/// Stores the call's new state, the turn, the records it produced and its outside writes. Run it inside the
 /// write transaction that loaded the call, so a twin callback cannot interleave.
 pub async fn save(
     tx: &mut sqlx::AnyConnection,
@@ -151,18 +153,20 @@ pub async fn save(
     let cacheable = tx.backend_name() != "PostgreSQL";
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
-                            model_error, prompt_tokens, completion_tokens, brain_ms, latency_ms, twiml, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                            model_error, line_declined, prompt_tokens, completion_tokens, brain_ms, latency_ms,
+                            twiml, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(sid)
     .bind(i64::from(record.turn))
-    .bind(record.event)
+    .bind(record.event.as_str())
     .bind(record.heard)
     .bind(record.confidence)
     .bind(record.reply.say.join(" "))
     .bind(call.stage.name())
-    .bind(record.source)
+    .bind(record.source.as_str())
     .bind(record.model_error)
+    .bind(record.line_declined)
     .bind(record.usage.map(|u| i64::from(u.prompt_tokens)))
     .bind(record.usage.map(|u| i64::from(u.completion_tokens)))
     .bind(record.brain_ms)
@@ -174,11 +178,32 @@ pub async fn save(
     .await?;
     for action in &record.reply.actions {
         keep(&mut *tx, sid, call, record.turn, action, now).await?;
-        if let (Action::FileServiceIssue(issue), true) = (action, record.to_rent_manager) {
-            let item = Item::ServiceIssue(for_rent_manager(sid, &call.caller, issue));
-            outbox::enqueue(&mut *tx, Some(sid), &item, now).await?;
-        }
     }
+    for write in record.writes {
+        queue(&mut *tx, sid, write, now).await?;
+    }
+    Ok(())
+}
+
+/// Puts an outside write in the outbox, inside the transaction of the turn that caused it:
+/// it is delivered exactly when the turn is stored (`outbox` takes it from there).
+pub async fn queue(
+    tx: &mut AnyConnection,
+    sid: &str,
+    write: &OutsideWrite,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (call_sid, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 0, $5, $5, $5)",
+    )
+    .bind(sid)
+    .bind(write.kind())
+    .bind(serde_json::to_string(write)?)
+    .bind(WriteState::Pending.as_str())
+    .bind(now)
+    .execute(tx)
+    .await?;
     Ok(())
 }
 
@@ -199,7 +224,7 @@ pub async fn update<'e>(
     .bind(sid)
     .bind(call.stage.name())
     .bind(serde_json::to_string(call)?)
-    .bind(call.outcomes.label())
+    .bind(call.outcomes.label().as_str())
     .bind(next_turn.map(i64::from))
     .bind(now)
     .bind(call.outcomes.emergency)
@@ -242,38 +267,6 @@ pub async fn first_words<'e>(
     Ok(words)
 }
 
-/// A service issue as Rent Manager gets it: a short title, the caller's own words and every
-/// read-back detail in the description, linked to what Rent Manager knows of the caller.
-fn for_rent_manager(sid: &str, caller: &crate::call::Caller, issue: &ServiceIssue) -> NewServiceIssue {
-    let what = issue.hazard.map_or_else(|| quote(&issue.problem), |h| h.describe().to_string());
-    let mut title: String = what.chars().take(60).collect();
-    if let Some(first) = title.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    let mut description = format!("Caller's words: \"{}\".", issue.problem.trim());
-    if let Some(location) = &issue.location {
-        description += &format!(" Where: {location}.");
-    }
-    if let Some(entry) = issue.entry {
-        description +=
-            if entry { " Permission to enter: yes." } else { " Permission to enter: no, only when home." };
-    }
-    if let Some(callback) = &issue.callback {
-        description += &format!(" Callback: {}.", callback.spoken());
-    }
-    if let Some(name) = &caller.name {
-        description += &format!(" Caller: {name}.");
-    }
-    description += &format!(" Taken by phone by frontdesk (call {sid}).");
-    NewServiceIssue {
-        title,
-        description,
-        allowed_to_enter: issue.entry,
-        priority: issue.priority,
-        records: caller.records.clone().unwrap_or_default(),
-    }
-}
-
 async fn keep(
     tx: &mut sqlx::AnyConnection,
     sid: &str,
@@ -307,12 +300,8 @@ async fn keep(
             .execute(&mut *tx)
             .await?;
         }
-        Action::PageOnCall { to, body } => {
-            for phone in to {
-                let item = Item::Sms { to: phone.e164().to_string(), body: body.clone() };
-                outbox::enqueue(&mut *tx, Some(sid), &item, now).await?;
-            }
-        }
+        // A page is an outside write only (see `effects`).
+        Action::PageOnCall { .. } => {}
         Action::TakeMessage { body, kind } => {
             sqlx::query(
                 "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at)

@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::brain::Topic;
 use crate::db::{Db, millis};
-use crate::rent_manager::RentManager;
 use address::AddressKey;
 
 /// The knowledge shipped with frontdesk: the seed office's buildings and placeholder policies.
@@ -71,6 +69,56 @@ pub struct Policy {
     /// Seed text for the office to replace: never read to a caller.
     #[serde(default)]
     pub placeholder: bool,
+}
+
+/// What a question about living here is about; answered only from the office's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    RentPayment,
+    LateFees,
+    Pets,
+    Parking,
+    Laundry,
+    Trash,
+    Packages,
+    QuietHours,
+    MoveInOut,
+    Amenities,
+    Applying,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 11] = [
+        Topic::RentPayment,
+        Topic::LateFees,
+        Topic::Pets,
+        Topic::Parking,
+        Topic::Laundry,
+        Topic::Trash,
+        Topic::Packages,
+        Topic::QuietHours,
+        Topic::MoveInOut,
+        Topic::Amenities,
+        Topic::Applying,
+    ];
+
+    /// How the topic is named in the knowledge files and in speech ("rent_payment", "paying rent").
+    pub fn spoken(self) -> &'static str {
+        match self {
+            Topic::RentPayment => "paying rent",
+            Topic::LateFees => "late fees",
+            Topic::Pets => "pets",
+            Topic::Parking => "parking",
+            Topic::Laundry => "laundry",
+            Topic::Trash => "trash and recycling",
+            Topic::Packages => "packages",
+            Topic::QuietHours => "quiet hours",
+            Topic::MoveInOut => "moving in or out",
+            Topic::Amenities => "amenities",
+            Topic::Applying => "applying",
+        }
+    }
 }
 
 /// An address a caller named, and the managed property it is, if any.
@@ -178,15 +226,23 @@ pub async fn load(db: &Db) -> Result<Knowledge, KnowledgeError> {
     }
 }
 
-/// The knowledge in force: the database's, with Rent Manager's properties and units in
-/// place of the local ones when it is configured (and answers; else the local ones stand).
-pub async fn current(db: &Db, rent_manager: Option<&RentManager>) -> Result<Knowledge, KnowledgeError> {
+/// A system of record that lists the office's properties and units (Rent Manager).
+#[async_trait::async_trait]
+pub trait PropertySource: Send + Sync {
+    async fn properties(&self) -> Result<Vec<Property>, String>;
+}
+
+/// The knowledge in force: the database's, with the system of record's properties and units
+/// in place of the local ones when there is one (and it answers; else the local ones stand).
+pub async fn current(db: &Db, source: Option<&dyn PropertySource>) -> Result<Knowledge, KnowledgeError> {
     let mut knowledge = load(db).await?;
-    if let Some(rent_manager) = rent_manager {
-        match rent_manager.properties().await {
+    if let Some(source) = source {
+        match source.properties().await {
             Ok(properties) if !properties.is_empty() => knowledge.properties = properties,
             Ok(_) => {}
-            Err(e) => tracing::warn!("Rent Manager properties unavailable, keeping the local ones: {e}"),
+            Err(e) => tracing::warn!(
+                "the system of record's properties are unavailable, keeping the local ones: {e}"
+            ),
         }
     }
     Ok(knowledge)
@@ -227,13 +283,13 @@ impl Shared {
 
     /// Re-reads the database (and Rent Manager) every minute, so an import by the CLI, or a
     /// unit let in Rent Manager, takes effect everywhere.
-    pub fn refresh_every_minute(&self, db: Db, rent_manager: Option<RentManager>) {
+    pub fn refresh_every_minute(&self, db: Db, source: Option<Arc<dyn PropertySource>>) {
         let shared = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
-                match current(&db, rent_manager.as_ref()).await {
+                match current(&db, source.as_deref()).await {
                     Ok(knowledge) => shared.set(knowledge),
                     Err(e) => tracing::warn!("knowledge refresh: {e}"),
                 }

@@ -9,8 +9,9 @@ use super::wire::{
     IssueBody, IssueRow, LinkedProperty, LinkedTenant, LinkedUnit, ListRow, NoteBody, NoteRow,
     ParentWithNotes,
 };
-use super::{NewServiceIssue, NoteOn, Records, RentManager, RentManagerError};
-use crate::call::Priority;
+use super::{RentManager, RentManagerError};
+use crate::call::effects::{NewServiceIssue, NoteOn};
+use crate::call::{Priority, Records};
 
 /// The lists change when the office edits them, which is rare; an hour keeps a new
 /// category from needing a restart without fetching the lists per issue.

@@ -27,7 +27,11 @@ use tokio::sync::Mutex;
 use client::Client;
 pub use client::{Auth, RentManagerError};
 
-use crate::call::{Caller, CallerKind, Priority};
+use crate::call::effects::{NewServiceIssue, NoteOn};
+use crate::call::turn::{Directory, LookupError};
+use crate::call::{Caller, CallerKind, Records};
+use crate::knowledge::{self, PropertySource};
+use crate::outbox::{DeliveryError, RecordKeeper};
 use crate::phone::Phone;
 
 /// How long a caller lookup, or a scan of all tenants and prospects, is reused.
@@ -72,15 +76,6 @@ pub struct OpenIssue {
     pub title: String,
 }
 
-/// The ids a service issue or note is attached to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Records {
-    pub tenant_id: Option<i64>,
-    pub prospect_id: Option<i64>,
-    pub unit_id: Option<i64>,
-    pub property_id: Option<i64>,
-}
-
 impl Person {
     /// The caller as a call sees them.
     pub fn caller(&self, phone: &Phone) -> Caller {
@@ -99,24 +94,6 @@ impl Person {
             open_issues: self.open_issues.iter().map(|issue| issue.title.clone()).collect(),
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewServiceIssue {
-    pub title: String,
-    /// The caller's words and the details read back to them, permission to enter included:
-    /// Rent Manager also has `IsAllowedToEnter`, which `allowed_to_enter` fills.
-    pub description: String,
-    pub allowed_to_enter: Option<bool>,
-    /// Mapped to the closest of the office's own priority names; none if nothing fits.
-    pub priority: Priority,
-    pub records: Records,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum NoteOn {
-    Tenant(i64),
-    Prospect(i64),
 }
 
 /// The Rent Manager client; cheap to clone, and every clone shares one token and one cache.
@@ -181,5 +158,47 @@ impl RentManager {
     async fn probe(&self) -> Result<(), RentManagerError> {
         self.client().ensure_token().await?;
         self.client().get::<serde::de::IgnoredAny>("/ServiceManagerStatuses").await.map(drop)
+    }
+}
+
+// Rent Manager in the office's roles: the caller directory, the source of properties and
+// units, and the keeper of service issues and call notes.
+
+#[async_trait::async_trait]
+impl Directory for RentManager {
+    async fn find(&self, phone: &Phone) -> Result<Option<Caller>, LookupError> {
+        match self.find_caller(phone).await {
+            Ok(person) => Ok(person.map(|person| person.caller(phone))),
+            Err(e) => Err(LookupError::Unavailable(format!("Rent Manager: {e}"))),
+        }
+    }
+
+    fn keeps_records(&self) -> bool {
+        true
+    }
+}
+
+#[async_trait::async_trait]
+impl PropertySource for RentManager {
+    async fn properties(&self) -> Result<Vec<knowledge::Property>, String> {
+        RentManager::properties(self).await.map_err(|e| e.to_string())
+    }
+}
+
+#[async_trait::async_trait]
+impl RecordKeeper for RentManager {
+    async fn file_issue(&self, issue: &NewServiceIssue) -> Result<i64, DeliveryError> {
+        self.create_service_issue(issue).await.map_err(delivery_error)
+    }
+
+    async fn add_note(&self, on: NoteOn, note: &str) -> Result<(), DeliveryError> {
+        self.add_history_note(on, note).await.map(drop).map_err(delivery_error)
+    }
+}
+
+fn delivery_error(e: RentManagerError) -> DeliveryError {
+    match e.is_retryable() {
+        true => DeliveryError::Retryable(e.to_string()),
+        false => DeliveryError::Permanent(e.to_string()),
     }
 }

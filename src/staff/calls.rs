@@ -1,5 +1,7 @@
 //! Calls: the searchable list, one call's transcript and records, and CSV exports.
 
+use std::str::FromStr;
+
 use chrono::{Days, NaiveDate, TimeZone};
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Header};
@@ -11,6 +13,7 @@ use serde_json::json;
 use super::auth::{Csrf, StaffUser};
 use super::{PageError, local_time};
 use crate::App;
+use crate::call::{CallerKind, EventKind, Outcome, Source};
 use crate::db::Engine;
 use crate::phone::Phone;
 
@@ -199,8 +202,9 @@ async fn search(app: &App, filters: &Filters, limit: i64, offset: i64) -> Result
             Some(phone) => format!("%{}%", phone.e164()),
             None => format!("%{d}%"),
         });
-    let kind = filters.kind.as_deref().filter(|k| !k.is_empty());
-    let outcome = filters.outcome.as_deref().filter(|o| !o.is_empty());
+    // Filters name enums; anything else filters nothing.
+    let kind = filters.kind.as_deref().and_then(|k| CallerKind::from_str(k).ok()).map(CallerKind::as_str);
+    let outcome = filters.outcome.as_deref().and_then(|o| Outcome::from_str(o).ok()).map(Outcome::as_str);
     if words.is_some() {
         // The index trails the newest turns by up to a second; a search sees them all.
         app.db.index_transcripts().await?;
@@ -219,18 +223,21 @@ async fn search(app: &App, filters: &Filters, limit: i64, offset: i64) -> Result
         .bind(digits)
         .bind(limit)
         .bind(offset)
+        .bind(Source::Model.as_str())
+        .bind(EventKind::Speech.as_str())
         .fetch_all(&app.db.pool)
         .await?;
     Ok(rows)
 }
 
-// $5 is the text query (NULL: no search), $6 a LIKE pattern for names, $7 one for numbers.
+// $5 is the text query (NULL: no search), $6 a LIKE pattern for names, $7 one for numbers;
+// $10 and $11 name the model's turns and the caller's (`Source::Model`, `EventKind::Speech`).
 macro_rules! search_sql {
     ($text_match:literal) => {
         concat!(
             "SELECT c.sid, c.from_number, c.caller_name, c.caller_kind, c.unit, c.started_at, c.duration_s, c.outcome,
-                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = 'model') AS model_turns,
-                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = 'speech') AS speech_turns
+                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = $10) AS model_turns,
+                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $11) AS speech_turns
              FROM calls c
              WHERE ($1 IS NULL OR c.started_at >= $1) AND ($2 IS NULL OR c.started_at < $2)
                AND ($3 IS NULL OR c.caller_kind = $3)
@@ -262,6 +269,7 @@ struct TurnRow {
     stage: String,
     source: String,
     model_error: Option<String>,
+    line_declined: Option<String>,
     latency_ms: i64,
     created_at: i64,
 }
@@ -297,7 +305,8 @@ struct OutboxRow {
 
 async fn turns(app: &App, sid: &str) -> Result<Vec<TurnRow>, PageError> {
     Ok(sqlx::query_as(
-        "SELECT turn, event, caller_text, confidence, reply_text, stage, source, model_error, latency_ms, created_at
+        "SELECT turn, event, caller_text, confidence, reply_text, stage, source, model_error, line_declined,
+                latency_ms, created_at
          FROM turns WHERE call_sid = $1 ORDER BY turn",
     )
     .bind(sid)
@@ -315,11 +324,13 @@ async fn get_call(
     let pool = &app.db.pool;
     let call: Option<CallRow> = sqlx::query_as(
         "SELECT c.sid, c.from_number, c.caller_name, c.caller_kind, c.unit, c.started_at, c.duration_s, c.outcome,
-                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = 'model') AS model_turns,
-                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = 'speech') AS speech_turns
+                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = $2) AS model_turns,
+                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $3) AS speech_turns
          FROM calls c WHERE c.sid = $1",
     )
     .bind(sid)
+    .bind(Source::Model.as_str())
+    .bind(EventKind::Speech.as_str())
     .fetch_optional(pool)
     .await?;
     let Some(call) = call else { return Ok(None) };

@@ -130,16 +130,13 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
     .bind(day_ago)
     .fetch_one(pool)
     .await?;
-    let configured = app.brain.model.is_some();
+    let configured = app.model_name.is_some();
     let mut latencies: Vec<i64> = recent.iter().filter_map(|(ms, _)| *ms).collect();
     latencies.sort_unstable();
     let model = Model {
         configured,
-        name: app.brain.model.as_ref().map(|m| m.name().to_string()),
-        reachable: recent
-            .first()
-            .filter(|_| configured)
-            .map(|(_, error)| error.as_deref().is_none_or(|e| e.starts_with("line not spoken"))),
+        name: app.model_name.clone(),
+        reachable: recent.first().filter(|_| configured).map(|(_, error)| error.is_none()),
         latency_ms_p50: (configured && !latencies.is_empty()).then(|| latencies[latencies.len() / 2]),
         rules_share: (speech > 0).then(|| rules as f64 / speech as f64),
     };

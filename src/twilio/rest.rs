@@ -80,3 +80,19 @@ impl Rest {
         })
     }
 }
+
+#[async_trait::async_trait]
+impl crate::outbox::Texts for Rest {
+    async fn send_sms(
+        &self,
+        to: &str,
+        from: &str,
+        body: &str,
+    ) -> Result<String, crate::outbox::DeliveryError> {
+        use crate::outbox::DeliveryError;
+        Rest::send_sms(self, to, from, body).await.map_err(|e| match e.is_retryable() {
+            true => DeliveryError::Retryable(e.to_string()),
+            false => DeliveryError::Permanent(e.to_string()),
+        })
+    }
+}

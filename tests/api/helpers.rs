@@ -5,11 +5,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::brain::{Brain, Model, ModelSettings};
+use frontdesk::brain::{Model, ModelSettings};
 use frontdesk::db::Db;
-use frontdesk::knowledge::{self, Knowledge};
+use frontdesk::knowledge::{self, Knowledge, PropertySource};
 use frontdesk::office::{Clock, Office};
-use frontdesk::outbox::{Delivery, Outbox};
+use frontdesk::outbox::{Delivery, Outbox, Texts};
 use frontdesk::rent_manager::{self, Auth, RentManager};
 use frontdesk::twilio::TwilioConfig;
 use frontdesk::twilio::rest::Rest;
@@ -156,10 +156,9 @@ impl TestApp {
             })
         });
         let delivery = Delivery {
-            twilio: setup
-                .twilio_api
-                .as_deref()
-                .map(|base| Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())),
+            texts: setup.twilio_api.as_deref().map(|base| {
+                Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>
+            }),
             ..Delivery::default()
         };
         let rent_manager = setup.rent_manager.as_deref().map(|url| {
@@ -178,7 +177,7 @@ impl TestApp {
             .unwrap()
         });
         let outside = Outside {
-            brain: Brain { model },
+            model,
             twilio,
             delivery,
             rent_manager: rent_manager.clone(),
@@ -187,7 +186,8 @@ impl TestApp {
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
         }
-        let known = knowledge::current(&db, rent_manager.as_ref()).await.unwrap();
+        let source = rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn PropertySource>);
+        let known = knowledge::current(&db, source.as_deref()).await.unwrap();
         let app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
         let outbox = app.outbox.clone();
         let figment = rocket::Config::figment().merge(("log_level", "off"));

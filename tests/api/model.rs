@@ -144,8 +144,12 @@ async fn a_phone_number_the_profile_does_not_hold_is_never_spoken() {
     assert!(!reply.spoken().contains("917"), "{}", reply.spoken());
     assert!(reply.spoken().contains("connect") || reply.spoken().contains("put you through"));
     let (source, error, _) = turn_record(&app, 1).await;
-    assert_eq!(source, "rules");
-    assert!(error.unwrap().contains("phone number not in the profile"));
+    assert_eq!((source.as_str(), error), ("rules", None), "the model answered; its line was declined");
+    let declined: Option<String> = sqlx::query_scalar("SELECT line_declined FROM turns WHERE turn = 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(declined.unwrap().contains("phone number not in the profile"));
 }
 
 #[rocket::async_test]

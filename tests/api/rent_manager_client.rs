@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
-use frontdesk::call::{CallerKind, Priority};
+use frontdesk::call::effects::{NewServiceIssue, NoteOn};
+use frontdesk::call::{CallerKind, Priority, Records};
 use frontdesk::phone::Phone;
-use frontdesk::rent_manager::{
-    Auth, NewServiceIssue, NoteOn, OpenIssue, Records, RentManager, RentManagerError, Settings,
-};
+use frontdesk::rent_manager::{Auth, OpenIssue, RentManager, RentManagerError, Settings};
 
 use crate::fake_rent_manager::{
     FakeRentManager, FakeTenant, RM_PASSWORD, RM_PROSPECT, RM_TENANT, RM_USERNAME,

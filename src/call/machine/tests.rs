@@ -1,7 +1,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
-use crate::brain::rules;
+use crate::call::rules;
 use crate::call::{Caller, CallerKind, MessageKind};
 use crate::knowledge::Knowledge;
 use crate::office::Office;

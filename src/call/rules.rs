@@ -4,7 +4,7 @@
 //! match on word boundaries of a normalised utterance (lower case, punctuation as spaces), so
 //! "gas" never matches "Vegas" and speech-recognition punctuation never matters.
 
-use super::{Hazard, Intent, Reading, Topic};
+use super::reading::{Hazard, Intent, Reading, Topic};
 use crate::phone::Phone;
 
 /// A normalised utterance, padded with spaces so every phrase match is a whole-word match.

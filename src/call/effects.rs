@@ -1,0 +1,225 @@
+//! What a turn causes outside frontdesk, decided and worded here, with no I/O: texts to
+//! on-call staff, service issues and call notes for the system of record. The turn queues
+//! them in the outbox in its own transaction; `outbox` delivers them.
+
+use serde::{Deserialize, Serialize};
+
+use super::lines::quote;
+use super::{Action, Call, Caller, Outcome, Priority, Records, ServiceIssue, Turn};
+
+/// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
+/// fields only ever get added, with defaults, so queued writes survive an upgrade).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum OutsideWrite {
+    /// A text to on-call staff.
+    Sms { to: String, body: String },
+    /// A maintenance request for the system of record.
+    ServiceIssue(NewServiceIssue),
+    /// A call's summary on the caller's history in the system of record.
+    HistoryNote { on: NoteOn, note: String },
+}
+
+impl OutsideWrite {
+    /// How the outbox's `kind` column names it.
+    pub fn kind(&self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Where an outside write stands in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
+pub enum WriteState {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl WriteState {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewServiceIssue {
+    pub title: String,
+    /// The caller's words and the details read back to them, permission to enter included:
+    /// Rent Manager also has `IsAllowedToEnter`, which `allowed_to_enter` fills.
+    pub description: String,
+    pub allowed_to_enter: Option<bool>,
+    /// Mapped to the closest of the office's own priority names; none if nothing fits.
+    pub priority: Priority,
+    pub records: Records,
+}
+
+/// Whose history a note goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum NoteOn {
+    Tenant(i64),
+    Prospect(i64),
+}
+
+/// The outside writes a turn's actions cause. Service issues go to the system of record only
+/// when there is one (`keeps_records`); frontdesk keeps its own copy either way.
+pub fn of_turn(sid: &str, call: &Call, turn: &Turn, keeps_records: bool) -> Vec<OutsideWrite> {
+    let mut writes = Vec::new();
+    for action in &turn.actions {
+        match action {
+            Action::PageOnCall { to, body } => writes.extend(
+                to.iter().map(|phone| OutsideWrite::Sms { to: phone.e164().to_string(), body: body.clone() }),
+            ),
+            Action::FileServiceIssue(issue) if keeps_records => {
+                writes.push(OutsideWrite::ServiceIssue(service_issue(sid, &call.caller, issue)));
+            }
+            Action::FileServiceIssue(_) | Action::TakeMessage { .. } => {}
+        }
+    }
+    writes
+}
+
+/// A service issue as the system of record gets it: a short title, the caller's own words
+/// and every read-back detail in the description, linked to what it knows of the caller.
+fn service_issue(sid: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
+    let what = issue.hazard.map_or_else(|| quote(&issue.problem), |h| h.describe().to_string());
+    let mut title: String = what.chars().take(60).collect();
+    if let Some(first) = title.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let mut description = format!("Caller's words: \"{}\".", issue.problem.trim());
+    if let Some(location) = &issue.location {
+        description += &format!(" Where: {location}.");
+    }
+    if let Some(entry) = issue.entry {
+        description +=
+            if entry { " Permission to enter: yes." } else { " Permission to enter: no, only when home." };
+    }
+    if let Some(callback) = &issue.callback {
+        description += &format!(" Callback: {}.", callback.spoken());
+    }
+    if let Some(name) = &caller.name {
+        description += &format!(" Caller: {name}.");
+    }
+    description += &format!(" Taken by phone by frontdesk (call {sid}).");
+    NewServiceIssue {
+        title,
+        description,
+        allowed_to_enter: issue.entry,
+        priority: issue.priority,
+        records: caller.records.clone().unwrap_or_default(),
+    }
+}
+
+/// What an ended call leaves on the caller's history in the system of record: what
+/// happened, what they said first, and where staff read the whole transcript. Nothing for
+/// a caller the records do not know.
+pub fn history_note(
+    call: &Call,
+    first_words: Option<&str>,
+    duration_s: Option<i64>,
+    transcript: &str,
+) -> Option<OutsideWrite> {
+    let records = call.caller.records.as_ref()?;
+    let on = match (records.tenant_id, records.prospect_id) {
+        (Some(id), _) => NoteOn::Tenant(id),
+        (None, Some(id)) => NoteOn::Prospect(id),
+        (None, None) => return None,
+    };
+    let outcome = match call.outcomes.label() {
+        Outcome::Information => "questions answered".to_string(),
+        other => other.as_str().replace('_', " "),
+    };
+    let mut note = format!("Phone call answered by frontdesk ({outcome}");
+    if let Some(seconds) = duration_s {
+        note += &format!(", {}:{:02}", seconds / 60, seconds % 60);
+    }
+    note += ").";
+    if let Some(words) = first_words {
+        note += &format!(" Caller: \"{}\".", quote(words));
+    }
+    note += &format!(" Transcript: {transcript}");
+    Some(OutsideWrite::HistoryNote { on, note })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::{CallerKind, Outcomes};
+    use crate::phone::Phone;
+
+    fn tenant() -> Caller {
+        Caller {
+            phone: Phone::parse("+17185550101"),
+            kind: CallerKind::Tenant,
+            name: Some("Maria Lopez".into()),
+            unit: Some("2B".into()),
+            property: None,
+            records: Some(Records { tenant_id: Some(7), unit_id: Some(12), ..Records::default() }),
+            open_issues: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_page_texts_every_on_call_number_and_an_issue_goes_to_the_records_only_when_kept() {
+        let call = Call::new(tenant());
+        let issue = ServiceIssue {
+            priority: Priority::Routine,
+            problem: "um, the kitchen faucet is dripping".into(),
+            property: None,
+            location: Some("kitchen".into()),
+            entry: Some(true),
+            callback: None,
+            hazard: None,
+        };
+        let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
+        let turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![
+                Action::FileServiceIssue(issue),
+                Action::PageOnCall { to, body: "Gas smell at 2B".into() },
+            ],
+            model_line: crate::call::ModelLine::NotOffered,
+        };
+        let kept = of_turn("CA1", &call, &turn, true);
+        assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);
+        let OutsideWrite::ServiceIssue(filed) = &kept[0] else { unreachable!() };
+        assert_eq!(filed.title, "Um, the kitchen faucet is dripping");
+        assert!(filed.description.starts_with("Caller's words: \"um, the kitchen faucet is dripping\"."));
+        assert!(filed.description.contains("Where: kitchen. Permission to enter: yes."));
+        assert_eq!(filed.records.tenant_id, Some(7));
+        let not_kept = of_turn("CA1", &call, &turn, false);
+        assert_eq!(not_kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["sms", "sms"]);
+    }
+
+    #[test]
+    fn a_history_note_says_what_happened_and_where_the_transcript_is() {
+        let mut call = Call::new(tenant());
+        call.outcomes = Outcomes { service_issue: true, ..Outcomes::default() };
+        let note = history_note(&call, Some("My sink is leaking"), Some(95), "https://x/calls/CA1").unwrap();
+        let OutsideWrite::HistoryNote { on, note } = note else { unreachable!() };
+        assert_eq!(on, NoteOn::Tenant(7));
+        assert_eq!(
+            note,
+            "Phone call answered by frontdesk (service issue, 1:35). Caller: \"My sink is leaking\". \
+             Transcript: https://x/calls/CA1"
+        );
+        assert_eq!(history_note(&Call::new(Caller::unknown(None)), None, None, ""), None);
+    }
+
+    #[test]
+    fn queued_writes_of_the_previous_version_still_decode() {
+        let sms = r#"{"kind":"sms","to":"+17185550001","body":"Gas"}"#;
+        assert_eq!(
+            serde_json::from_str::<OutsideWrite>(sms).unwrap(),
+            OutsideWrite::Sms { to: "+17185550001".into(), body: "Gas".into() }
+        );
+        let note = r#"{"kind":"history_note","on":{"Tenant":7},"note":"Phone call"}"#;
+        assert!(matches!(
+            serde_json::from_str::<OutsideWrite>(note).unwrap(),
+            OutsideWrite::HistoryNote { on: NoteOn::Tenant(7), .. }
+        ));
+    }
+}

@@ -1,0 +1,152 @@
+//! The reading of one utterance: what the caller seems to want, any danger they describe,
+//! the details they gave. A reader (the keyword rules in `rules`, or a model) produces it;
+//! the machine decides what to do with it, so no reader can talk a caller out of the
+//! emergency path or promise what the office does not do.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::knowledge::Topic;
+use crate::phone::Phone;
+
+/// What the caller seems to want.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Intent {
+    Maintenance,
+    Hours,
+    Address,
+    Person,
+    Leasing,
+    /// A question about living here (rent payment, pets, parking, ...): see `Reading::topic`.
+    Policy,
+    Thanks,
+    Goodbye,
+    /// Just a hello, with nothing asked yet.
+    Hello,
+    Other,
+}
+
+/// Something in the home that may be dangerous. Whether it is an emergency is the office's
+/// call (see `office::EmergencyPolicy`), except for the life-safety core.
+/// Ordered gravest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Hazard {
+    Gas,
+    CarbonMonoxide,
+    Fire,
+    Smoke,
+    Electrical,
+    Flooding,
+    Sewage,
+    NoWater,
+    NoHeat,
+    NoHotWater,
+    EntryDoor,
+    LockoutAtRisk,
+    Lockout,
+    NoAirConditioning,
+    CloggedToilet,
+}
+
+impl Hazard {
+    /// Hazards where the caller must hear "get out and call 911" before anything else.
+    pub fn life_safety(self) -> bool {
+        matches!(self, Hazard::Gas | Hazard::CarbonMonoxide | Hazard::Fire | Hazard::Smoke)
+    }
+
+    /// A few words for read-backs, service issues and the on-call page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Hazard::Gas => "gas smell",
+            Hazard::CarbonMonoxide => "carbon monoxide",
+            Hazard::Fire => "fire",
+            Hazard::Smoke => "smoke",
+            Hazard::Electrical => "sparks or exposed wiring",
+            Hazard::Flooding => "flooding",
+            Hazard::Sewage => "sewage backup",
+            Hazard::NoWater => "no water",
+            Hazard::NoHeat => "no heat",
+            Hazard::NoHotWater => "no hot water",
+            Hazard::EntryDoor => "broken building entry door",
+            Hazard::LockoutAtRisk => "lockout with a person at risk",
+            Hazard::Lockout => "lockout",
+            Hazard::NoAirConditioning => "no air conditioning",
+            Hazard::CloggedToilet => "clogged toilet",
+        }
+    }
+}
+
+/// Everything a brain understood from one utterance. Fields the caller did not touch stay
+/// empty; the machine only looks at the ones its current question needs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Reading {
+    pub intent: Option<Intent>,
+    pub hazard: Option<Hazard>,
+    /// The utterance names a concrete problem ("the sink is leaking"), not just "a repair".
+    pub describes_problem: bool,
+    /// Needs attention soon but is not an emergency (a leak, a broken lock).
+    pub urgent: bool,
+    /// Yes or no, when the caller gave one.
+    pub answer: Option<bool>,
+    /// Where in the home, when named ("kitchen").
+    pub location: Option<String>,
+    /// A phone number spoken in the utterance.
+    pub phone: Option<Phone>,
+    /// "This number", "the one I'm calling from".
+    pub this_number: bool,
+    /// A staff member asked for by name.
+    pub staff: Option<String>,
+    /// What a policy question is about.
+    pub topic: Option<Topic>,
+    /// A street address the caller named, as they said it.
+    pub address: Option<String>,
+    /// The caller's language (BCP 47), when a model says.
+    pub language: Option<String>,
+    /// The model's proposal for what to say next; the machine decides whether it fits.
+    pub reply: Option<ModelReply>,
+}
+
+/// A line the model would say, and what that line asks the caller for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelReply {
+    pub text: String,
+    pub asks: Asks,
+}
+
+/// What a line asks the caller for: the machine only speaks a model's line when it asks for
+/// exactly what the machine is about to wait for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Asks {
+    Problem,
+    Address,
+    Location,
+    Entry,
+    Callback,
+    Confirm,
+    Transfer,
+    Message,
+    Showing,
+    MessageBody,
+    /// An open "anything else?" kind of question.
+    Open,
+    Goodbye,
+}
+
+/// A reading and how it was made, for the turn's record.
+pub struct Interpretation {
+    pub reading: Reading,
+    /// Why the model did not read this turn (the rules did), if it was asked.
+    pub model_error: Option<String>,
+    pub usage: Option<Usage>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+}

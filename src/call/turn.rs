@@ -1,0 +1,343 @@
+//! One turn, end to end: the service every voice webhook calls. It finds or creates the
+//! call, replays a twin callback's stored reply, reads the caller, and, holding the call's
+//! lock, steps the machine and stores the turn with its outside writes in one transaction.
+//!
+//! What it needs from outside it names here as small traits (`Directory`, `Reader`), which
+//! the adapters implement: Rent Manager or the local directory, the model or the rules.
+//! The reply's wire format is the caller's business: `take` is handed a renderer.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::effects;
+use super::reading::Interpretation;
+use super::store::{self, Found, Line, Record, StoreError};
+use super::{Call, Caller, Event, Facts, ModelLine, Source, Turn};
+use crate::db::{Db, WriteTx, millis};
+use crate::knowledge;
+use crate::metrics::Metrics;
+use crate::office::{Clock, Office};
+use crate::phone::Phone;
+
+/// Who is calling, as the office's system of record knows them.
+#[async_trait::async_trait]
+pub trait Directory: Send + Sync {
+    /// The tenant or prospect with this number; `None` for anyone else.
+    async fn find(&self, phone: &Phone) -> Result<Option<Caller>, LookupError>;
+    /// Whether service issues and call notes go to this system of record (Rent Manager
+    /// takes them; the local directory keeps none).
+    fn keeps_records(&self) -> bool;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    /// The system of record did not answer usefully: the caller is treated as unknown.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+/// Reads what the caller said: the keyword rules (`rules::Rules`) or a model over them.
+#[async_trait::async_trait]
+pub trait Reader: Send + Sync {
+    /// Whether `read` uses the conversation so far: the turn only loads it for a reader that
+    /// does.
+    fn wants_conversation(&self) -> bool;
+    /// Never fails and never waits past its own deadline.
+    async fn read(
+        &self,
+        utterance: &str,
+        facts: &Facts<'_>,
+        conversation: Option<&Conversation<'_>>,
+    ) -> Interpretation;
+}
+
+/// The rules as a reader of their own: what answers every turn when no model is configured.
+pub struct Rules;
+
+#[async_trait::async_trait]
+impl Reader for Rules {
+    fn wants_conversation(&self) -> bool {
+        false
+    }
+
+    async fn read(&self, utterance: &str, facts: &Facts<'_>, _: Option<&Conversation<'_>>) -> Interpretation {
+        let started = Instant::now();
+        let reading = super::rules::read(utterance, &facts.office.staff);
+        Interpretation { reading, model_error: None, usage: None, elapsed: started.elapsed() }
+    }
+}
+
+/// The call so far, for a reader that wants it.
+pub struct Conversation<'a> {
+    pub call: &'a Call,
+    /// Oldest first.
+    pub history: &'a [Exchange],
+}
+
+/// One exchange: what the caller said (nothing for a greeting or silence) and the answer.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub caller: Option<String>,
+    pub assistant: String,
+}
+
+/// Exchanges loaded for a reader that wants the conversation.
+pub const HISTORY: usize = 6;
+
+/// What a callback brought, before anyone has read it.
+pub enum Input {
+    Answered,
+    Speech { text: String, confidence: Option<f64> },
+    Silence,
+    DialEnded { answered: bool },
+}
+
+/// The reply to send, and how long reading the caller took (the model's wait).
+pub struct Reply {
+    pub text: String,
+    pub reading: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("rendering the reply: {0}")]
+    Render(#[from] io::Error),
+    #[error("the call's row vanished while it was being created")]
+    Vanished,
+}
+
+/// The turn service, with every capability decided once when the app is assembled.
+pub struct Turns {
+    pub db: Db,
+    pub office: Arc<Office>,
+    pub knowledge: knowledge::Shared,
+    pub clock: Arc<dyn Clock>,
+    pub directory: Arc<dyn Directory>,
+    pub reader: Arc<dyn Reader>,
+    pub metrics: Arc<Metrics>,
+    /// How long a call's start waits on the directory to say who is calling.
+    pub lookup_deadline: Duration,
+    /// Where staff pages are served (`PUBLIC_URL`): call notes link to the transcript.
+    pub public_url: Option<String>,
+}
+
+impl Turns {
+    /// One turn: read the caller outside any lock (a model may take seconds), then, holding
+    /// the call's lock, replay a twin's stored reply or step the machine and store the new
+    /// state, the turn and its writes together. `render` turns the machine's turn into the
+    /// reply that is sent and kept for replays.
+    pub async fn take(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        input: Input,
+        render: impl Fn(&Turn) -> io::Result<String>,
+    ) -> Result<Reply, TurnError> {
+        let started = Instant::now();
+        let from = line.from.and_then(Phone::parse);
+        let mut caller = None;
+        let mut interpretation = None;
+        let event = match input {
+            Input::Answered => {
+                caller = Some(self.lookup(from.as_ref()).await?);
+                Event::Answered
+            }
+            Input::Silence => Event::Silence,
+            Input::DialEnded { answered } => Event::DialEnded { answered },
+            Input::Speech { text, confidence } => {
+                let read = match self.read(line, turn, from.as_ref(), &text, &mut caller).await? {
+                    Ok(read) => read,
+                    Err(replied) => return Ok(Reply { text: replied, reading: Duration::ZERO }),
+                };
+                let event = Event::Heard { text, confidence, reading: read.reading.clone() };
+                interpretation = Some(read);
+                event
+            }
+        };
+        let reading = interpretation.as_ref().map(|i| i.elapsed).unwrap_or_default();
+
+        let (mut tx, call) = match self.lock(line, turn, caller).await? {
+            Locked::Replied(text) => return Ok(Reply { text, reading }),
+            Locked::Call(tx, call) => (tx, *call),
+        };
+        let now = self.clock.now();
+        let kind = event.kind();
+        let heard = match &event {
+            Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
+            _ => None,
+        };
+        let knowledge = self.knowledge.get();
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
+        let (call, reply) = super::step(call, event, &facts);
+        let text = render(&reply)?;
+        let writes = effects::of_turn(line.sid, &call, &reply, self.directory.keeps_records());
+        let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
+        let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
+        let line_declined = match &reply.model_line {
+            ModelLine::Declined(why) => Some(why.as_str()),
+            ModelLine::NotOffered | ModelLine::Spoken => None,
+        };
+        let record = Record {
+            turn,
+            event: kind,
+            heard: heard.as_ref().map(|(text, _)| text.as_str()),
+            confidence: heard.as_ref().and_then(|(_, confidence)| *confidence),
+            source,
+            model_error,
+            line_declined,
+            usage: interpretation.as_ref().and_then(|i| i.usage),
+            brain_ms: interpretation
+                .as_ref()
+                .map(|i| i64::try_from(i.elapsed.as_millis()).unwrap_or(i64::MAX)),
+            latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            reply: &reply,
+            twiml: &text,
+            writes: &writes,
+        };
+        store::save(&mut tx, line.sid, &call, &record, millis(now)).await?;
+        tx.commit().await?;
+
+        let metrics = &self.metrics;
+        metrics.turn_seconds.observe(started.elapsed().saturating_sub(reading).as_secs_f64());
+        if let Some(interpretation) = &interpretation {
+            metrics.brain_seconds.observe(interpretation.elapsed.as_secs_f64());
+            metrics.answered(source.as_str());
+            if interpretation.model_error.is_some() {
+                metrics.model_errors.inc();
+            }
+        }
+        tracing::info!(
+            call = line.sid,
+            turn,
+            caller = call.caller.phone.as_ref().map(Phone::masked).unwrap_or_default(),
+            stage = call.stage.name(),
+            source = source.as_str(),
+            brain_ms = interpretation.as_ref().map(|i| i.elapsed.as_secs_f64() * 1e3),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
+            "turn"
+        );
+        Ok(Reply { text, reading })
+    }
+
+    /// Reads an utterance, with the conversation so far when the reader wants it; a twin
+    /// callback's stored reply instead (`Err`) when this turn was answered already.
+    async fn read(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        from: Option<&Phone>,
+        text: &str,
+        caller: &mut Option<Caller>,
+    ) -> Result<Result<Interpretation, String>, TurnError> {
+        let knowledge = self.knowledge.get();
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        if !self.reader.wants_conversation() {
+            return Ok(Ok(self.reader.read(text, &facts, None).await));
+        }
+        let known = match store::find(&self.db.pool, line.sid, turn).await? {
+            Found::Replied(twiml) => return Ok(Err(twiml)),
+            Found::Call(call) => *call,
+            Found::Missing => {
+                let found = self.lookup(from).await?;
+                *caller = Some(found.clone());
+                Call::new(found)
+            }
+        };
+        let history = store::history(&self.db.pool, line.sid, HISTORY).await?;
+        let conversation = Conversation { call: &known, history: &history };
+        Ok(Ok(self.reader.read(text, &facts, Some(&conversation)).await))
+    }
+
+    /// The caller as the directory knows them. Never fails the call on the directory's
+    /// account: a slow or sick system of record makes an unknown caller for this call.
+    async fn lookup(&self, phone: Option<&Phone>) -> Result<Caller, TurnError> {
+        let Some(phone) = phone else { return Ok(Caller::unknown(None)) };
+        let unknown = || Caller::unknown(Some(phone.clone()));
+        match tokio::time::timeout(self.lookup_deadline, self.directory.find(phone)).await {
+            Ok(Ok(found)) => Ok(found.unwrap_or_else(unknown)),
+            Ok(Err(LookupError::Db(e))) => Err(e.into()),
+            Ok(Err(LookupError::Unavailable(e))) => {
+                tracing::warn!(caller = phone.masked(), "caller lookup failed, caller unknown: {e}");
+                Ok(unknown())
+            }
+            Err(_) => {
+                tracing::warn!(caller = phone.masked(), "caller lookup too slow, caller unknown");
+                Ok(unknown())
+            }
+        }
+    }
+
+    /// Opens the write transaction holding the call's lock, creating the call (for `caller`)
+    /// when this is its first callback.
+    async fn lock(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        mut caller: Option<Caller>,
+    ) -> Result<Locked, TurnError> {
+        loop {
+            let mut tx = self.db.begin_write().await?;
+            match store::find_locked(&mut tx, line.sid, turn).await? {
+                Found::Replied(twiml) => return Ok(Locked::Replied(twiml)),
+                Found::Call(call) => return Ok(Locked::Call(tx, call)),
+                Found::Missing => match caller.take() {
+                    Some(caller) => {
+                        // A twin may create it first: then this insert does nothing, and the
+                        // second look finds the twin's call (or its reply).
+                        store::create(&mut tx, line, &Call::new(caller), millis(self.clock.now())).await?;
+                        return match store::find_locked(&mut tx, line.sid, turn).await? {
+                            Found::Replied(twiml) => Ok(Locked::Replied(twiml)),
+                            Found::Call(call) => Ok(Locked::Call(tx, call)),
+                            Found::Missing => Err(TurnError::Vanished),
+                        };
+                    }
+                    // A callback of a call whose start we never saw: look the caller up
+                    // without holding the lock, then try again.
+                    None => {
+                        drop(tx);
+                        caller = Some(self.lookup(line.from.and_then(Phone::parse).as_ref()).await?);
+                    }
+                },
+            }
+        }
+    }
+
+    /// The call is over (Twilio's status callback): record its end, and, the first time,
+    /// note it on the caller's history in the system of record.
+    pub async fn end(&self, sid: &str, duration_s: Option<i64>) -> Result<(), TurnError> {
+        let mut tx = self.db.begin_write().await?;
+        // No turn has this number: the lookup only ever finds (and locks) the call.
+        let Found::Call(call) = store::find_locked(&mut tx, sid, u32::MAX).await? else { return Ok(()) };
+        let now = self.clock.now();
+        let knowledge = self.knowledge.get();
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
+        let (call, _) = super::step(*call, Event::HungUp, &facts);
+        store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+        let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
+        if first_end && self.directory.keeps_records() {
+            let first_words = store::first_words(&mut *tx, sid).await?;
+            let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+            let transcript = format!("{base}/calls/{sid}");
+            if let Some(note) = effects::history_note(&call, first_words.as_deref(), duration_s, &transcript)
+            {
+                store::queue(&mut tx, sid, &note, millis(now)).await?;
+            }
+        }
+        tx.commit().await?;
+        tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), "call ended");
+        Ok(())
+    }
+}
+
+enum Locked {
+    /// A twin of this callback answered first.
+    Replied(String),
+    Call(WriteTx, Box<Call>),
+}
