@@ -153,8 +153,8 @@ impl Turns {
             Input::DialEnded { answered } => Event::DialEnded { answered },
             Input::Speech { text, confidence } => {
                 let read = match self.read(line, turn, from.as_ref(), &text, &mut caller).await? {
-                    Ok(read) => read,
-                    Err(replied) => return Ok(Reply { text: replied, reading: Duration::ZERO }),
+                    Read::Fresh(read) => read,
+                    Read::Replied(text) => return Ok(Reply { text, reading: Duration::ZERO }),
                 };
                 let event = Event::Heard { text, confidence, reading: read.reading.clone() };
                 interpretation = Some(read);
@@ -226,8 +226,8 @@ impl Turns {
         Ok(Reply { text, reading })
     }
 
-    /// Reads an utterance, with the conversation so far when the reader wants it; a twin
-    /// callback's stored reply instead (`Err`) when this turn was answered already.
+    /// Reads an utterance, with the conversation so far when the reader wants it (and then
+    /// finds a twin callback's stored reply, when this turn was answered already).
     async fn read(
         &self,
         line: &Line<'_>,
@@ -235,14 +235,14 @@ impl Turns {
         from: Option<&Phone>,
         text: &str,
         caller: &mut Option<Caller>,
-    ) -> Result<Result<Interpretation, String>, TurnError> {
+    ) -> Result<Read, TurnError> {
         let knowledge = self.knowledge.get();
         let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
         if !self.reader.wants_conversation() {
-            return Ok(Ok(self.reader.read(text, &facts, None).await));
+            return Ok(Read::Fresh(self.reader.read(text, &facts, None).await));
         }
         let known = match store::find(&self.db.pool, line.sid, turn).await? {
-            Found::Replied(twiml) => return Ok(Err(twiml)),
+            Found::Replied(twiml) => return Ok(Read::Replied(twiml)),
             Found::Call(call) => *call,
             Found::Missing => {
                 let found = self.lookup(from).await?;
@@ -252,7 +252,7 @@ impl Turns {
         };
         let history = store::history(&self.db.pool, line.sid, HISTORY).await?;
         let conversation = Conversation { call: &known, history: &history };
-        Ok(Ok(self.reader.read(text, &facts, Some(&conversation)).await))
+        Ok(Read::Fresh(self.reader.read(text, &facts, Some(&conversation)).await))
     }
 
     /// The caller as the directory knows them. Never fails the call on the directory's
@@ -334,6 +334,12 @@ impl Turns {
         tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), "call ended");
         Ok(())
     }
+}
+
+enum Read {
+    Fresh(Interpretation),
+    /// A twin of this callback answered first.
+    Replied(String),
 }
 
 enum Locked {
