@@ -11,6 +11,7 @@ mod knowledge;
 mod model;
 mod rent_manager;
 mod rent_manager_client;
+mod snapshots;
 mod staff;
 mod terminal;
 mod webhooks;
