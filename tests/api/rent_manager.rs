@@ -69,17 +69,19 @@ async fn an_unknown_number_is_a_stranger_however_rent_manager_says_no_rows() {
 #[rocket::async_test]
 async fn a_slow_rent_manager_does_not_delay_the_greeting() {
     let (rm, app) = with_rent_manager().await;
-    rm.set(|s| s.delay = Duration::from_secs(3));
+    rm.set(|s| s.delay = RENT_MANAGER_DEADLINE * 200);
     let started = Instant::now();
 
     let greeting = app.call_from(RM_TENANT).answer().await;
 
-    assert!(
-        started.elapsed() < RENT_MANAGER_DEADLINE + Duration::from_millis(150),
-        "{:?}",
-        started.elapsed()
-    );
+    let took = started.elapsed();
     assert!(greeting.spoken().starts_with("Hi there!"), "an unknown caller for this call");
+    assert_eq!(app.calls().await[0].caller_kind, "unknown");
+    // Not a timing: only a greeting that waited for Rent Manager (60 s) comes near this.
+    assert!(took < RENT_MANAGER_DEADLINE * 20, "the greeting hung for {took:?}");
+    rm.set(|s| s.delay = Duration::ZERO);
+    let next = app.call_from(RM_TENANT).answer().await;
+    assert!(next.spoken().starts_with("Hi Ana!"), "known again once it answers: {}", next.spoken());
 }
 
 #[rocket::async_test]
