@@ -13,6 +13,7 @@ mod rent_manager;
 mod rent_manager_client;
 mod snapshots;
 mod staff;
+mod stored_state;
 mod terminal;
 mod webhooks;
 mod workers;
