@@ -205,6 +205,13 @@ impl TestApp {
         *now += by;
     }
 
+    /// Moves the clock forward to `at`, as between calls placed days apart.
+    pub fn advance_clock_to(&self, at: DateTime<Utc>) {
+        let mut now = self.clock.0.lock().unwrap();
+        assert!(at >= *now, "the clock only moves forward: {at} is before {now}");
+        *now = at;
+    }
+
     /// The same database, served by a new process.
     pub async fn restart(self) -> TestApp {
         let setup = Setup { now: self.clock.now(), ..self.setup.clone() };
