@@ -177,7 +177,7 @@ impl Turns {
         let facts = Facts { office: &self.office, knowledge: &knowledge, now };
         let (call, reply) = super::step(call, event, &facts);
         let text = render(&reply)?;
-        let writes = effects::of_turn(line.sid, &call, &reply, self.directory.keeps_records());
+        let writes = effects::of_turn(line.sid, turn, &call, &reply, self.directory.keeps_records());
         let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
         let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
         let line_declined = match &reply.model_line {

@@ -9,7 +9,7 @@ use frontdesk::brain::{Model, ModelSettings};
 use frontdesk::db::Db;
 use frontdesk::knowledge::{self, Knowledge, PropertySource};
 use frontdesk::office::{Clock, Office};
-use frontdesk::outbox::{Delivery, Outbox, Texts};
+use frontdesk::outbox::{Delivery, Outbox, RecordKeeper, Texts};
 use frontdesk::rent_manager::{self, Auth, RentManager};
 use frontdesk::twilio::TwilioConfig;
 use frontdesk::twilio::rest::Rest;
@@ -155,27 +155,8 @@ impl TestApp {
                 deadline: MODEL_DEADLINE,
             })
         });
-        let delivery = Delivery {
-            texts: setup.twilio_api.as_deref().map(|base| {
-                Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>
-            }),
-            ..Delivery::default()
-        };
-        let rent_manager = setup.rent_manager.as_deref().map(|url| {
-            RentManager::new(rent_manager::Settings {
-                url: url.into(),
-                auth: Auth::Login {
-                    username: "frontdesk".into(),
-                    password: "rm-secret".into(),
-                    location_id: Some(1),
-                },
-                connect_timeout: Duration::from_secs(2),
-                request_timeout: Duration::from_secs(5),
-                category: "Maintenance".into(),
-                status: "Open".into(),
-            })
-            .unwrap()
-        });
+        let delivery = Delivery { records: None, ..outside_delivery(&setup) };
+        let rent_manager = rent_manager_client(&setup);
         let outside = Outside {
             model,
             twilio,
@@ -193,6 +174,12 @@ impl TestApp {
         let figment = rocket::Config::figment().merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();
         TestApp { client, db, clock, dir, url, setup, outbox }
+    }
+
+    /// Another outbox worker on the same database, as a second process would run one.
+    pub fn outbox_worker(&self, lease: Duration) -> Outbox {
+        let delivery = Delivery { lease, ..outside_delivery(&self.setup) };
+        Outbox::new(self.db.clone(), self.clock.clone(), delivery, Arc::default())
     }
 
     /// One pass of the outbox worker, as the server's background task makes every half second.
@@ -351,7 +338,8 @@ pub trait Stored {
 
     /// Every outside write queued, in order.
     async fn outbox_items(&self) -> Vec<OutboxRow> {
-        let sql = "SELECT kind, status, attempts, last_error, external_id FROM outbox ORDER BY id";
+        let sql =
+            "SELECT kind, status, attempts, last_error, external_id, locked_until FROM outbox ORDER BY id";
         sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
     }
 
@@ -428,6 +416,38 @@ pub struct OutboxRow {
     pub attempts: i64,
     pub last_error: Option<String>,
     pub external_id: Option<String>,
+    /// Until when a worker holds it.
+    pub locked_until: Option<i64>,
+}
+
+/// Where outside writes go in a test app: the fake Twilio and the fake Rent Manager it has.
+fn outside_delivery(setup: &Setup) -> Delivery {
+    Delivery {
+        texts: setup
+            .twilio_api
+            .as_deref()
+            .map(|base| Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>),
+        records: rent_manager_client(setup).map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>),
+        ..Delivery::default()
+    }
+}
+
+fn rent_manager_client(setup: &Setup) -> Option<RentManager> {
+    setup.rent_manager.as_deref().map(|url| {
+        RentManager::new(rent_manager::Settings {
+            url: url.into(),
+            auth: Auth::Login {
+                username: "frontdesk".into(),
+                password: "rm-secret".into(),
+                location_id: Some(1),
+            },
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+            category: "Maintenance".into(),
+            status: "Open".into(),
+        })
+        .unwrap()
+    })
 }
 
 pub fn encode(params: &[(&str, &str)]) -> String {
@@ -619,7 +639,10 @@ impl ServerProcess {
             .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
             .env("PUBLIC_URL", PUBLIC_URL)
             .current_dir(dir.path())
-            .stdout(Stdio::null())
+            .stdout(
+                std::fs::File::create(dir.path().join("frontdesk.log"))
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            )
             .stderr(Stdio::null());
         for (name, value) in settings {
             command.env(name, value);
@@ -635,6 +658,11 @@ impl ServerProcess {
 
     pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("frontdesk.log")).unwrap_or_default()
     }
 
     /// A form post signed as Twilio signs it for `PUBLIC_URL`.

@@ -9,6 +9,7 @@ mod fake_twilio;
 mod helpers;
 mod knowledge;
 mod model;
+mod outbox_faults;
 mod rent_manager;
 mod rent_manager_client;
 mod snapshots;
