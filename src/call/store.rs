@@ -146,7 +146,7 @@ pub async fn save(
     record: &Record<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
-    update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
+    update(&mut *tx, sid, call, Some(record.turn.saturating_add(1)), now).await?;
     // sqlx 0.9.0's Any driver declares a NULL f64 as float4 (it swaps Real and Double), and
     // PostgreSQL keeps a cached statement's first declaration: this one binds an optional f64
     // (the confidence), so on PostgreSQL it is prepared afresh each time.

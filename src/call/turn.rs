@@ -87,6 +87,25 @@ pub struct Exchange {
 /// Exchanges loaded for a reader that wants the conversation.
 pub const HISTORY: usize = 6;
 
+/// The most of one utterance that is kept, read and passed on. Twilio's forms may carry tens
+/// of kilobytes of `SpeechResult`; nobody says more than this in one breath, and the model's
+/// prompt, Rent Manager's issues and the transcript get the clipped text, never the whole.
+pub const MAX_UTTERANCE: usize = 1_000;
+
+/// `text` cut to `MAX_UTTERANCE` characters at a word's end, with an ellipsis saying so.
+pub fn clip(text: String) -> String {
+    if text.chars().count() <= MAX_UTTERANCE {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_UTTERANCE - 1).collect();
+    // Back to the last space, unless that loses most of the text (one enormous "word").
+    let kept = match cut.rfind(char::is_whitespace) {
+        Some(end) if end >= cut.len() / 2 => &cut[..end],
+        _ => cut.as_str(),
+    };
+    format!("{}…", kept.trim_end())
+}
+
 /// What a callback brought, before anyone has read it.
 pub enum Input {
     Answered,
@@ -152,6 +171,7 @@ impl Turns {
             Input::Silence => Event::Silence,
             Input::DialEnded { answered } => Event::DialEnded { answered },
             Input::Speech { text, confidence } => {
+                let text = clip(text);
                 let read = match self.read(line, turn, from.as_ref(), &text, &mut caller).await? {
                     Read::Fresh(read) => read,
                     Read::Replied(text) => return Ok(Reply { text, reading: Duration::ZERO }),

@@ -1,6 +1,7 @@
 //! The whole app, driven the way Twilio drives it, with local servers playing the outside
 //! services in their real wire formats.
 
+mod bad_input;
 mod conversation;
 mod emergencies;
 mod fake_openai;
