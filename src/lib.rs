@@ -123,9 +123,16 @@ impl App {
 
 /// The whole web application; `main` and the tests both start here.
 pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
-    rocket::custom(figment)
-        .manage(app)
-        .mount("/twilio", twilio::routes())
+    // Behind a proxy that forwards `PUBLIC_URL`'s path unchanged, Twilio's requests arrive
+    // under it; one that strips it sends them to `/twilio`. Both are served.
+    let prefixed = Some(format!("{}/twilio", app.twilio.prefix()))
+        .filter(|base| base != "/twilio" && rocket::http::uri::Origin::parse(base).is_ok());
+    let rocket = rocket::custom(figment).manage(app).mount("/twilio", twilio::routes());
+    let rocket = match prefixed {
+        Some(base) => rocket.mount(base, twilio::routes()),
+        None => rocket,
+    };
+    rocket
         .attach(health::CountRequests)
         .mount("/", health::routes())
         .mount("/", staff::routes())

@@ -135,11 +135,15 @@ async fn prompt(label: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Opti
 }
 
 impl Line {
+    /// The URL Twilio would sign for `path`, as the server reconstructs it.
+    fn signed(&self, path: &str) -> String {
+        crate::twilio::public_address(&self.signed_base, path)
+    }
+
     async fn post(&self, path: &str, extra: Vec<(String, String)>) -> Result<String, Error> {
         let mut params = self.params.clone();
         params.extend(extra);
-        let signature =
-            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature = signature::sign(&self.token, Algorithm::Sha1, &self.signed(path), &params);
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -164,8 +168,7 @@ impl Line {
         params.retain(|(k, _)| k != "CallStatus");
         params.extend(extra);
         let path = "/twilio/status";
-        let signature =
-            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature = signature::sign(&self.token, Algorithm::Sha1, &self.signed(path), &params);
         self.http
             .post(format!("{}{path}", self.base))
             .header("X-Twilio-Signature", signature)

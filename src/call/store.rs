@@ -253,6 +253,16 @@ pub async fn finish<'e>(
     Ok(done.rows_affected() == 1)
 }
 
+/// `Some(duration)` once the call's end is recorded (`finish`), `None` before.
+pub async fn ended(tx: &mut AnyConnection, sid: &str) -> Result<Option<Option<i64>>, StoreError> {
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT ended_at, duration_s FROM calls WHERE sid = $1")
+            .bind(sid)
+            .fetch_optional(tx)
+            .await?;
+    Ok(row.and_then(|(ended_at, duration_s)| ended_at.map(|_| duration_s)))
+}
+
 /// What the caller said first, for summaries.
 pub async fn first_words<'e>(
     db: impl Executor<'e, Database = Any>,

@@ -76,7 +76,8 @@ async fn post_status(app: &State<App>, form: Webhook) -> Result<Status, Rejectio
         params.call_status.as_deref(),
         Some("completed" | "busy" | "failed" | "no-answer" | "canceled")
     );
-    if ended && let Err(e) = app.turns.end(&params.call_sid, params.duration).await {
+    let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
+    if ended && let Err(e) = app.turns.end(&line, params.duration).await {
         tracing::error!(call = %params.call_sid, "could not record the end of the call: {e}");
     }
     Ok(Status::NoContent)
@@ -98,7 +99,9 @@ async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> 
     let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
     // A transfer shows the caller's own number to staff when it is a real one.
     let caller_id = line.from.and_then(Phone::parse).or_else(|| line.to.and_then(Phone::parse));
-    let callback = Callback { next_turn: turn.saturating_add(1), caller_id: caller_id.as_ref() };
+    let prefix = app.twilio.prefix();
+    let callback =
+        Callback { prefix: &prefix, next_turn: turn.saturating_add(1), caller_id: caller_id.as_ref() };
     let render = |reply: &_| twiml::render(reply, &voice(app), &callback);
     match app.turns.take(&line, turn, input, render).await {
         Ok(Reply { text, reading }) => Twiml(text, server_timing(started.elapsed(), reading)),

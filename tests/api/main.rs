@@ -14,5 +14,6 @@ mod rent_manager;
 mod rent_manager_client;
 mod staff;
 mod terminal;
+mod webhook_security;
 mod webhooks;
 mod workers;
