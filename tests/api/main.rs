@@ -13,6 +13,7 @@ mod model;
 mod rent_manager;
 mod rent_manager_client;
 mod staff;
+mod staff_security;
 mod terminal;
 mod webhook_security;
 mod webhooks;
