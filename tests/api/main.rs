@@ -10,6 +10,7 @@ mod fake_twilio;
 mod helpers;
 mod knowledge;
 mod model;
+mod release;
 mod rent_manager;
 mod rent_manager_client;
 mod staff;
