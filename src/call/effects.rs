@@ -37,11 +37,7 @@ pub enum WriteState {
     Failed,
 }
 
-impl WriteState {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+super::column_text!(WriteState);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewServiceIssue {

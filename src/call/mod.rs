@@ -29,6 +29,17 @@ use reading::{Hazard, Reading};
 
 // Every enum stored in a column names itself through one derive (strum, snake_case, the same
 // words as its serde form): `as_str` writes the column, `FromStr` reads it back.
+macro_rules! column_text {
+    ($($name:ty),*) => {$(
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    )*};
+}
+pub(crate) use column_text;
+column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source);
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
@@ -39,12 +50,6 @@ pub enum CallerKind {
     Tenant,
     Prospect,
     Unknown,
-}
-
-impl CallerKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The ids in the system of record (Rent Manager) a service issue or note is attached to.
@@ -187,12 +192,6 @@ pub enum MessageKind {
     Showing,
 }
 
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
 /// The detail of a maintenance request being asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -232,12 +231,6 @@ pub enum Priority {
     Routine,
     Urgent,
     Emergency,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// A maintenance request as the caller gives it, detail by detail.
@@ -292,12 +285,6 @@ pub enum Outcome {
     Information,
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
 /// What the office knows that the machine may use: the profile and the time.
 pub struct Facts<'a> {
     pub office: &'a Office,
@@ -348,12 +335,6 @@ pub enum EventKind {
     Hangup,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
 /// Whose words a turn's reply is: the model's line, or the rules'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -361,12 +342,6 @@ impl EventKind {
 pub enum Source {
     Model,
     Rules,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// What the machine decided for one event: words, then exactly one next verb, and records.

@@ -7,13 +7,6 @@ use chrono::Duration;
 use crate::fake_twilio::FakeTwilio;
 use crate::helpers::*;
 
-async fn outbox_row(app: &TestApp) -> (String, i64, Option<String>, Option<String>) {
-    sqlx::query_as("SELECT status, attempts, last_error, external_id FROM outbox")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[rocket::async_test]
 async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
     let twilio = FakeTwilio::start(0, 500).await;
@@ -30,9 +23,11 @@ async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
 
     assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER), "the seed profile's on-call number");
     assert!(reply.spoken().contains("on-call"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues WHERE priority = 'emergency'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE emergency AND outcome = 'emergency'").await, 1);
-    assert_eq!(outbox_row(&app).await.0, "pending", "queued with the turn, not sent while the caller waits");
+    assert_eq!(app.issue_priorities().await, ["emergency"]);
+    let call = &app.calls().await[0];
+    assert_eq!((call.emergency, call.outcome.as_str()), (true, "emergency"));
+    let text = app.outbox_item("sms").await;
+    assert_eq!(text.status, "pending", "queued with the turn, not sent while the caller waits");
     assert!(twilio.texts().await.is_empty());
 
     assert_eq!(app.deliver_outbox().await, 1);
@@ -50,9 +45,9 @@ async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
     );
     let credentials = base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}"));
     assert_eq!(auth, &format!("Basic {credentials}"));
-    let (status, _, _, external_id) = outbox_row(&app).await;
+    let text = app.outbox_item("sms").await;
     assert_eq!(
-        (status.as_str(), external_id.as_deref()),
+        (text.status.as_str(), text.external_id.as_deref()),
         ("delivered", Some("SM0123456789abcdef0123456789abcdef"))
     );
     assert_eq!(app.deliver_outbox().await, 0, "a delivered text is never sent again");
@@ -67,16 +62,16 @@ async fn a_failed_text_is_retried_after_a_backoff_and_delivered_once() {
     phone.say("there's smoke coming from the outlet and sparks").await;
 
     app.deliver_outbox().await;
-    let (status, attempts, error, _) = outbox_row(&app).await;
-    assert_eq!((status.as_str(), attempts), ("pending", 1));
-    assert!(error.unwrap().contains("503"));
+    let text = app.outbox_item("sms").await;
+    assert_eq!((text.status.as_str(), text.attempts), ("pending", 1));
+    assert!(text.last_error.unwrap().contains("503"));
     assert_eq!(app.deliver_outbox().await, 0, "not before the backoff");
 
     app.advance_clock(Duration::seconds(10));
     app.deliver_outbox().await;
 
-    let (status, attempts, error, _) = outbox_row(&app).await;
-    assert_eq!((status.as_str(), attempts, error), ("delivered", 2, None));
+    let text = app.outbox_item("sms").await;
+    assert_eq!((text.status.as_str(), text.attempts, text.last_error), ("delivered", 2, None));
     assert_eq!(twilio.texts().await.len(), 2);
 }
 
@@ -90,9 +85,9 @@ async fn a_text_twilio_refuses_is_marked_failed_for_staff_to_see() {
 
     app.deliver_outbox().await;
 
-    let (status, attempts, error, _) = outbox_row(&app).await;
-    assert_eq!((status.as_str(), attempts), ("failed", 1));
-    assert!(error.unwrap().contains("simulated failure"));
+    let text = app.outbox_item("sms").await;
+    assert_eq!((text.status.as_str(), text.attempts), ("failed", 1));
+    assert!(text.last_error.unwrap().contains("simulated failure"));
 }
 
 #[rocket::async_test]
@@ -103,9 +98,9 @@ async fn without_twilio_credentials_the_text_fails_visibly_and_the_call_still_es
     let reply = phone.say("there is a fire in my apartment").await;
     assert!(reply.says()[0].contains("911"));
     app.deliver_outbox().await;
-    let (status, _, error, _) = outbox_row(&app).await;
-    assert_eq!(status, "failed");
-    assert!(error.unwrap().contains("TWILIO_ACCOUNT_SID"));
+    let text = app.outbox_item("sms").await;
+    assert_eq!(text.status, "failed");
+    assert!(text.last_error.unwrap().contains("TWILIO_ACCOUNT_SID"));
 }
 
 #[rocket::async_test]
@@ -122,5 +117,5 @@ async fn no_heat_is_an_emergency_in_january_but_routine_work_in_july() {
     let reply = phone.say("my heat isn't working at all").await;
     assert!(reply.dials().is_none());
     assert!(reply.listens(), "a maintenance request instead: {}", reply.spoken());
-    assert_eq!(july.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(july.outbox_items().await, [], "no text to on-call staff");
 }

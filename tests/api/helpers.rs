@@ -208,6 +208,13 @@ impl TestApp {
         *now += by;
     }
 
+    /// Moves the clock forward to `at`, as between calls placed days apart.
+    pub fn advance_clock_to(&self, at: DateTime<Utc>) {
+        let mut now = self.clock.0.lock().unwrap();
+        assert!(at >= *now, "the clock only moves forward: {at} is before {now}");
+        *now = at;
+    }
+
     /// The same database, served by a new process.
     pub async fn restart(self) -> TestApp {
         let setup = Setup { now: self.clock.now(), ..self.setup.clone() };
@@ -281,9 +288,149 @@ impl TestApp {
         (response.status(), response.into_string().await.unwrap_or_default())
     }
 
-    pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap()
+    /// Puts a person in the local directory, as an office adds one.
+    pub async fn add_to_directory(&self, phone: &str, kind: &str, name: &str, unit: &str, property: &str) {
+        sqlx::query("INSERT INTO directory (phone, kind, name, unit, property) VALUES ($1, $2, $3, $4, $5)")
+            .bind(phone)
+            .bind(kind)
+            .bind(name)
+            .bind(unit)
+            .bind(property)
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
     }
+}
+
+impl Stored for TestApp {
+    fn pool(&self) -> &sqlx::AnyPool {
+        &self.db.pool
+    }
+}
+
+impl Stored for Db {
+    fn pool(&self) -> &sqlx::AnyPool {
+        &self.pool
+    }
+}
+
+/// What the app stored, read back for assertions: the one place the tests hold SQL. A
+/// `TestApp` has these, and so does a bare `Db` that real `frontdesk` processes share.
+pub trait Stored {
+    fn pool(&self) -> &sqlx::AnyPool;
+
+    /// Every call, oldest first. (The `Any` driver reads no SQLite boolean: flags come as 0/1.)
+    async fn calls(&self) -> Vec<CallRow> {
+        let sql = "SELECT sid, caller_kind, unit, stage, outcome,
+                          CASE WHEN emergency THEN 1 ELSE 0 END AS emergency,
+                          CASE WHEN message THEN 1 ELSE 0 END AS message, duration_s
+                   FROM calls ORDER BY started_at, sid";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The turns of one call, in order.
+    async fn turns_of(&self, sid: &str) -> Vec<TurnRow> {
+        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens
+                   FROM turns WHERE call_sid = $1 ORDER BY turn";
+        sqlx::query_as(sql).bind(sid).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// Every service issue filed, in order.
+    async fn service_issues(&self) -> Vec<IssueRow> {
+        let sql =
+            "SELECT priority, problem, unit, property, callback, caller_name FROM service_issues ORDER BY id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The priority of every service issue filed, in order.
+    async fn issue_priorities(&self) -> Vec<String> {
+        self.service_issues().await.into_iter().map(|issue| issue.priority).collect()
+    }
+
+    /// Every message and showing request left for staff, in order.
+    async fn messages(&self) -> Vec<MessageRow> {
+        sqlx::query_as("SELECT kind, body FROM messages ORDER BY id").fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// Every outside write queued, in order.
+    async fn outbox_items(&self) -> Vec<OutboxRow> {
+        let sql = "SELECT kind, status, attempts, last_error, external_id FROM outbox ORDER BY id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The one outside write of this kind (`sms`, `service_issue`, `history_note`).
+    async fn outbox_item(&self, kind: &str) -> OutboxRow {
+        let items: Vec<OutboxRow> =
+            self.outbox_items().await.into_iter().filter(|i| i.kind == kind).collect();
+        let [item] =
+            <[OutboxRow; 1]>::try_from(items).unwrap_or_else(|items| panic!("one {kind}: {items:?}"));
+        item
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    pub sid: String,
+    pub caller_kind: String,
+    pub unit: Option<String>,
+    pub stage: String,
+    pub outcome: String,
+    pub emergency: bool,
+    pub message: bool,
+    pub duration_s: Option<i64>,
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for CallRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<CallRow> {
+        use sqlx::Row;
+        Ok(CallRow {
+            sid: row.try_get("sid")?,
+            caller_kind: row.try_get("caller_kind")?,
+            unit: row.try_get("unit")?,
+            stage: row.try_get("stage")?,
+            outcome: row.try_get("outcome")?,
+            emergency: row.try_get::<i64, _>("emergency")? != 0,
+            message: row.try_get::<i64, _>("message")? != 0,
+            duration_s: row.try_get("duration_s")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TurnRow {
+    pub turn: i64,
+    pub event: String,
+    pub source: String,
+    /// Why the model did not read the turn.
+    pub model_error: Option<String>,
+    /// Why the model's line was not spoken.
+    pub line_declined: Option<String>,
+    pub prompt_tokens: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IssueRow {
+    pub priority: String,
+    pub problem: String,
+    pub unit: Option<String>,
+    pub property: Option<String>,
+    pub callback: Option<String>,
+    pub caller_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MessageRow {
+    pub kind: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub kind: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub external_id: Option<String>,
 }
 
 pub fn encode(params: &[(&str, &str)]) -> String {
