@@ -57,7 +57,7 @@ async fn under_a_path_prefix_every_twiml_url_carries_it_and_signatures_are_check
         let (status, _) = post_as_twilio(&app, "/twilio/voice", path, &forged).await;
         assert_eq!(status, Status::Forbidden, "{path}");
     }
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE sid = 'CAforged'").await, 0);
+    assert!(app.calls().await.iter().all(|call| call.sid != "CAforged"));
 }
 
 async fn transfer(app: &TestApp) -> Phone<'_> {
@@ -68,23 +68,17 @@ async fn transfer(app: &TestApp) -> Phone<'_> {
     phone
 }
 
-async fn assert_transferred_and_ended(app: &TestApp, sid: &str) {
-    let (outcome, stage, ended, duration): (String, String, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT outcome, stage, ended_at, duration_s FROM calls WHERE sid = $1 AND transferred",
-    )
-    .bind(sid)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    assert_eq!((outcome.as_str(), stage.as_str()), ("transferred", "ended"));
-    assert!(ended.is_some());
-    assert_eq!(duration, Some(42));
-    let notes: Vec<String> = sqlx::query_scalar("SELECT payload FROM outbox WHERE kind = 'history_note'")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap();
+/// The call ended as transferred, with its duration, and Rent Manager's note says so.
+async fn assert_transferred_and_ended(app: &TestApp, rm: &FakeRentManager, sid: &str) {
+    let calls = app.calls().await;
+    let call = calls.iter().find(|call| call.sid == sid).unwrap();
+    assert_eq!((call.outcome.as_str(), call.stage.as_str()), ("transferred", "ended"));
+    assert_eq!(call.duration_s, Some(42), "the end is recorded");
+    app.deliver_outbox().await;
+    let notes = rm.received("POST", "/Tenants/HistoryNotes").await;
     assert_eq!(notes.len(), 1, "{notes:?}");
-    assert!(notes[0].contains("(transferred, 0:42)"), "{}", notes[0]);
+    let note = notes[0][0]["Note"].as_str().unwrap();
+    assert!(note.contains("(transferred, 0:42)"), "{note}");
 }
 
 #[rocket::async_test]
@@ -96,7 +90,7 @@ async fn a_transfer_is_recorded_when_the_dial_action_comes_before_the_status_cal
     phone.dial_ends("completed").await;
     phone.hang_up().await;
 
-    assert_transferred_and_ended(&app, &phone.sid).await;
+    assert_transferred_and_ended(&app, &rm, &phone.sid).await;
 }
 
 #[rocket::async_test]
@@ -109,7 +103,7 @@ async fn a_transfer_is_recorded_when_the_status_callback_comes_before_the_dial_a
     phone.hang_up().await;
     phone.dial_ends("completed").await;
 
-    assert_transferred_and_ended(&app, &phone.sid).await;
+    assert_transferred_and_ended(&app, &rm, &phone.sid).await;
 }
 
 #[rocket::async_test]
@@ -121,14 +115,9 @@ async fn a_status_callback_before_the_first_webhook_still_records_the_call_and_i
     let late = phone.answer().await;
 
     assert!(late.hangs_up(), "{}", late.xml);
-    let (kind, ended, duration): (String, Option<i64>, Option<i64>) =
-        sqlx::query_as("SELECT caller_kind, ended_at, duration_s FROM calls WHERE sid = $1")
-            .bind(&phone.sid)
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
-    assert_eq!(kind, "tenant", "the caller was looked up");
-    assert!(ended.is_some());
-    assert_eq!(duration, Some(42));
-    assert_eq!(app.count("SELECT COUNT(*) FROM turns").await, 1, "the late greeting is kept too");
+    let calls = app.calls().await;
+    let [call] = calls.as_slice() else { panic!("{calls:?}") };
+    assert_eq!(call.caller_kind, "tenant", "the caller was looked up");
+    assert_eq!((call.stage.as_str(), call.duration_s), ("ended", Some(42)), "the end is recorded");
+    assert_eq!(app.turns_of(&phone.sid).await.len(), 1, "the late greeting is kept too");
 }
