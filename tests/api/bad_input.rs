@@ -46,6 +46,8 @@ async fn an_enormous_speech_result_is_kept_clipped_and_never_sent_whole_to_rent_
     assert!(first.chars().count() <= MAX_UTTERANCE && first.ends_with("coming…"), "{first}");
 }
 
+/// Two layers keep it out: the turn clips what it reads, and the model's messages quote at
+/// most a line of each utterance; this fails only if both give way.
 #[rocket::async_test]
 async fn an_enormous_speech_result_never_reaches_the_model_whole() {
     let model = FakeModel::start(Behaviour::Reply(json!({}))).await;
