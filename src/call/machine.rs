@@ -232,7 +232,7 @@ impl Machine<'_> {
                 self.listen(Stage::Listening { offer })
             }
             Intent::Goodbye | Intent::Other => {
-                self.call.misses += 1;
+                self.call.misses = self.call.misses.saturating_add(1);
                 if self.call.misses >= MAX_MISSES {
                     return self.transfer(None);
                 }
@@ -426,7 +426,7 @@ impl Machine<'_> {
 
     /// A turn the assistant could not use: ask again, and after a few, hand over to a person.
     fn missed(&mut self, ask_again: Vec<String>) -> Next {
-        self.call.misses += 1;
+        self.call.misses = self.call.misses.saturating_add(1);
         if self.call.misses >= MAX_MISSES {
             return self.transfer(None);
         }
@@ -436,7 +436,7 @@ impl Machine<'_> {
     }
 
     fn silence(&mut self) -> Next {
-        self.call.silences += 1;
+        self.call.silences = self.call.silences.saturating_add(1);
         match self.call.silences {
             1 => {
                 let variants = match &self.call.stage {

@@ -146,7 +146,7 @@ pub async fn save(
     record: &Record<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
-    update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
+    update(&mut *tx, sid, call, Some(record.turn.saturating_add(1)), now).await?;
     // sqlx 0.9.0's Any driver declares a NULL f64 as float4 (it swaps Real and Double), and
     // PostgreSQL keeps a cached statement's first declaration: this one binds an optional f64
     // (the confidence), so on PostgreSQL it is prepared afresh each time.
@@ -251,6 +251,16 @@ pub async fn finish<'e>(
             .execute(db)
             .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// `Some(duration)` once the call's end is recorded (`finish`), `None` before.
+pub async fn ended(tx: &mut AnyConnection, sid: &str) -> Result<Option<Option<i64>>, StoreError> {
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT ended_at, duration_s FROM calls WHERE sid = $1")
+            .bind(sid)
+            .fetch_optional(tx)
+            .await?;
+    Ok(row.and_then(|(ended_at, duration_s)| ended_at.map(|_| duration_s)))
 }
 
 /// What the caller said first, for summaries.

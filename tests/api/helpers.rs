@@ -169,9 +169,12 @@ impl TestApp {
         }
         let source = rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn PropertySource>);
         let known = knowledge::current(&db, source.as_deref()).await.unwrap();
-        let app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
+        let mut app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
+        // Login waits last a millisecond here: tests check the throttle's decisions, not a clock.
+        app.throttle = Arc::new(frontdesk::staff::Throttle::new(Duration::from_millis(1)));
         let outbox = app.outbox.clone();
-        let figment = rocket::Config::figment().merge(("log_level", "off"));
+        // Rocket's settings as `frontdesk` serves them (Rocket.toml included).
+        let figment = frontdesk::config::rocket_figment(8000).merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();
         TestApp { client, db, clock, dir, url, setup, outbox }
     }
