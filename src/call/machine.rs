@@ -510,25 +510,23 @@ impl Machine<'_> {
     /// The life-safety core is always an emergency; the rest is the office's policy.
     fn is_emergency(&self, hazard: Hazard) -> bool {
         let policy = &self.facts.office.emergencies;
+        if hazard.core() {
+            return true;
+        }
         match hazard {
-            Hazard::Gas
-            | Hazard::CarbonMonoxide
-            | Hazard::Fire
-            | Hazard::Smoke
-            | Hazard::Electrical
-            | Hazard::Flooding
-            | Hazard::Sewage
-            | Hazard::NoWater
-            | Hazard::EntryDoor
-            | Hazard::LockoutAtRisk => true,
             Hazard::NoHeat => {
                 policy.no_heat_in_season
                     && policy.heating_season(self.facts.office.local_date(self.facts.now))
             }
             Hazard::NoHotWater => policy.no_hot_water,
+            Hazard::NoWater => policy.no_water,
+            Hazard::EntryDoor | Hazard::UnsecuredUnit => policy.unsecured_entry,
+            Hazard::BlockedExit => policy.blocked_exit,
+            Hazard::LockoutAtRisk => policy.lockout_at_risk,
             Hazard::Lockout => policy.lockout,
             Hazard::NoAirConditioning => policy.no_air_conditioning,
             Hazard::CloggedToilet => policy.clogged_toilet,
+            _ => true,
         }
     }
 
