@@ -147,6 +147,9 @@ fn stage(stage: &Stage) -> String {
         Stage::TakingMessage { draft: Some(_), .. } => {
             "you read the message back and asked whether to pass it along.".into()
         }
+        Stage::FollowingUp { .. } => {
+            "on-call did not answer an emergency; you asked how to reach the caller (a phone number).".into()
+        }
         Stage::Ended => "the call is over.".into(),
     }
 }

@@ -3,10 +3,12 @@
 //! This is the one place that says what happens when the caller says X. Brains only read the
 //! caller; routes only carry events in and turns out.
 
-use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading};
+mod emergency;
+
+use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Outcomes, Priority, Request,
-    ServiceIssue, Stage, Target, Turn, lines, vet,
+    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Priority, Request, ServiceIssue,
+    Stage, Target, Turn, lines, vet,
 };
 use crate::office::{Openness, hours};
 
@@ -23,7 +25,14 @@ pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
         }
         _ => None,
     };
-    let mut machine = Machine { call: &mut call, facts, say: Vec::new(), fixed: false, actions: Vec::new() };
+    let mut machine = Machine {
+        call: &mut call,
+        facts,
+        say: Vec::new(),
+        fixed: false,
+        actions: Vec::new(),
+        words: String::new(),
+    };
     let next = machine.handle(event);
     let model_line = match proposal {
         Some(reply) => machine.consider(reply, &next),
@@ -40,6 +49,8 @@ struct Machine<'a> {
     /// The turn states facts or actions, which only the rules' exact words may say.
     fixed: bool,
     actions: Vec<Action>,
+    /// What the caller said this turn, if anything.
+    words: String,
 }
 
 impl Machine<'_> {
@@ -111,12 +122,23 @@ impl Machine<'_> {
                 self.call.stage = Stage::Ended;
                 Next::Nothing
             }
-            Event::Silence => self.silence(),
+            // Someone overcome by carbon monoxide may not answer: silence after a hazard was
+            // heard through a bad line escalates it.
+            Event::Silence => match self.call.checking.take() {
+                Some(suspected) => self.emergency(suspected.hazard, &suspected.words, None),
+                None => self.silence(),
+            },
             Event::DialEnded { answered } => self.dial_ended(answered),
             Event::Heard { text, confidence, reading } => {
                 self.call.silences = 0;
-                if confidence.is_some_and(|c| c < MIN_CONFIDENCE) {
-                    return self.missed(lines::didnt_catch());
+                self.call.heard.push(text.clone());
+                self.words = text.clone();
+                let unclear = confidence.is_some_and(|c| c < MIN_CONFIDENCE);
+                if let Some(suspected) = self.call.checking.take() {
+                    return self.checked(suspected, unclear, &reading);
+                }
+                if unclear {
+                    return self.unclear(&text, &reading);
                 }
                 self.heard(&text, &reading)
             }
@@ -124,19 +146,48 @@ impl Machine<'_> {
     }
 
     fn heard(&mut self, text: &str, reading: &Reading) -> Next {
-        // Emergencies come first, whatever was being discussed.
+        for aside in &reading.also {
+            if !self.call.queued.contains(aside) {
+                self.call.queued.push(aside.clone());
+            }
+        }
+        // Emergencies come first, whatever was being discussed: every hazard not escalated yet.
         if let Some(hazard) = reading.hazard
-            && !self.call.outcomes.emergency
             && self.is_emergency(hazard)
+            && !self.escalated(hazard)
         {
-            return self.emergency(hazard, text, reading);
+            let location = self.location(reading, text);
+            return self.emergency(hazard, text, location);
         }
         match self.call.stage.clone() {
+            Stage::FollowingUp { hazard } => self.following_up(hazard, text, reading),
             Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
             Stage::Confirming { request } => self.confirming(request, reading),
             Stage::TakingMessage { draft, kind } => self.taking_message(draft, kind, text, reading),
             Stage::Listening { offer } => self.listening(offer, text, reading),
             Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
+        }
+    }
+
+    /// Where in the home, as the reader heard it.
+    fn location(&self, reading: &Reading, _text: &str) -> Option<String> {
+        reading.location.clone()
+    }
+
+    /// The caller's words name a building the office may not manage: ours, the request goes
+    /// on there; not ours, they hear so plainly.
+    fn located(&mut self, request: &mut Request, reading: &Reading, text: &str) -> Option<Next> {
+        let located = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))?;
+        match located.property {
+            Some(property) => {
+                request.property = Some(property.name.clone());
+                self.say_fixed(lines::ours(property));
+                None
+            }
+            None => {
+                self.say_fixed(lines::not_ours());
+                Some(self.listen(Stage::Listening { offer: Some(Offer::Transfer) }))
+            }
         }
     }
 
@@ -188,13 +239,17 @@ impl Machine<'_> {
         }
         match intent {
             Intent::Maintenance => {
-                let request = Request {
+                let mut request = Request {
                     problem: reading.describes_problem.then(|| text.to_string()),
-                    location: reading.location.clone(),
+                    location: self.location(reading, text),
                     priority: Some(self.priority(reading)),
                     hazard: reading.hazard,
                     ..Request::default()
                 };
+                // "My stove won't light, I'm over at 250 Richmond Terrace": that address.
+                if let Some(refused) = self.located(&mut request, reading, text) {
+                    return refused;
+                }
                 self.next_question(request)
             }
             Intent::Hours => {
@@ -233,6 +288,7 @@ impl Machine<'_> {
             }
             Intent::Goodbye | Intent::Other => {
                 self.call.misses += 1;
+                self.note_mention();
                 if self.call.misses >= MAX_MISSES {
                     return self.transfer(None);
                 }
@@ -313,13 +369,13 @@ impl Machine<'_> {
             Field::Address => false,
             Field::Problem => {
                 request.problem = Some(text.to_string());
-                request.location = request.location.or_else(|| reading.location.clone());
+                request.location = request.location.or_else(|| self.location(reading, text));
                 request.priority = Some(self.priority(reading));
                 request.hazard = reading.hazard;
                 true
             }
             Field::Location => {
-                request.location = Some(reading.location.clone().unwrap_or_else(|| text.to_string()));
+                request.location = Some(self.location(reading, text).unwrap_or_else(|| text.to_string()));
                 true
             }
             Field::Entry => {
@@ -427,6 +483,7 @@ impl Machine<'_> {
     /// A turn the assistant could not use: ask again, and after a few, hand over to a person.
     fn missed(&mut self, ask_again: Vec<String>) -> Next {
         self.call.misses += 1;
+        self.note_mention();
         if self.call.misses >= MAX_MISSES {
             return self.transfer(None);
         }
@@ -446,6 +503,7 @@ impl Machine<'_> {
                     }
                     Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
                     Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
+                    Stage::FollowingUp { .. } => lines::ask_follow_up(),
                     _ => lines::still_there(),
                 };
                 self.say(variants);
@@ -453,6 +511,9 @@ impl Machine<'_> {
                 self.listen(stage)
             }
             2 => {
+                if let Some(next) = self.danger_after_hours() {
+                    return next;
+                }
                 let offer = if self.office_open() {
                     self.say(lines::offer_transfer(self.facts.office));
                     Offer::Transfer
@@ -473,7 +534,8 @@ impl Machine<'_> {
         matches!(self.facts.office.hours.at(self.facts.now), Openness::Open { .. })
     }
 
-    /// A person, if the office is open; otherwise the hours and an offer to take a message.
+    /// A person, if the office is open; otherwise the hours and an offer to take a message
+    /// (or on-call, for a call about danger: see `danger_after_hours`).
     fn transfer(&mut self, staff: Option<&str>) -> Next {
         let office = self.facts.office;
         match office.hours.at(self.facts.now) {
@@ -483,6 +545,9 @@ impl Machine<'_> {
                 Next::Dial { number: office.office_phone.clone(), timeout: office.ring_timeout }
             }
             Openness::Closed { opens } => {
+                if let Some(next) = self.danger_after_hours() {
+                    return next;
+                }
                 let now = self.facts.now.with_timezone(&office.timezone);
                 let opens = opens.map(|at| hours::spoken_when(at, now));
                 self.say_fixed(lines::after_hours(&lines::closed_now(opens.as_deref())));
@@ -500,69 +565,13 @@ impl Machine<'_> {
             self.say_fixed(lines::transfer_done());
             return self.end();
         }
-        self.say_fixed(match to {
-            Target::Office => lines::nobody_answered(),
-            Target::OnCall => lines::on_call_unreachable(),
-        });
-        self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
-    }
-
-    /// The life-safety core is always an emergency; the rest is the office's policy.
-    fn is_emergency(&self, hazard: Hazard) -> bool {
-        let policy = &self.facts.office.emergencies;
-        if hazard.core() {
-            return true;
-        }
-        match hazard {
-            Hazard::NoHeat => {
-                policy.no_heat_in_season
-                    && policy.heating_season(self.facts.office.local_date(self.facts.now))
+        match to {
+            Target::Office => {
+                self.say_fixed(lines::nobody_answered());
+                self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
             }
-            Hazard::NoHotWater => policy.no_hot_water,
-            Hazard::NoWater => policy.no_water,
-            Hazard::EntryDoor | Hazard::UnsecuredUnit => policy.unsecured_entry,
-            Hazard::BlockedExit => policy.blocked_exit,
-            Hazard::LockoutAtRisk => policy.lockout_at_risk,
-            Hazard::Lockout => policy.lockout,
-            Hazard::NoAirConditioning => policy.no_air_conditioning,
-            Hazard::CloggedToilet => policy.clogged_toilet,
-            _ => true,
+            Target::OnCall => self.on_call_unanswered(),
         }
-    }
-
-    fn priority(&self, reading: &Reading) -> Priority {
-        match reading.hazard {
-            Some(hazard) if self.is_emergency(hazard) => Priority::Emergency,
-            Some(_) => Priority::Urgent,
-            None if reading.urgent => Priority::Urgent,
-            None => Priority::Routine,
-        }
-    }
-
-    /// Safety line first, then the on-call number and a text to on-call staff; a tenant's unit
-    /// gets an emergency-priority service issue.
-    fn emergency(&mut self, hazard: Hazard, text: &str, reading: &Reading) -> Next {
-        self.call.outcomes = Outcomes { emergency: true, ..self.call.outcomes };
-        if let Some(warning) = lines::life_safety(hazard) {
-            self.say_fixed(warning);
-        }
-        self.say_fixed(lines::emergency_connecting());
-        if self.call.caller.unit.is_some() {
-            self.file(ServiceIssue {
-                priority: Priority::Emergency,
-                problem: text.to_string(),
-                property: None,
-                location: reading.location.clone(),
-                entry: None,
-                callback: self.call.caller.phone.clone(),
-                hazard: Some(hazard),
-            });
-        }
-        let office = self.facts.office;
-        let body = lines::on_call_page(hazard, &self.call.caller, text);
-        self.actions.push(Action::PageOnCall { to: office.on_call_sms.clone(), body });
-        self.call.stage = Stage::Transferring { to: Target::OnCall };
-        Next::Dial { number: office.on_call_phone.clone(), timeout: office.ring_timeout }
     }
 }
 
@@ -585,6 +594,7 @@ fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
         Stage::Listening { offer: Some(Offer::Showing) } => Asks::Showing,
         Stage::Listening { offer: None } | Stage::Ringing => Asks::Open,
         Stage::TakingMessage { draft: None, .. } => Asks::MessageBody,
+        Stage::FollowingUp { .. } => Asks::Callback,
         Stage::Transferring { .. } | Stage::Ended => return None,
     })
 }

@@ -6,7 +6,7 @@ use sqlx::{Any, AnyConnection, Executor};
 use super::effects::{OutsideWrite, WriteState};
 use super::reading::Usage;
 use super::turn::Exchange;
-use super::{Action, Call, EventKind, Source, Turn};
+use super::{Action, Call, EventKind, FollowUpKind, Source, Turn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -302,6 +302,29 @@ async fn keep(
         }
         // A page is an outside write only (see `effects`).
         Action::PageOnCall { .. } => {}
+        // The follow-up of an unanswered emergency: a record staff see first, marked urgent,
+        // whether or not it could also be texted.
+        Action::FollowUp(follow_up) => {
+            sqlx::query(
+                "INSERT INTO follow_ups (call_sid, turn, kind, urgent, hazard, caller_phone, caller_name, unit,
+                     callback, body, texted, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(sid)
+            .bind(i64::from(turn))
+            .bind(FollowUpKind::EmergencyFollowUp.as_str())
+            .bind(true)
+            .bind(follow_up.hazard.describe())
+            .bind(phone)
+            .bind(caller.name.as_deref())
+            .bind(caller.unit.as_deref())
+            .bind(follow_up.callback.as_ref().map(|p| p.e164()))
+            .bind(&follow_up.body)
+            .bind(!follow_up.to.is_empty())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         Action::TakeMessage { body, kind } => {
             sqlx::query(
                 "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at)

@@ -126,6 +126,8 @@ pub struct Turns {
     pub lookup_deadline: Duration,
     /// Where staff pages are served (`PUBLIC_URL`): call notes link to the transcript.
     pub public_url: Option<String>,
+    /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
+    pub texting: bool,
 }
 
 impl Turns {
@@ -174,7 +176,7 @@ impl Turns {
             _ => None,
         };
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
         let (call, reply) = super::step(call, event, &facts);
         let text = render(&reply)?;
         let writes = effects::of_turn(line.sid, &call, &reply, self.directory.keeps_records());
@@ -237,7 +239,12 @@ impl Turns {
         caller: &mut Option<Caller>,
     ) -> Result<Result<Interpretation, String>, TurnError> {
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &knowledge,
+            now: self.clock.now(),
+            texting: self.texting,
+        };
         if !self.reader.wants_conversation() {
             return Ok(Ok(self.reader.read(text, &facts, None).await));
         }
@@ -317,7 +324,7 @@ impl Turns {
         let Found::Call(call) = store::find_locked(&mut tx, sid, u32::MAX).await? else { return Ok(()) };
         let now = self.clock.now();
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
         let (call, _) = super::step(*call, Event::HungUp, &facts);
         store::update(&mut *tx, sid, &call, None, millis(now)).await?;
         let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;

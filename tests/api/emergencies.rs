@@ -14,8 +14,8 @@ async fn outbox_row(app: &TestApp) -> (String, i64, Option<String>, Option<Strin
         .unwrap()
 }
 
-#[rocket::async_test]
-async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
+/// The office closed (3 am), texts going through a fake Twilio.
+async fn at_3am_with_texts() -> (FakeTwilio, TestApp) {
     let twilio = FakeTwilio::start(0, 500).await;
     let app = TestApp::start(Setup {
         now: eastern(2026, 12, 2, 3, 0),
@@ -23,6 +23,12 @@ async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
         ..Setup::default()
     })
     .await;
+    (twilio, app)
+}
+
+#[rocket::async_test]
+async fn an_emergency_at_3am_dials_on_call_and_texts_on_call_staff() {
+    let (twilio, app) = at_3am_with_texts().await;
     let mut phone = app.call_from(TENANT);
     phone.answer().await;
 
@@ -123,4 +129,125 @@ async fn no_heat_is_an_emergency_in_january_but_routine_work_in_july() {
     assert!(reply.dials().is_none());
     assert!(reply.listens(), "a maintenance request instead: {}", reply.spoken());
     assert_eq!(july.count("SELECT COUNT(*) FROM outbox").await, 0);
+}
+
+/// The bodies of every text Twilio was asked to send.
+async fn text_bodies(twilio: &FakeTwilio) -> Vec<String> {
+    let texts = twilio.texts().await;
+    texts
+        .iter()
+        .filter_map(|(form, _)| form.iter().find(|(k, _)| k == "Body").map(|(_, v)| v.clone()))
+        .collect()
+}
+
+#[rocket::async_test]
+async fn an_unanswered_emergency_is_texted_to_on_call_and_shown_urgent_atop_the_staff_pages() {
+    let (twilio, app) = at_3am_with_texts().await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("water is pouring through my bathroom ceiling").await;
+
+    let reply = phone.dial_ends("no-answer").await;
+
+    assert!(
+        reply.spoken().contains("I'm texting your emergency to the on-call team now"),
+        "{}",
+        reply.spoken()
+    );
+    assert!(reply.listens());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM follow_ups WHERE kind = 'emergency_follow_up' AND urgent AND texted")
+            .await,
+        1
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 0, "not an ordinary message");
+    app.deliver_outbox().await;
+    let bodies = text_bodies(&twilio).await;
+    assert_eq!(bodies.len(), 2, "the page, then the follow-up: {bodies:?}");
+    assert!(
+        bodies[1].starts_with("EMERGENCY FOLLOW-UP (flooding): on-call did not answer. Maria Lopez, unit 2B"),
+        "{}",
+        bodies[1]
+    );
+
+    let reply = phone.say("call me back at 718 555 0199").await;
+    assert!(
+        reply.spoken().contains("I'm texting that to the on-call team too with your number, 718-555-0199")
+    );
+
+    app.log_in().await;
+    for page in ["/", "/calls"] {
+        let (_, html) = app.get(page).await;
+        let banner = html.find("urgent-follow-ups").unwrap_or_else(|| panic!("{page}: no banner"));
+        assert!(banner < html.find("<main").unwrap(), "{page}: the banner is at the top");
+        assert!(html.contains("EMERGENCY FOLLOW-UP (flooding)"), "{page}");
+    }
+}
+
+#[rocket::async_test]
+async fn without_texting_the_caller_hears_what_will_happen_and_staff_see_it_first() {
+    let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("I smell gas in the kitchen").await;
+
+    let reply = phone.dial_ends("no-answer").await;
+
+    let spoken = reply.spoken();
+    assert!(spoken.contains("I can't send texts from here"), "{spoken}");
+    assert!(spoken.contains("top of the office's list, marked urgent"), "{spoken}");
+    assert!(!spoken.contains("they have your emergency") && !spoken.contains("I'm texting"), "{spoken}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups WHERE urgent AND NOT texted").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 1, "only the page, which fails visibly");
+    app.log_in().await;
+    let (_, html) = app.get("/").await;
+    assert!(html.contains("not texted to anyone"), "{html}");
+}
+
+#[rocket::async_test]
+async fn gas_heard_through_a_bad_line_is_asked_once_then_escalated_on_silence() {
+    let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+
+    let asked = phone.say_unclearly("I smell gas").await;
+    assert_eq!(asked.says(), ["Sorry, the line isn't clear. Did you say you smell gas?"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+
+    let reply = phone.stay_silent().await;
+
+    assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
+    assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
+    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE emergency").await, 1);
+}
+
+#[rocket::async_test]
+async fn a_graver_hazard_later_in_the_call_escalates_again() {
+    let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("I'm locked out and my baby is inside").await;
+    phone.dial_ends("no-answer").await;
+
+    let reply = phone.say("and now I smell gas").await;
+
+    assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
+    assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
+    let pages = app.count("SELECT COUNT(*) FROM outbox WHERE payload LIKE '%EMERGENCY (%'").await;
+    assert_eq!(pages, 2, "the lockout's page and the gas page");
+}
+
+#[rocket::async_test]
+async fn an_address_said_with_the_request_is_answered_about_that_address() {
+    let app = TestApp::spawn().await;
+    let mut phone = app.call_from(STRANGER);
+    phone.answer().await;
+
+    let reply =
+        phone.say("My stove won't light, I'm over at 250 Richmond Terrace, do you guys manage that?").await;
+
+    assert!(reply.spoken().contains("isn't one of"), "{}", reply.spoken());
+    let asked_again = ["What's the address", "Which building"].iter().any(|q| reply.spoken().contains(q));
+    assert!(!asked_again, "not asked for the address again: {}", reply.spoken());
+    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues").await, 0);
 }

@@ -33,20 +33,27 @@ struct Script {
     office: Office,
     knowledge: Knowledge,
     now: DateTime<Utc>,
+    texting: bool,
     call: Call,
 }
 
 impl Script {
     fn new(caller: Caller, now: DateTime<Utc>) -> Script {
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
-        let mut script =
-            Script { office: Office::load(None).unwrap(), knowledge, now, call: Call::new(caller) };
+        let mut script = Script {
+            office: Office::load(None).unwrap(),
+            knowledge,
+            now,
+            texting: true,
+            call: Call::new(caller),
+        };
         script.event(Event::Answered);
         script
     }
 
     fn event(&mut self, event: Event) -> Turn {
-        let facts = Facts { office: &self.office, knowledge: &self.knowledge, now: self.now };
+        let facts =
+            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn
@@ -256,3 +263,5 @@ fn a_prospect_asking_about_one_of_our_buildings_hears_what_is_available() {
     let turn = s.says("what about 55 Elm Street");
     assert!(Script::spoken(&turn).contains("isn't one of"), "{:?}", turn.say);
 }
+
+mod emergencies;
