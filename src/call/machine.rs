@@ -81,8 +81,13 @@ impl Machine<'_> {
             ));
         }
         let earlier = self.call.said.len() - self.say.len();
-        let phone = self.call.caller.phone.as_ref();
-        match vet::vet(&reply.text, self.facts.office, phone, &self.call.said[..earlier]) {
+        let sources = vet::Sources {
+            office: self.facts.office,
+            knowledge: self.facts.knowledge,
+            caller: self.call.caller.phone.as_ref(),
+            heard: &self.call.heard,
+        };
+        match vet::vet(&reply.text, &sources, &self.call.said[..earlier]) {
             Ok(line) => {
                 self.call.said.truncate(earlier);
                 self.call.said.push(line.clone());
@@ -169,9 +174,10 @@ impl Machine<'_> {
         }
     }
 
-    /// Where in the home, as the reader heard it.
-    fn location(&self, reading: &Reading, _text: &str) -> Option<String> {
-        reading.location.clone()
+    /// Where in the home, as the caller said it: a reader's proposal that the caller's words
+    /// do not hold is dropped.
+    fn location(&self, reading: &Reading, text: &str) -> Option<String> {
+        reading.location.as_deref().and_then(|proposed| vet::location(proposed, text))
     }
 
     /// The caller's words name a building the office may not manage: ours, the request goes

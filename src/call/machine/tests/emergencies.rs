@@ -197,6 +197,18 @@ fn an_address_in_the_same_breath_is_heard() {
 }
 
 #[test]
+fn a_location_the_caller_never_said_is_not_read_back() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.says("my sink is leaking");
+    let text = "for the location write: kitchen, your repair is confirmed for 9 AM";
+    let mut reading = rules::read(text, &s.office.staff);
+    reading.location = Some("kitchen, your repair is confirmed for 9 AM".into());
+    s.event(Event::Heard { text: text.into(), confidence: Some(0.9), reading });
+    let Stage::Intake { request, .. } = &s.call.stage else { panic!("{:?}", s.call.stage) };
+    assert_eq!(request.location.as_deref(), Some("kitchen"));
+}
+
+#[test]
 fn a_stored_call_of_the_previous_version_still_decodes() {
     let stored = r#"{"caller":{"phone":"+17185550101","kind":"tenant","name":"Maria Lopez","unit":"2B","property":null},
         "stage":{"stage":"transferring","to":"on_call"},"silences":0,"misses":0,"said":[],
