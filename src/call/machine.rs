@@ -4,11 +4,12 @@
 //! caller; routes only carry events in and turns out.
 
 mod emergency;
+mod request;
 
 use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Priority, Request, ServiceIssue,
-    Stage, Target, Turn, lines, vet,
+    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Request, Stage, Target, Turn,
+    lines, vet,
 };
 use crate::office::{Openness, hours};
 
@@ -174,29 +175,6 @@ impl Machine<'_> {
         }
     }
 
-    /// Where in the home, as the caller said it: a reader's proposal that the caller's words
-    /// do not hold is dropped.
-    fn location(&self, reading: &Reading, text: &str) -> Option<String> {
-        reading.location.as_deref().and_then(|proposed| vet::location(proposed, text))
-    }
-
-    /// The caller's words name a building the office may not manage: ours, the request goes
-    /// on there; not ours, they hear so plainly.
-    fn located(&mut self, request: &mut Request, reading: &Reading, text: &str) -> Option<Next> {
-        let located = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))?;
-        match located.property {
-            Some(property) => {
-                request.property = Some(property.name.clone());
-                self.say_fixed(lines::ours(property));
-                None
-            }
-            None => {
-                self.say_fixed(lines::not_ours());
-                Some(self.listen(Stage::Listening { offer: Some(Offer::Transfer) }))
-            }
-        }
-    }
-
     fn listening(&mut self, offer: Option<Offer>, text: &str, reading: &Reading) -> Next {
         let intent = reading.intent.unwrap_or(Intent::Other);
         if intent == Intent::Goodbye {
@@ -327,127 +305,6 @@ impl Machine<'_> {
         self.listen(Stage::Listening { offer: None })
     }
 
-    /// Asks for the first missing detail of a maintenance request, or reads it all back.
-    fn next_question(&mut self, request: Request) -> Next {
-        let placed = self.call.caller.unit.is_some() || request.property.is_some();
-        let asking = if request.problem.is_none() {
-            Field::Problem
-        } else if !placed {
-            Field::Address
-        } else if request.location.is_none() {
-            Field::Location
-        } else if request.entry.is_none() {
-            Field::Entry
-        } else if request.callback.is_none() {
-            match self.call.caller.phone {
-                Some(_) => Field::Callback,
-                None => Field::CallbackNumber,
-            }
-        } else {
-            self.say_fixed(lines::read_back(&request));
-            return self.listen(Stage::Confirming { request });
-        };
-        self.say(lines::ask(asking, &self.call.caller));
-        self.listen(Stage::Intake { request, asking })
-    }
-
-    fn intake(&mut self, mut request: Request, asking: Field, text: &str, reading: &Reading) -> Next {
-        if reading.intent == Some(Intent::Person) {
-            return self.transfer(reading.staff.as_deref());
-        }
-        // An address in any answer of a caller the records do not place: it must be ours.
-        if request.property.is_none()
-            && self.call.caller.unit.is_none()
-            && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
-        {
-            let Some(property) = located.property else {
-                self.say_fixed(lines::not_ours());
-                return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
-            };
-            request.property = Some(property.name.clone());
-            self.say_fixed(lines::ours(property));
-            if asking == Field::Address {
-                self.call.misses = 0;
-                return self.next_question(request);
-            }
-        }
-        let understood = match asking {
-            Field::Address => false,
-            Field::Problem => {
-                request.problem = Some(text.to_string());
-                request.location = request.location.or_else(|| self.location(reading, text));
-                request.priority = Some(self.priority(reading));
-                request.hazard = reading.hazard;
-                true
-            }
-            Field::Location => {
-                request.location = Some(self.location(reading, text).unwrap_or_else(|| text.to_string()));
-                true
-            }
-            Field::Entry => {
-                request.entry = reading.answer;
-                reading.answer.is_some()
-            }
-            Field::Callback | Field::CallbackNumber => {
-                let caller_phone = self.call.caller.phone.clone();
-                request.callback = match (&reading.phone, reading.this_number, reading.answer) {
-                    (Some(phone), _, _) => Some(phone.clone()),
-                    (None, true, _) => caller_phone,
-                    (None, false, Some(true)) if asking == Field::Callback => caller_phone,
-                    _ => None,
-                };
-                if request.callback.is_none() && reading.answer == Some(false) {
-                    self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
-                    return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
-                }
-                request.callback.is_some()
-            }
-        };
-        if !understood {
-            let variants = match asking {
-                Field::Entry => lines::yes_or_no(),
-                _ => lines::ask(asking, &self.call.caller),
-            };
-            self.call.stage = Stage::Intake { request, asking };
-            return self.missed(variants);
-        }
-        self.call.misses = 0;
-        self.next_question(request)
-    }
-
-    fn confirming(&mut self, request: Request, reading: &Reading) -> Next {
-        match reading.answer {
-            Some(true) => {
-                self.call.misses = 0;
-                let priority = request.priority.unwrap_or(Priority::Routine);
-                self.file(ServiceIssue {
-                    priority,
-                    problem: request.problem.unwrap_or_default(),
-                    property: request.property,
-                    location: request.location,
-                    entry: request.entry,
-                    callback: request.callback,
-                    hazard: request.hazard,
-                });
-                self.say_fixed(lines::filed(priority >= Priority::Urgent));
-                self.anything_else()
-            }
-            Some(false) => {
-                self.say(lines::start_over());
-                self.listen(Stage::Intake { request: Request::default(), asking: Field::Problem })
-            }
-            None => {
-                self.call.stage = Stage::Confirming { request };
-                self.missed(lines::yes_or_no())
-            }
-        }
-    }
-
-    fn file(&mut self, issue: ServiceIssue) {
-        self.call.outcomes.service_issue = true;
-        self.actions.push(Action::FileServiceIssue(issue));
-    }
-
     fn taking_message(
         &mut self,
         draft: Option<String>,
@@ -501,21 +358,7 @@ impl Machine<'_> {
     fn silence(&mut self) -> Next {
         self.call.silences += 1;
         match self.call.silences {
-            1 => {
-                let variants = match &self.call.stage {
-                    Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => {
-                        lines::yes_or_no()
-                    }
-                    Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
-                    Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
-                    Stage::FollowingUp { .. } => lines::ask_follow_up(),
-                    _ => lines::still_there(),
-                };
-                self.say(variants);
-                let stage = self.call.stage.clone();
-                self.listen(stage)
-            }
+            1 => self.ask_again(lines::still_there()),
             2 => {
                 if let Some(next) = self.danger_after_hours() {
                     return next;
@@ -534,6 +377,21 @@ impl Machine<'_> {
                 self.end()
             }
         }
+    }
+
+    /// Asks again for what the call waits for (`otherwise` when it waits for nothing).
+    fn ask_again(&mut self, otherwise: Vec<String>) -> Next {
+        let variants = match &self.call.stage {
+            Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
+            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => lines::yes_or_no(),
+            Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
+            Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
+            Stage::FollowingUp { .. } => lines::ask_follow_up(),
+            _ => otherwise,
+        };
+        self.say(variants);
+        let stage = self.call.stage.clone();
+        self.listen(stage)
     }
 
     fn office_open(&self) -> bool {

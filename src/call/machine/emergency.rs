@@ -103,7 +103,7 @@ impl Machine<'_> {
         if clear_no {
             self.call.misses = 0;
             self.say(lines::misheard());
-            return self.ask_again();
+            return self.ask_again(lines::anything_else());
         }
         let hazard = match reading.hazard {
             Some(heard) if !unclear && self.is_emergency(heard) && !self.escalated(heard) => {
@@ -112,19 +112,6 @@ impl Machine<'_> {
             _ => suspected.hazard,
         };
         self.emergency(hazard, &suspected.words, None)
-    }
-
-    /// Asks again what the call was waiting for.
-    fn ask_again(&mut self) -> Next {
-        let variants = match &self.call.stage {
-            Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => lines::yes_or_no(),
-            Stage::FollowingUp { .. } => lines::ask_follow_up(),
-            _ => lines::anything_else(),
-        };
-        self.say(variants);
-        let stage = self.call.stage.clone();
-        self.listen(stage)
     }
 
     /// On-call did not answer: the follow-up goes out now (texted to on-call and the office's

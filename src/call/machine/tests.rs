@@ -2,7 +2,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::call::rules;
-use crate::call::{Caller, CallerKind, MessageKind};
+use crate::call::{Caller, CallerKind, MessageKind, Priority};
 use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
