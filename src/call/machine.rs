@@ -141,7 +141,7 @@ impl Machine<'_> {
                 self.words = text.clone();
                 let unclear = confidence.is_some_and(|c| c < MIN_CONFIDENCE);
                 if let Some(suspected) = self.call.checking.take() {
-                    return self.checked(suspected, unclear, &reading);
+                    return self.checked(suspected, unclear, &text, &reading);
                 }
                 if unclear {
                     return self.unclear(&text, &reading);

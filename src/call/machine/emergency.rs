@@ -5,7 +5,7 @@
 //! after hours reaches on-call rather than a message offer.
 
 use super::Machine;
-use crate::call::reading::{Hazard, Reading};
+use crate::call::reading::{Hazard, Intent, Reading};
 use crate::call::{Action, Escalated, FollowUp, Next, Priority, ServiceIssue, Stage, Target, lines};
 
 /// Turns not understood, each naming a danger, before the caller is treated as reporting it.
@@ -96,14 +96,24 @@ impl Machine<'_> {
         self.missed(lines::didnt_catch())
     }
 
-    /// The answer to "did you say you smell gas?": only a clear no goes on as before; yes, an
-    /// unclear answer, or another hazard escalates.
-    pub(super) fn checked(&mut self, suspected: Escalated, unclear: bool, reading: &Reading) -> Next {
+    /// The answer to "did you say you smell gas?": only a clear no goes on as before (with
+    /// whatever else the caller said: "no, my sink is leaking"); yes, an unclear answer, or
+    /// another hazard escalates.
+    pub(super) fn checked(
+        &mut self,
+        suspected: Escalated,
+        unclear: bool,
+        text: &str,
+        reading: &Reading,
+    ) -> Next {
         let clear_no = !unclear && reading.answer == Some(false) && reading.hazard.is_none();
         if clear_no {
             self.call.misses = 0;
             self.say(lines::misheard());
-            return self.ask_again(lines::anything_else());
+            if matches!(reading.intent, None | Some(Intent::Other)) {
+                return self.ask_again(lines::anything_else());
+            }
+            return self.heard(text, reading);
         }
         let hazard = match reading.hazard {
             Some(heard) if !unclear && self.is_emergency(heard) && !self.escalated(heard) => {

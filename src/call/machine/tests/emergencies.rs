@@ -77,6 +77,7 @@ fn only_a_clear_no_goes_on_normally() {
     assert!(turn.actions.is_empty(), "{:?}", turn.actions);
     assert!(Script::spoken(&turn).contains("misheard") || Script::spoken(&turn).contains("clearing"));
     assert!(s.call.escalated.is_empty() && s.call.checking.is_none());
+    assert!(matches!(s.call.stage, Stage::Intake { .. }), "the sink goes on: {:?}", s.call.stage);
 }
 
 #[test]
