@@ -238,16 +238,51 @@ async fn a_graver_hazard_later_in_the_call_escalates_again() {
 }
 
 #[rocket::async_test]
-async fn an_address_said_with_the_request_is_answered_about_that_address() {
-    let app = TestApp::spawn().await;
+async fn after_hours_a_caller_who_keeps_naming_gas_reaches_on_call_not_a_message_offer() {
+    let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
     let mut phone = app.call_from(STRANGER);
     phone.answer().await;
+    phone.say_unclearly("gas... the gas, it's").await;
+    phone.say("the gas the gas").await;
 
-    let reply =
-        phone.say("My stove won't light, I'm over at 250 Richmond Terrace, do you guys manage that?").await;
+    let reply = phone.say("gas please").await;
 
-    assert!(reply.spoken().contains("isn't one of"), "{}", reply.spoken());
-    let asked_again = ["What's the address", "Which building"].iter().any(|q| reply.spoken().contains(q));
-    assert!(!asked_again, "not asked for the address again: {}", reply.spoken());
-    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues").await, 0);
+    assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
+    assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
+    assert!(!reply.spoken().contains("message"), "{}", reply.spoken());
+    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE emergency").await, 1);
+}
+
+#[rocket::async_test]
+async fn near_misses_at_3am_page_nobody() {
+    let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
+    for words in [
+        "my smoke detector keeps chirping, I think it needs a new battery",
+        "I have a question about my gas bill",
+        "is there going to be a fire drill today",
+    ] {
+        let mut phone = app.call_from(TENANT);
+        phone.answer().await;
+        let reply = phone.say(words).await;
+        assert!(reply.dials().is_none() && !reply.spoken().contains("911"), "{words}: {}", reply.spoken());
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE emergency").await, 0);
+}
+
+#[rocket::async_test]
+async fn several_requests_in_one_breath_the_emergency_first_and_the_rest_kept_on_the_call() {
+    let app = TestApp::spawn().await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+
+    let reply = phone
+        .say("my sink is leaking, and there's smoke coming out of the outlet, and what are your hours")
+        .await;
+
+    assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
+    assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
+    let state: String = sqlx::query_scalar("SELECT state FROM calls").fetch_one(&app.db.pool).await.unwrap();
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["queued"], serde_json::json!([{ "intent": "hours", "words": "what are your hours" }]));
 }
