@@ -43,8 +43,4 @@ impl Heard {
     pub fn has(&self, phrases: &[&str]) -> bool {
         self.position(phrases).is_some()
     }
-
-    pub fn both(&self, these: &[&str], those: &[&str]) -> bool {
-        self.has(these) && self.has(those)
-    }
 }

@@ -331,6 +331,32 @@ mod tests {
     }
 
     #[test]
+    fn several_requests_are_read_clause_by_clause_the_most_urgent_first() {
+        let r = read("my toilet is clogged and also what time do you close", &staff());
+        assert_eq!(r.intent, Some(Intent::Maintenance));
+        assert_eq!(r.also, [Aside { intent: Intent::Hours, words: "what time do you close".into() }]);
+        let r = read("what are your hours, oh and the ceiling is pouring water", &staff());
+        assert_eq!((r.intent, r.hazard), (Some(Intent::Maintenance), Some(Hazard::Flooding)));
+        assert_eq!(r.also.iter().map(|a| a.intent).collect::<Vec<_>>(), [Intent::Hours]);
+        assert_eq!(read("what time is the leasing office open", &staff()).also, []);
+    }
+
+    #[test]
+    fn farewells_and_practical_questions_that_look_like_something_else() {
+        assert_eq!(intent("talk to you later"), Intent::Goodbye);
+        assert_eq!(intent("later"), Intent::Goodbye);
+        assert_eq!(
+            intent("can I pay part now and the rest later"),
+            Intent::Other,
+            "for staff, not a goodbye"
+        );
+        assert_eq!(intent("where do I drop off my rent check"), Intent::Address);
+        assert_eq!(intent("I need someone to come look at my shower"), Intent::Maintenance);
+        assert_eq!(intent("can somebody from the office call me"), Intent::Person);
+        assert_eq!(intent("who do I call if the elevator gets stuck"), Intent::Other);
+    }
+
+    #[test]
     fn a_named_staff_member_is_remembered() {
         assert_eq!(read("put me through to janier please", &staff()).staff.as_deref(), Some("Janier"));
     }
