@@ -508,17 +508,19 @@ pub fn message_taken() -> Vec<String> {
     ])
 }
 
-/// The text on-call staff receive: what, who, where, how to call back, in the caller's words.
-pub fn on_call_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+/// Who is calling, where, and the number to call back, for a text to staff.
+fn about(caller: &Caller, callback: Option<&crate::phone::Phone>, label: &str) -> String {
     let who = caller.name.as_deref().unwrap_or("Unknown caller");
     let unit = caller.unit.as_deref().map(|u| format!(", unit {u}")).unwrap_or_default();
     let property = caller.property.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
-    let phone = caller.phone.as_ref().map(|p| format!(", callback {}", p.spoken())).unwrap_or_default();
-    format!(
-        "EMERGENCY ({}): {who}{unit}{property}{phone}. Caller said: \"{}\"",
-        hazard.describe(),
-        quote(words)
-    )
+    let phone = callback.map(|p| format!(", {label} {}", p.spoken())).unwrap_or_default();
+    format!("{who}{unit}{property}{phone}")
+}
+
+/// The text on-call staff receive: what, who, where, how to call back, in the caller's words.
+pub fn on_call_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+    let about = about(caller, caller.phone.as_ref(), "callback");
+    format!("EMERGENCY ({}): {about}. Caller said: \"{}\"", hazard.describe(), quote(words))
 }
 
 /// The text an emergency's follow-up sends: on-call did not answer, and who to call back.
@@ -528,13 +530,20 @@ pub fn follow_up_page(
     callback: Option<&crate::phone::Phone>,
     words: &str,
 ) -> String {
-    let who = caller.name.as_deref().unwrap_or("Unknown caller");
-    let unit = caller.unit.as_deref().map(|u| format!(", unit {u}")).unwrap_or_default();
-    let property = caller.property.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
-    let phone =
-        callback.or(caller.phone.as_ref()).map(|p| format!(", call back {}", p.spoken())).unwrap_or_default();
+    let about = about(caller, callback.or(caller.phone.as_ref()), "call back");
     format!(
-        "EMERGENCY FOLLOW-UP ({}): on-call did not answer. {who}{unit}{property}{phone}. Caller said: \"{}\"",
+        "EMERGENCY FOLLOW-UP ({}): on-call did not answer. {about}. Caller said: \"{}\"",
+        hazard.describe(),
+        quote(words)
+    )
+}
+
+/// The text for a hazard heard through a bad line whose caller hung up before confirming it.
+pub fn hung_up_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+    let about = about(caller, caller.phone.as_ref(), "call back");
+    format!(
+        "POSSIBLE EMERGENCY ({}): heard on a bad line, the caller hung up before confirming. {about}. \
+         Caller said: \"{}\"",
         hazard.describe(),
         quote(words)
     )

@@ -126,6 +126,7 @@ impl Machine<'_> {
             }
             Event::HungUp => {
                 self.call.stage = Stage::Ended;
+                self.hung_up_unconfirmed();
                 Next::Nothing
             }
             // Someone overcome by carbon monoxide may not answer: silence after a hazard was

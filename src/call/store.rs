@@ -176,13 +176,33 @@ pub async fn save(
     .persistent(cacheable)
     .execute(&mut *tx)
     .await?;
-    for action in &record.reply.actions {
-        keep(&mut *tx, sid, call, record.turn, action, now).await?;
+    keep_all(&mut *tx, sid, call, record.turn, &record.reply.actions, record.writes, now).await
+}
+
+/// Keeps what a turn's actions leave for staff and queues its outside writes.
+pub async fn keep_all(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    call: &Call,
+    turn: u32,
+    actions: &[Action],
+    writes: &[OutsideWrite],
+    now: i64,
+) -> Result<(), StoreError> {
+    for action in actions {
+        keep(&mut *tx, sid, call, turn, action, now).await?;
     }
-    for write in record.writes {
+    for write in writes {
         queue(&mut *tx, sid, write, now).await?;
     }
     Ok(())
+}
+
+/// The number the call's next turn would have: what a hang-up's records are filed under.
+pub async fn next_turn(tx: &mut sqlx::AnyConnection, sid: &str) -> Result<u32, StoreError> {
+    let next: i64 =
+        sqlx::query_scalar("SELECT next_turn FROM calls WHERE sid = $1").bind(sid).fetch_one(tx).await?;
+    Ok(u32::try_from(next).unwrap_or(u32::MAX))
 }
 
 /// Puts an outside write in the outbox, inside the transaction of the turn that caused it:

@@ -325,8 +325,15 @@ impl Turns {
         let now = self.clock.now();
         let knowledge = self.knowledge.get();
         let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
-        let (call, _) = super::step(*call, Event::HungUp, &facts);
+        // A hang-up can still leave something for staff (a hazard asked about and never
+        // confirmed): kept and queued like any turn's.
+        let (call, turn) = super::step(*call, Event::HungUp, &facts);
         store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+        if !turn.actions.is_empty() {
+            let writes = effects::of_turn(sid, &call, &turn, self.directory.keeps_records());
+            let number = store::next_turn(&mut tx, sid).await?;
+            store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
+        }
         let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
         if first_end && self.directory.keeps_records() {
             let first_words = store::first_words(&mut *tx, sid).await?;

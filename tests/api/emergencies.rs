@@ -222,6 +222,25 @@ async fn gas_heard_through_a_bad_line_is_asked_once_then_escalated_on_silence() 
 }
 
 #[rocket::async_test]
+async fn a_caller_who_hangs_up_on_the_hazard_question_leaves_an_urgent_texted_follow_up() {
+    let (twilio, app) = at_3am_with_texts().await;
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say_unclearly("there's smoke in the hallway").await;
+
+    phone.hang_up().await;
+
+    assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups WHERE urgent AND texted").await, 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE emergency").await, 1);
+    app.deliver_outbox().await;
+    let bodies = text_bodies(&twilio).await;
+    assert!(
+        bodies.iter().any(|b| b.starts_with("POSSIBLE EMERGENCY (smoke): heard on a bad line")),
+        "{bodies:?}"
+    );
+}
+
+#[rocket::async_test]
 async fn a_graver_hazard_later_in_the_call_escalates_again() {
     let app = TestApp::at(eastern(2026, 12, 2, 3, 0)).await;
     let mut phone = app.call_from(TENANT);

@@ -139,9 +139,23 @@ impl Machine<'_> {
     }
 
     fn follow_up(&mut self, hazard: Hazard, words: &str, callback: Option<crate::phone::Phone>) {
-        let to = if self.facts.texting { self.facts.office.follow_up_contacts() } else { Vec::new() };
         let body = lines::follow_up_page(hazard, &self.call.caller, callback.as_ref(), words);
+        self.push_follow_up(hazard, body, callback);
+    }
+
+    fn push_follow_up(&mut self, hazard: Hazard, body: String, callback: Option<crate::phone::Phone>) {
+        let to = if self.facts.texting { self.facts.office.follow_up_contacts() } else { Vec::new() };
         self.actions.push(Action::FollowUp(FollowUp { hazard, body, callback, to }));
+    }
+
+    /// The caller hung up while asked "did you say you smell gas?": nobody can be dialled,
+    /// so the hazard becomes an urgent follow-up (texted when texts can be sent).
+    pub(super) fn hung_up_unconfirmed(&mut self) {
+        let Some(suspected) = self.call.checking.take() else { return };
+        self.call.outcomes.emergency = true;
+        self.call.escalated.push(suspected.clone());
+        let body = lines::hung_up_page(suspected.hazard, &self.call.caller, &suspected.words);
+        self.push_follow_up(suspected.hazard, body, None);
     }
 
     /// How to reach the caller, and anything they add: a second follow-up, said as it happens.
