@@ -100,6 +100,7 @@ impl App {
         let metrics = Arc::new(Metrics::default());
         let knowledge = knowledge::Shared::new(knowledge);
         let records = outside.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>);
+        let texting = outside.delivery.texts.is_some();
         let delivery = Delivery { records, ..outside.delivery };
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         let directory: Arc<dyn Directory> = match &outside.rent_manager {
@@ -121,6 +122,7 @@ impl App {
             metrics: metrics.clone(),
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),
+            texting,
         };
         App {
             db,

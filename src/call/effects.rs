@@ -71,6 +71,9 @@ pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: 
             Action::PageOnCall { to, body } => writes.extend(
                 to.iter().map(|phone| OutsideWrite::Sms { to: phone.e164().to_string(), body: body.clone() }),
             ),
+            Action::FollowUp(follow_up) => writes.extend(follow_up.to.iter().map(|phone| {
+                OutsideWrite::Sms { to: phone.e164().to_string(), body: follow_up.body.clone() }
+            })),
             Action::FileServiceIssue(issue) if keeps_records => {
                 let marker = format!("{sid}-{number}");
                 writes.push(OutsideWrite::ServiceIssue(service_issue(&marker, &call.caller, issue)));
@@ -161,6 +164,38 @@ mod tests {
             records: Some(Records { tenant_id: Some(7), unit_id: Some(12), ..Records::default() }),
             open_issues: Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_emergency_follow_up_texts_each_of_its_numbers() {
+        let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550150").unwrap()];
+        let follow_up = crate::call::FollowUp {
+            hazard: crate::call::reading::Hazard::Gas,
+            body: "EMERGENCY FOLLOW-UP (gas smell)".into(),
+            callback: None,
+            to,
+        };
+        let turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![Action::FollowUp(follow_up)],
+            model_line: crate::call::ModelLine::NotOffered,
+        };
+        let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, false);
+        let sent: Vec<(&str, &str)> = writes
+            .iter()
+            .map(|w| match w {
+                OutsideWrite::Sms { to, body } => (to.as_str(), body.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("+17185550001", "EMERGENCY FOLLOW-UP (gas smell)"),
+                ("+17185550150", "EMERGENCY FOLLOW-UP (gas smell)")
+            ]
+        );
     }
 
     #[test]

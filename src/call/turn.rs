@@ -145,6 +145,8 @@ pub struct Turns {
     pub lookup_deadline: Duration,
     /// Where staff pages are served (`PUBLIC_URL`): call notes link to the transcript.
     pub public_url: Option<String>,
+    /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
+    pub texting: bool,
 }
 
 impl Turns {
@@ -173,7 +175,7 @@ impl Turns {
             Input::Speech { text, confidence } => {
                 let text = clip(text);
                 let read = match self.read(line, turn, from.as_ref(), &text, &mut caller).await? {
-                    Read::Fresh(read) => read,
+                    Read::Fresh(read) => *read,
                     Read::Replied(text) => return Ok(Reply { text, reading: Duration::ZERO }),
                 };
                 let event = Event::Heard { text, confidence, reading: read.reading.clone() };
@@ -200,7 +202,7 @@ impl Turns {
             _ => None,
         };
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
         let (mut call, reply) = super::step(call, event, &facts);
         if ended_before.is_some() {
             call = super::step(call, Event::HungUp, &facts).0;
@@ -269,9 +271,14 @@ impl Turns {
         caller: &mut Option<Caller>,
     ) -> Result<Read, TurnError> {
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &knowledge,
+            now: self.clock.now(),
+            texting: self.texting,
+        };
         if !self.reader.wants_conversation() {
-            return Ok(Read::Fresh(self.reader.read(text, &facts, None).await));
+            return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await)));
         }
         let known = match store::find(&self.db.pool, line.sid, turn).await? {
             Found::Replied(twiml) => return Ok(Read::Replied(twiml)),
@@ -284,7 +291,7 @@ impl Turns {
         };
         let history = store::history(&self.db.pool, line.sid, HISTORY).await?;
         let conversation = Conversation { call: &known, history: &history };
-        Ok(Read::Fresh(self.reader.read(text, &facts, Some(&conversation)).await))
+        Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, Some(&conversation)).await)))
     }
 
     /// The caller as the directory knows them. Never fails the call on the directory's
@@ -359,9 +366,16 @@ impl Turns {
             true => call,
             false => {
                 let knowledge = self.knowledge.get();
-                let facts = Facts { office: &self.office, knowledge: &knowledge, now };
-                let (call, _) = super::step(call, Event::HungUp, &facts);
+                let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
+                // A hang-up can still leave something for staff (a hazard asked about and never
+                // confirmed): kept and queued like any turn's.
+                let (call, turn) = super::step(call, Event::HungUp, &facts);
                 store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+                if !turn.actions.is_empty() {
+                    let number = store::next_turn(&mut tx, sid).await?;
+                    let writes = effects::of_turn(sid, number, &call, &turn, self.directory.keeps_records());
+                    store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
+                }
                 call
             }
         };
@@ -398,7 +412,7 @@ impl Turns {
 }
 
 enum Read {
-    Fresh(Interpretation),
+    Fresh(Box<Interpretation>),
     /// A twin of this callback answered first.
     Replied(String),
 }

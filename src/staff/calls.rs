@@ -109,14 +109,16 @@ async fn get_calls(
         f.page = Some(page);
         query_string(&f)
     };
-    app.pages.render(
+    super::page(
+        app,
         "calls.html",
-        &json!({
+        json!({
             "staff": staff.name, "csrf": csrf.0, "page": "calls", "calls": calls, "filters": filters,
             "page_number": page, "previous": (page > 0).then(|| query(page - 1)),
             "next": more.then(|| query(page.saturating_add(1))), "export": query_string(&Filters { page: None, ..filters.clone() }),
         }),
     )
+    .await
 }
 
 #[get("/calls.csv?<filters..>")]
@@ -389,14 +391,16 @@ async fn get_call(
     let times: Vec<String> = turns.iter().map(|t| local_time(app, t.created_at)).collect();
     let other_calls_query =
         query_string(&Filters { q: call.from_number.clone(), ..<Filters as Default>::default() });
-    let page = app.pages.render(
+    let page = super::page(
+        app,
         "call.html",
-        &json!({
+        json!({
             "staff": staff.name, "csrf": csrf.0, "page": "calls", "call": listed(app, call),
             "turns": turns, "times": times, "path": path, "issues": issues, "messages": messages,
             "outbox": outbox, "other_calls": other_calls, "other_calls_query": other_calls_query,
         }),
-    )?;
+    )
+    .await?;
     Ok(Some(page))
 }
 

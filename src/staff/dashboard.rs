@@ -23,8 +23,9 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/")]
-fn get_dashboard(app: &State<App>, staff: StaffUser, csrf: Csrf) -> Result<RawHtml<String>, PageError> {
-    app.pages.render("dashboard.html", &json!({ "staff": staff.name, "csrf": csrf.0, "page": "dashboard" }))
+async fn get_dashboard(app: &State<App>, staff: StaffUser, csrf: Csrf) -> Result<RawHtml<String>, PageError> {
+    super::page(app, "dashboard.html", json!({ "staff": staff.name, "csrf": csrf.0, "page": "dashboard" }))
+        .await
 }
 
 #[derive(Serialize)]

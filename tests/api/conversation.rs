@@ -92,6 +92,7 @@ async fn a_maintenance_request_is_read_back_confirmed_and_filed_once() {
             problem: "the bathroom sink is leaking under the cabinet".into(),
             unit: Some("2B".into()),
             property: Some("31 Port Richmond Ave".into()),
+            location: Some("bathroom".into()),
             callback: Some(TENANT.into()),
             caller_name: Some("Maria Lopez".into()),
         }]

@@ -322,10 +322,31 @@ pub trait Stored {
         sqlx::query_as(sql).bind(sid).fetch_all(self.pool()).await.unwrap()
     }
 
+    /// A call's state as stored, as JSON.
+    async fn stored_state(&self, sid: &str) -> serde_json::Value {
+        let state: String = sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1")
+            .bind(sid)
+            .fetch_one(self.pool())
+            .await
+            .unwrap();
+        serde_json::from_str(&state).unwrap()
+    }
+
+    /// Every follow-up left for staff, in order.
+    async fn follow_ups(&self) -> Vec<FollowUpRow> {
+        // Booleans cross the Any driver as integers.
+        let sql = "SELECT kind, CASE WHEN urgent THEN 1 ELSE 0 END, CASE WHEN texted THEN 1 ELSE 0 END
+                   FROM follow_ups ORDER BY id";
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap();
+        rows.into_iter()
+            .map(|(kind, urgent, texted)| FollowUpRow { kind, urgent: urgent == 1, texted: texted == 1 })
+            .collect()
+    }
+
     /// Every service issue filed, in order.
     async fn service_issues(&self) -> Vec<IssueRow> {
-        let sql =
-            "SELECT priority, problem, unit, property, callback, caller_name FROM service_issues ORDER BY id";
+        let sql = "SELECT priority, problem, unit, property, location, callback, caller_name
+                   FROM service_issues ORDER BY id";
         sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
     }
 
@@ -341,8 +362,7 @@ pub trait Stored {
 
     /// Every outside write queued, in order.
     async fn outbox_items(&self) -> Vec<OutboxRow> {
-        let sql =
-            "SELECT kind, status, attempts, last_error, external_id, locked_until FROM outbox ORDER BY id";
+        let sql = "SELECT kind, status, attempts, last_error, external_id, locked_until, payload FROM outbox ORDER BY id";
         sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
     }
 
@@ -402,6 +422,7 @@ pub struct IssueRow {
     pub problem: String,
     pub unit: Option<String>,
     pub property: Option<String>,
+    pub location: Option<String>,
     pub callback: Option<String>,
     pub caller_name: Option<String>,
 }
@@ -421,6 +442,14 @@ pub struct OutboxRow {
     pub external_id: Option<String>,
     /// Until when a worker holds it.
     pub locked_until: Option<i64>,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpRow {
+    pub kind: String,
+    pub urgent: bool,
+    pub texted: bool,
 }
 
 /// Where outside writes go in a test app: the fake Twilio and the fake Rent Manager it has.

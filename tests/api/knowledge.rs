@@ -155,3 +155,37 @@ fn the_import_command_replaces_policies_from_csv() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("imported 2 properties and 1 policies"));
 }
+
+/// The issue's own example, with 250 Richmond Terrace managed by the office.
+const RICHMOND_TERRACE: &str = r#"
+[[properties]]
+name = "250 Richmond Terrace"
+address = "250 Richmond Terrace, Staten Island, NY"
+"#;
+
+#[rocket::async_test]
+async fn an_address_said_with_the_request_is_answered_about_that_address() {
+    let words = "My stove won't light, I'm over at 250 Richmond Terrace, do you guys manage that?";
+    let asked_again =
+        |spoken: &str| ["What's the address", "Which building"].iter().any(|q| spoken.contains(q));
+
+    let ours = TestApp::start(Setup { knowledge: Some(RICHMOND_TERRACE), ..Setup::default() }).await;
+    let mut phone = ours.call_from(STRANGER);
+    phone.answer().await;
+    let reply = phone.say(words).await;
+    assert!(reply.spoken().contains("250 Richmond Terrace"), "{}", reply.spoken());
+    assert!(!asked_again(&reply.spoken()), "{}", reply.spoken());
+    assert!(
+        reply.spoken().contains("Where in your home") || reply.spoken().contains("room"),
+        "{}",
+        reply.spoken()
+    );
+
+    let not_ours = with_knowledge().await;
+    let mut phone = not_ours.call_from(STRANGER);
+    phone.answer().await;
+    let reply = phone.say(words).await;
+    assert!(reply.spoken().contains("isn't one of"), "{}", reply.spoken());
+    assert!(!asked_again(&reply.spoken()), "{}", reply.spoken());
+    assert!(not_ours.service_issues().await.is_empty());
+}

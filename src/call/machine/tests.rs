@@ -2,7 +2,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::call::rules;
-use crate::call::{Caller, CallerKind, MessageKind};
+use crate::call::{Caller, CallerKind, MessageKind, Priority};
 use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
@@ -33,20 +33,27 @@ struct Script {
     office: Office,
     knowledge: Knowledge,
     now: DateTime<Utc>,
+    texting: bool,
     call: Call,
 }
 
 impl Script {
     fn new(caller: Caller, now: DateTime<Utc>) -> Script {
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
-        let mut script =
-            Script { office: Office::load(None).unwrap(), knowledge, now, call: Call::new(caller) };
+        let mut script = Script {
+            office: Office::load(None).unwrap(),
+            knowledge,
+            now,
+            texting: true,
+            call: Call::new(caller),
+        };
         script.event(Event::Answered);
         script
     }
 
     fn event(&mut self, event: Event) -> Turn {
-        let facts = Facts { office: &self.office, knowledge: &self.knowledge, now: self.now };
+        let facts =
+            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn
@@ -55,6 +62,10 @@ impl Script {
     fn says(&mut self, text: &str) -> Turn {
         let reading = rules::read(text, &self.office.staff);
         self.event(Event::Heard { text: text.into(), confidence: Some(0.9), reading })
+    }
+
+    fn spoken(turn: &Turn) -> String {
+        turn.say.join(" ")
     }
 }
 
@@ -298,3 +309,5 @@ fn a_prospect_asking_about_one_of_our_buildings_hears_what_is_available() {
         ]
     );
 }
+
+mod emergencies;
