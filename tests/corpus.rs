@@ -31,6 +31,7 @@ fn tenant() -> Caller {
         property: Some("31 Port Richmond Ave".into()),
         records: None,
         open_issues: Vec::new(),
+        identity: frontdesk::call::Identity::Attested,
     }
 }
 

@@ -84,7 +84,14 @@ pub fn system(ctx: &Context) -> String {
     }
     p.push('\n');
 
+    // A caller ID is not an identity: until the caller is verified, the model knows the first
+    // name the greeting used, and nothing private.
     let who = match (caller.kind, caller.name.as_deref()) {
+        (CallerKind::Tenant, Some(_)) if !caller.verified() => format!(
+            "by caller ID, a tenant called {} (identity not confirmed: never mention their unit or \
+             their requests)",
+            caller.first_name().unwrap_or("unknown")
+        ),
         (CallerKind::Tenant, Some(name)) => format!(
             "a tenant, {name}, unit {}{}",
             caller.unit.as_deref().unwrap_or("unknown"),
@@ -94,7 +101,7 @@ pub fn system(ctx: &Context) -> String {
         _ => "not in our records (treat as a prospect or visitor)".into(),
     };
     let _ = writeln!(p, "The caller is {who}.");
-    if !caller.open_issues.is_empty() {
+    if caller.verified() && !caller.open_issues.is_empty() {
         let _ = writeln!(p, "Their open maintenance requests: {}.", caller.open_issues.join("; "));
     }
     let _ = writeln!(p, "Where the call stands: {}\n", stage(&ctx.call.stage));
@@ -136,6 +143,9 @@ fn stage(stage: &Stage) -> String {
         ),
         Stage::Confirming { request } => {
             format!("you read back the maintenance request and asked if it is right. {}", known(request))
+        }
+        Stage::ConfirmingUnit { .. } => {
+            "asking which unit the caller is in, before sending their request.".into()
         }
         Stage::Transferring { .. } => "transferring the call.".into(),
         Stage::TakingMessage { draft: None, kind: MessageKind::Message } => {
@@ -211,6 +221,7 @@ mod tests {
             property: None,
             records: None,
             open_issues: Vec::new(),
+            identity: crate::call::Identity::Attested,
         });
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();

@@ -96,10 +96,26 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
     if let Some(location) = &issue.location {
         description += &format!(" Where: {location}.");
     }
-    if let Some(entry) = issue.entry {
-        description +=
-            if entry { " Permission to enter: yes." } else { " Permission to enter: no, only when home." };
-    }
+    let allowed_to_enter = match (&issue.unconfirmed, issue.entry) {
+        (Some(said), Some(true)) => {
+            description += &format!(
+                " Permission to enter: given, but NOT applied: identity not confirmed (the number matched \
+                 the records, but asked for their unit the caller said \"{}\"). Confirm who called first.",
+                quote(said)
+            );
+            Some(false)
+        }
+        (_, entry) => {
+            if let Some(entry) = entry {
+                description += if entry {
+                    " Permission to enter: yes."
+                } else {
+                    " Permission to enter: no, only when home."
+                };
+            }
+            entry
+        }
+    };
     if let Some(callback) = &issue.callback {
         description += &format!(" Callback: {}.", callback.spoken());
     }
@@ -110,7 +126,7 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
     NewServiceIssue {
         title,
         description,
-        allowed_to_enter: issue.entry,
+        allowed_to_enter,
         priority: issue.priority,
         records: caller.records.clone().unwrap_or_default(),
         marker: Some(marker.to_string()),
@@ -163,6 +179,7 @@ mod tests {
             property: None,
             records: Some(Records { tenant_id: Some(7), unit_id: Some(12), ..Records::default() }),
             open_issues: Vec::new(),
+            identity: crate::call::Identity::Attested,
         }
     }
 
@@ -209,6 +226,7 @@ mod tests {
             entry: Some(true),
             callback: None,
             hazard: None,
+            unconfirmed: None,
         };
         let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
         let turn = Turn {

@@ -331,6 +331,21 @@ pub fn read_back(request: &Request) -> Vec<String> {
     ]
 }
 
+pub fn which_unit() -> Vec<String> {
+    lines([
+        "One more thing before I send it: which unit are you in?",
+        "Before I send that, can you tell me your unit number?",
+    ])
+}
+
+/// After a request whose caller did not confirm their unit: nobody goes in on a caller ID.
+pub fn entry_waits_for_staff() -> Vec<String> {
+    lines([
+        "Before anyone goes in, the office will check with you first.",
+        "The team will confirm with you before anyone enters.",
+    ])
+}
+
 pub fn filed(urgent: bool) -> Vec<String> {
     let marked = if urgent { " I've marked it urgent." } else { "" };
     vec![

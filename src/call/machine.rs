@@ -170,6 +170,7 @@ impl Machine<'_> {
             Stage::FollowingUp { hazard } => self.following_up(hazard, text, reading),
             Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
             Stage::Confirming { request } => self.confirming(request, reading),
+            Stage::ConfirmingUnit { request } => self.confirming_unit(request, text),
             Stage::TakingMessage { draft, kind } => self.taking_message(draft, kind, text, reading),
             Stage::Listening { offer } => self.listening(offer, text, reading),
             Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
@@ -388,6 +389,7 @@ impl Machine<'_> {
             Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
             Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
             Stage::FollowingUp { .. } => lines::ask_follow_up(),
+            Stage::ConfirmingUnit { .. } => lines::which_unit(),
             _ => otherwise,
         };
         self.say(variants);
@@ -460,7 +462,8 @@ fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
         Stage::Listening { offer: None } | Stage::Ringing => Asks::Open,
         Stage::TakingMessage { draft: None, .. } => Asks::MessageBody,
         Stage::FollowingUp { .. } => Asks::Callback,
-        Stage::Transferring { .. } | Stage::Ended => return None,
+        // The unit check is the rules' own question: no model line stands in for it.
+        Stage::ConfirmingUnit { .. } | Stage::Transferring { .. } | Stage::Ended => return None,
     })
 }
 

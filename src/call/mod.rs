@@ -77,6 +77,22 @@ pub struct Caller {
     /// Their service issues still open, as Rent Manager titles them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub open_issues: Vec<String>,
+    /// Whether the records' match is more than a caller ID, which anyone can spoof.
+    #[serde(default)]
+    pub identity: Identity,
+}
+
+/// How sure the call is that the caller is the person the records matched by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// Caller ID only: greeted by first name, nothing private said or told the model.
+    #[default]
+    CallerId,
+    /// The carrier vouches for the number (STIR/SHAKEN full attestation).
+    Attested,
+    /// The caller told us their unit, and it matched the records.
+    Confirmed,
 }
 
 impl Caller {
@@ -89,7 +105,13 @@ impl Caller {
             property: None,
             records: None,
             open_issues: Vec::new(),
+            identity: Identity::CallerId,
         }
+    }
+
+    /// Private details (unit, open requests) may be said and given to the model.
+    pub fn verified(&self) -> bool {
+        self.identity != Identity::CallerId
     }
 
     pub fn first_name(&self) -> Option<&str> {
@@ -170,6 +192,11 @@ pub enum Stage {
     Confirming {
         request: Request,
     },
+    /// "Which unit are you in?", before a request with permission to enter is filed for a
+    /// caller known by caller ID only.
+    ConfirmingUnit {
+        request: Request,
+    },
     Transferring {
         to: Target,
     },
@@ -193,6 +220,7 @@ impl Stage {
             Stage::Listening { .. } => "listening",
             Stage::Intake { .. } => "intake",
             Stage::Confirming { .. } => "confirming",
+            Stage::ConfirmingUnit { .. } => "confirming_unit",
             Stage::Transferring { .. } => "transferring",
             Stage::TakingMessage { .. } => "taking_message",
             Stage::FollowingUp { .. } => "following_up",
@@ -467,4 +495,7 @@ pub struct ServiceIssue {
     pub entry: Option<bool>,
     pub callback: Option<Phone>,
     pub hazard: Option<Hazard>,
+    /// Set when the caller, known by caller ID only, did not confirm their unit: what they
+    /// answered. Permission to enter then waits for staff to confirm who called.
+    pub unconfirmed: Option<String>,
 }

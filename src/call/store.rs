@@ -311,8 +311,9 @@ async fn keep(
         Action::FileServiceIssue(issue) => {
             sqlx::query(
                 "INSERT INTO service_issues (call_sid, turn, priority, caller_phone, caller_name, unit,
-                     property, problem, location, entry_permission, callback, hazard, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                     property, problem, location, entry_permission, callback, hazard, created_at,
+                     unconfirmed_unit)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(sid)
             .bind(i64::from(turn))
@@ -327,6 +328,7 @@ async fn keep(
             .bind(issue.callback.as_ref().map(|p| p.e164()))
             .bind(issue.hazard.map(|h| h.describe()))
             .bind(now)
+            .bind(issue.unconfirmed.as_deref())
             .execute(&mut *tx)
             .await?;
         }

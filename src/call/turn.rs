@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use super::effects;
 use super::reading::Interpretation;
 use super::store::{self, Found, Line, Record, StoreError};
-use super::{Call, Caller, Event, Facts, ModelLine, Source, Stage, Turn};
+use super::{Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn};
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
 use crate::metrics::Metrics;
@@ -108,10 +108,18 @@ pub fn clip(text: String) -> String {
 
 /// What a callback brought, before anyone has read it.
 pub enum Input {
-    Answered,
-    Speech { text: String, confidence: Option<f64> },
+    /// A new call; `attested` when the carrier vouches for the caller's number.
+    Answered {
+        attested: bool,
+    },
+    Speech {
+        text: String,
+        confidence: Option<f64>,
+    },
     Silence,
-    DialEnded { answered: bool },
+    DialEnded {
+        answered: bool,
+    },
 }
 
 /// The reply to send, and how long reading the caller took (the model's wait).
@@ -166,8 +174,12 @@ impl Turns {
         let mut caller = None;
         let mut interpretation = None;
         let event = match input {
-            Input::Answered => {
-                caller = Some(self.lookup(from.as_ref()).await?);
+            Input::Answered { attested } => {
+                let mut found = self.lookup(from.as_ref()).await?;
+                if attested && found.kind != CallerKind::Unknown {
+                    found.identity = Identity::Attested;
+                }
+                caller = Some(found);
                 Event::Answered
             }
             Input::Silence => Event::Silence,

@@ -29,7 +29,7 @@ pub use client::{Auth, RentManagerError};
 
 use crate::call::effects::{NewServiceIssue, NoteOn};
 use crate::call::turn::{Directory, LookupError};
-use crate::call::{Caller, CallerKind, Records};
+use crate::call::{Caller, CallerKind, Identity, Records};
 use crate::knowledge::{self, PropertySource};
 use crate::outbox::{DeliveryError, RecordKeeper};
 use crate::phone::Phone;
@@ -92,6 +92,7 @@ impl Person {
                 property_id: self.property_id,
             }),
             open_issues: self.open_issues.iter().map(|issue| issue.title.clone()).collect(),
+            identity: Identity::CallerId,
         }
     }
 }

@@ -298,6 +298,8 @@ struct IssueRow {
     /// 1 or 0: booleans cross sqlx's `Any` driver as integers.
     entry_permission: Option<i64>,
     callback: Option<String>,
+    /// What a caller known by caller ID only answered for their unit (it did not match).
+    unconfirmed_unit: Option<String>,
     created_at: i64,
 }
 
@@ -361,7 +363,7 @@ async fn get_call(
     let issues: Vec<IssueRow> = sqlx::query_as(
         "SELECT id, priority, problem, location,
                 CASE WHEN entry_permission IS NULL THEN NULL WHEN entry_permission THEN 1 ELSE 0 END AS entry_permission,
-                callback, created_at
+                callback, unconfirmed_unit, created_at
          FROM service_issues WHERE call_sid = $1 ORDER BY id",
     )
     .bind(sid)

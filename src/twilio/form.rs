@@ -30,6 +30,9 @@ pub struct CallbackParams {
     pub dial_status: Option<String>,
     #[field(name = "CallStatus")]
     pub call_status: Option<String>,
+    /// STIR/SHAKEN: how far the carrier vouches for `From` (absent on many real calls).
+    #[field(name = "StirVerstat")]
+    pub stir_verstat: Option<String>,
     #[field(name = "CallDuration")]
     pub duration: Option<i64>,
 }

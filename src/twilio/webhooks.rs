@@ -40,7 +40,9 @@ type Webhook = Result<Signed<CallbackParams>, Rejection>;
 #[post("/voice", data = "<form>")]
 async fn post_voice(app: &State<App>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    Ok(answer(app, &params, 0, Input::Answered).await)
+    // Only a full attestation means the carrier vouches that the caller owns the number.
+    let attested = params.stir_verstat.as_deref() == Some("TN-Validation-Passed-A");
+    Ok(answer(app, &params, 0, Input::Answered { attested }).await)
 }
 
 #[post("/gather?<turn>", data = "<form>")]

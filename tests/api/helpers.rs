@@ -212,7 +212,13 @@ impl TestApp {
     pub fn call_from(&self, from: &str) -> Phone<'_> {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Phone { app: self, sid: format!("CA{n:032x}"), from: from.into(), next: "/twilio/voice".into() }
+        Phone {
+            app: self,
+            sid: format!("CA{n:032x}"),
+            from: from.into(),
+            next: "/twilio/voice".into(),
+            attested: true,
+        }
     }
 
     /// A form post signed as Twilio signs it.
@@ -502,6 +508,9 @@ pub struct Phone<'a> {
     pub sid: String,
     pub from: String,
     next: String,
+    /// Whether the carrier vouches for `from` (`StirVerstat`): true unless a test says not,
+    /// so that only the identity tests meet the unit question.
+    attested: bool,
 }
 
 impl Phone<'_> {
@@ -533,7 +542,16 @@ impl Phone<'_> {
     }
 
     pub async fn answer(&mut self) -> Twiml {
-        self.exchange(&[]).await
+        match self.attested {
+            true => self.exchange(&[("StirVerstat", "TN-Validation-Passed-A")]).await,
+            false => self.exchange(&[]).await,
+        }
+    }
+
+    /// The same phone, calling on a caller ID the carrier does not vouch for.
+    pub fn unattested(mut self) -> Self {
+        self.attested = false;
+        self
     }
 
     pub async fn say(&mut self, speech: &str) -> Twiml {

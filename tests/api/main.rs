@@ -8,6 +8,7 @@ mod fake_openai;
 mod fake_rent_manager;
 mod fake_twilio;
 mod helpers;
+mod identity;
 mod knowledge;
 mod model;
 mod outbox_faults;

@@ -67,6 +67,7 @@ impl Machine<'_> {
                 entry: None,
                 callback: self.call.caller.phone.clone(),
                 hazard: Some(hazard),
+                unconfirmed: None,
             });
         }
         let office = self.facts.office;

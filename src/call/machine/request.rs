@@ -4,7 +4,7 @@
 
 use super::Machine;
 use crate::call::reading::{Intent, Reading};
-use crate::call::{Action, Field, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, vet};
+use crate::call::{Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, vet};
 
 impl Machine<'_> {
     /// Where in the home, as the caller said it: a reader's proposal that the caller's words
@@ -128,18 +128,18 @@ impl Machine<'_> {
         match reading.answer {
             Some(true) => {
                 self.call.misses = 0;
-                let priority = request.priority.unwrap_or(Priority::Routine);
-                self.file(ServiceIssue {
-                    priority,
-                    problem: request.problem.unwrap_or_default(),
-                    property: request.property,
-                    location: request.location,
-                    entry: request.entry,
-                    callback: request.callback,
-                    hazard: request.hazard,
-                });
-                self.say_fixed(lines::filed(priority >= Priority::Urgent));
-                self.anything_else()
+                // Letting someone into a home on a caller ID alone is what a spoofed number
+                // would buy: ask for the unit first (never during an emergency).
+                let caller = &self.call.caller;
+                if request.entry == Some(true)
+                    && request.hazard.is_none()
+                    && caller.unit.is_some()
+                    && !caller.verified()
+                {
+                    self.say_fixed(lines::which_unit());
+                    return self.listen(Stage::ConfirmingUnit { request });
+                }
+                self.file_request(request, None)
             }
             Some(false) => {
                 self.say(lines::start_over());
@@ -152,8 +152,79 @@ impl Machine<'_> {
         }
     }
 
+    /// The caller's answer to "which unit are you in?", compared with the records.
+    pub(super) fn confirming_unit(&mut self, request: Request, text: &str) -> Next {
+        self.call.misses = 0;
+        let unit = self.call.caller.unit.as_deref().unwrap_or_default();
+        if same_unit(text, unit) {
+            self.call.caller.identity = Identity::Confirmed;
+            return self.file_request(request, None);
+        }
+        self.file_request(request, Some(text.trim().to_string()))
+    }
+
+    fn file_request(&mut self, request: Request, unconfirmed: Option<String>) -> Next {
+        let priority = request.priority.unwrap_or(Priority::Routine);
+        let checks_first = unconfirmed.is_some();
+        self.file(ServiceIssue {
+            priority,
+            problem: request.problem.unwrap_or_default(),
+            property: request.property,
+            location: request.location,
+            entry: request.entry,
+            callback: request.callback,
+            hazard: request.hazard,
+            unconfirmed,
+        });
+        self.say_fixed(lines::filed(priority >= Priority::Urgent));
+        if checks_first {
+            self.say_fixed(lines::entry_waits_for_staff());
+        }
+        self.anything_else()
+    }
+
     pub(super) fn file(&mut self, issue: ServiceIssue) {
         self.call.outcomes.service_issue = true;
         self.actions.push(Action::FileServiceIssue(issue));
+    }
+}
+
+/// Whether a spoken unit ("it's two B", "apartment 2b") is the records' unit ("2B").
+fn same_unit(said: &str, unit: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "its", "it", "is", "unit", "apartment", "apt", "number", "im", "i", "am", "in", "the", "um", "uh",
+        "please",
+    ];
+    const NUMBERS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    let key = |text: &str| -> String {
+        text.to_lowercase()
+            .replace('\'', "")
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty() && !FILLER.contains(word))
+            .map(|word| match NUMBERS.iter().position(|n| *n == word) {
+                Some(n) => n.to_string(),
+                None => word.to_string(),
+            })
+            .collect()
+    };
+    let unit = key(unit);
+    !unit.is_empty() && key(said) == unit
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::same_unit;
+
+    #[test]
+    fn a_unit_is_recognised_however_it_is_said_and_only_that_unit() {
+        for said in ["2B", "it's two B", "apartment 2 b", "Unit 2b please", "I'm in 2B."] {
+            assert!(same_unit(said, "2B"), "{said}");
+        }
+        for said in ["12B", "twelve b", "2C", "", "I don't know"] {
+            assert!(!same_unit(said, "2B"), "{said}");
+        }
     }
 }

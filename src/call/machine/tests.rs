@@ -25,6 +25,7 @@ fn tenant() -> Caller {
         property: Some("31 Port Richmond Ave".into()),
         records: None,
         open_issues: Vec::new(),
+        identity: crate::call::Identity::Attested,
     }
 }
 
