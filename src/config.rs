@@ -152,6 +152,10 @@ pub struct Settings {
     pub rent_manager_category: String,
     #[arg(long, env = "RENT_MANAGER_STATUS", default_value = "Open")]
     pub rent_manager_status: String,
+    /// Days to keep transcripts and caller numbers; older calls keep only what they achieved.
+    /// Unset: kept for good.
+    #[arg(long, env = "TRANSCRIPT_RETENTION_DAYS")]
+    pub transcript_retention_days: Option<u32>,
     /// How long a worker may hold an outbox item before another may retake it.
     #[arg(long, env = "OUTBOX_LEASE_SECONDS", default_value_t = 60)]
     pub outbox_lease_seconds: u64,

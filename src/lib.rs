@@ -15,6 +15,7 @@ pub mod office;
 pub mod outbox;
 pub mod phone;
 pub mod rent_manager;
+pub mod retention;
 pub mod softphone;
 pub mod staff;
 pub mod twilio;
@@ -91,6 +92,8 @@ pub struct App {
     pub model_name: Option<String>,
     /// For the dashboard's health check, and the knowledge's refresh.
     pub rent_manager: Option<RentManager>,
+    /// Days transcripts and caller numbers are kept (`TRANSCRIPT_RETENTION_DAYS`); none: for good.
+    pub retention_days: Option<u32>,
 }
 
 impl App {
@@ -139,6 +142,7 @@ impl App {
             speech_hints,
             model_name,
             rent_manager: outside.rent_manager,
+            retention_days: None,
         }
     }
 

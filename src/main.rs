@@ -162,8 +162,12 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let knowledge = frontdesk::knowledge::load(&db).await?;
     let mut app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside(&token)?);
     app.access = posture.access;
-    app.knowledge.refresh_every_minute(db, app.property_source());
+    app.retention_days = settings.transcript_retention_days.filter(|days| *days > 0);
+    app.knowledge.refresh_every_minute(db.clone(), app.property_source());
     app.outbox.clone().spawn();
+    if let Some(days) = app.retention_days {
+        frontdesk::retention::spawn(db.clone(), app.clock.clone(), days);
+    }
     app.throttle.clone().spawn_pruning();
     frontdesk::build(app, figment).launch().await?;
     Ok(())

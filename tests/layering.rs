@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundations", &["phone", "db", "metrics"]),
     ("the office's facts", &["office", "knowledge"]),
     ("the core", &["call"]),
-    ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health"]),
+    ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention"]),
     ("assembly", &["config", "softphone"]),
 ];
 

@@ -68,6 +68,7 @@ pub async fn page(
             "urgent".into(),
             serde_json::to_value(follow_ups::urgent(app).await?).unwrap_or_default(),
         );
+        fields.insert("retention_days".into(), app.retention_days.into());
     }
     app.pages.render(name, &context)
 }

@@ -95,6 +95,8 @@ pub struct Setup {
     pub rent_manager: Option<String>,
     /// Property knowledge to import (TOML), instead of the shipped seed.
     pub knowledge: Option<&'static str>,
+    /// `TRANSCRIPT_RETENTION_DAYS`.
+    pub retention_days: Option<u32>,
 }
 
 /// How long a call's start waits on Rent Manager in tests.
@@ -109,6 +111,7 @@ impl Default for Setup {
             twilio_api: None,
             rent_manager: None,
             knowledge: None,
+            retention_days: None,
         }
     }
 }
@@ -172,6 +175,7 @@ impl TestApp {
         let mut app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
         // Login waits last a millisecond here: tests check the throttle's decisions, not a clock.
         app.throttle = Arc::new(frontdesk::staff::Throttle::new(Duration::from_millis(1)));
+        app.retention_days = setup.retention_days;
         let outbox = app.outbox.clone();
         // Rocket's settings as `frontdesk` serves them (Rocket.toml included).
         let figment = frontdesk::config::rocket_figment(8000).merge(("log_level", "off"));

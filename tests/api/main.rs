@@ -15,6 +15,7 @@ mod outbox_faults;
 mod release;
 mod rent_manager;
 mod rent_manager_client;
+mod retention;
 mod snapshots;
 mod staff;
 mod staff_security;
