@@ -132,6 +132,13 @@ impl TestApp {
         TestApp::on(dir, url, setup).await
     }
 
+    /// An app on a SQLite file whatever `TEST_DATABASE_URL` says, for what only SQLite has.
+    pub async fn on_sqlite(setup: Setup) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
+        TestApp::on(dir, url, setup).await
+    }
+
     /// An app on the database at `url`, as a restarted server would find it.
     async fn on(dir: TempDir, url: String, setup: Setup) -> TestApp {
         // The app's warnings and errors appear beside a failing test's output.
