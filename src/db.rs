@@ -86,11 +86,7 @@ impl DerefMut for WriteTx {
 
 impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
-        Db::connect_with(url, Checkpoints::default()).await
-    }
-
-    /// `connect`, with the write-ahead log kept by `checkpoints` (SQLite only).
-    pub async fn connect_with(url: &str, checkpoints: Checkpoints) -> Result<Db, DbError> {
+        let checkpoints = Checkpoints::default();
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
             Engine::Sqlite

@@ -1,6 +1,6 @@
 //! SQLite's write-ahead log stays bounded: past its bound it is emptied, a reader that keeps
 //! it from being emptied shows as a degraded database (still ready), and once that reader
-//! leaves, the log shrinks back. PostgreSQL keeps no such log: these run on SQLite always.
+//! leaves, the log shrinks back. PostgreSQL keeps its own log: these run on SQLite always.
 
 use std::path::PathBuf;
 use std::time::Duration;
