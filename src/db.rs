@@ -178,19 +178,9 @@ impl Db {
     }
 
     async fn look(&self, log: &wal::Log) {
-        let passive: Result<(i64, i64, i64), _> =
-            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&self.pool).await;
-        let copied_whole = match &passive {
-            // (blocked, pages in the log, pages copied back)
-            Ok((_, logged, copied)) => logged == copied,
-            Err(e) => {
-                if !self.pool.is_closed() {
-                    tracing::warn!("SQLite passive checkpoint: {e}");
-                    log.passive_failed(e);
-                }
-                false
-            }
-        };
+        // Over its bound, the log is emptied at once: the truncating checkpoint copies what is
+        // left itself, and a passive one first would only give the log longer to grow.
+        let copied_whole = !log.due(log.size(), false) && self.passive_checkpoint(log).await;
         let bytes = log.size();
         if log.due(bytes, copied_whole) {
             let outcome = self.empty_log(log.policy.patience).await;
@@ -206,6 +196,27 @@ impl Db {
             log.emptied(&outcome);
         }
         log.seen(log.size());
+    }
+
+    /// Copies what it can of the log into the database file, never waiting; `true` when that
+    /// was all of it.
+    async fn passive_checkpoint(&self, log: &wal::Log) -> bool {
+        let passive: Result<(i64, i64, i64), _> =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&self.pool).await;
+        match passive {
+            // (blocked, pages in the log, pages copied back)
+            Ok((_, logged, copied)) => {
+                log.passive(None);
+                logged == copied
+            }
+            Err(e) => {
+                if !self.pool.is_closed() {
+                    tracing::warn!("SQLite passive checkpoint: {e}");
+                    log.passive(Some(&e));
+                }
+                false
+            }
+        }
     }
 
     /// A `TRUNCATE` checkpoint on the writers' connection, holding this process's writers in

@@ -50,7 +50,7 @@ pub struct LogHealth {
     pub bound: u64,
     /// Checkpoints that emptied the log, since the start.
     pub emptied: u64,
-    /// Why the last emptying checkpoint failed, until one succeeds.
+    /// Why the last checkpoint of either kind failed, until one of that kind succeeds.
     pub failing: Option<String>,
 }
 
@@ -86,7 +86,10 @@ pub(super) struct Log {
 struct State {
     bytes: u64,
     emptied: u64,
+    /// Why the last emptying checkpoint failed, until one succeeds.
     failing: Option<String>,
+    /// Why the last passive checkpoint failed, until one succeeds.
+    passive: Option<String>,
     failures: u32,
     /// No emptying checkpoint over a log that is not copied whole before this: each failed
     /// attempt held the writers for `patience`, and a long reader may stay a while.
@@ -127,9 +130,9 @@ impl Log {
         }
     }
 
-    /// Records a failed passive checkpoint (a database that cannot be read from).
-    pub(super) fn passive_failed(&self, e: &sqlx::Error) {
-        self.lock().failing = Some(e.to_string());
+    /// Records how a passive checkpoint went (one fails when the database cannot be read).
+    pub(super) fn passive(&self, failed: Option<&sqlx::Error>) {
+        self.lock().passive = failed.map(ToString::to_string);
     }
 
     pub(super) fn seen(&self, bytes: u64) {
@@ -142,7 +145,7 @@ impl Log {
             bytes: state.bytes,
             bound: self.policy.bound,
             emptied: state.emptied,
-            failing: state.failing.clone(),
+            failing: state.failing.clone().or_else(|| state.passive.clone()),
         }
     }
 
