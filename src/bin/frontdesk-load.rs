@@ -89,7 +89,7 @@ async fn main() -> Result<(), Error> {
         _ => dir.join("frontdesk.db"),
     };
     let database = format!("sqlite://{}", file.display());
-    let (mut server, base, ready) = match &args.url {
+    let (server, base, ready) = match &args.url {
         Some(url) => (None, url.trim_end_matches('/').to_string(), None),
         None => {
             let (child, base, ready) = start_frontdesk(&args, &database, model.as_deref()).await?;
@@ -152,10 +152,7 @@ async fn main() -> Result<(), Error> {
             );
         }
     }
-    if let Some(child) = server.as_mut() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
     if errors > 0 {
         return Err(format!("{errors} errors").into());
@@ -318,7 +315,7 @@ async fn start_frontdesk(
     args: &Args,
     database: &str,
     model: Option<&str>,
-) -> Result<(Child, String, Duration), Error> {
+) -> Result<(Server, String, Duration), Error> {
     let bin = match &args.bin {
         Some(bin) => bin.clone(),
         None => std::env::current_exe()?.with_file_name("frontdesk"),
@@ -339,7 +336,7 @@ async fn start_frontdesk(
         command.env("OPENAI_API_KEY", "sk-load").env("OPENAI_BASE_URL", model);
     }
     let started = Instant::now();
-    let child = command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let child = Server(command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?);
     let http = reqwest::Client::new();
     while !http.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
         if started.elapsed() > Duration::from_secs(30) {
@@ -348,6 +345,22 @@ async fn start_frontdesk(
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     Ok((child, base, started.elapsed()))
+}
+
+/// The frontdesk this tool started, stopped when the tool is done with it, on an error too.
+struct Server(Child);
+
+impl Server {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// One call: the greeting, `turns` caller turns, the hang-up. Returns (caller-side ms,
