@@ -3,7 +3,11 @@
 //! Queries go through sqlx's `Any` driver with `$n` placeholders, which both engines accept,
 //! so each is written once. Times are stored as Unix milliseconds because `Any` carries no
 //! date types. The few things that differ per engine (pragmas, how a write transaction
-//! starts, migrations) are decided here by `Engine`.
+//! starts, migrations) are decided here by `Engine`. On SQLite, writes go through
+//! a connection of their own, in this process's queue, and `wal` keeps the write-ahead log
+//! bounded.
+
+mod wal;
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
@@ -13,6 +17,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use wal::{Checkpoints, LogHealth};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -46,6 +52,11 @@ pub struct Db {
     /// SQLite has one writer at a time. Writers of this process queue here, in order,
     /// instead of in SQLite's busy handler, which sleeps for milliseconds between retries.
     writer: Arc<Mutex<()>>,
+    /// SQLite: the connection writers use, so that a writer holding the queue never waits
+    /// behind readers for a connection of `pool`.
+    write_pool: Option<AnyPool>,
+    /// SQLite on a file: its write-ahead log.
+    log: Option<Arc<wal::Log>>,
 }
 
 /// A write transaction, holding this process's SQLite write turn until commit or drop.
@@ -75,6 +86,7 @@ impl DerefMut for WriteTx {
 
 impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        let checkpoints = Checkpoints::default();
         sqlx::any::install_default_drivers();
         let engine = if url.starts_with("sqlite:") {
             Engine::Sqlite
@@ -91,53 +103,141 @@ impl Db {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(DbError::Connect)?;
-        let pool = match engine {
-            // WAL lets readers run beside the single writer; NORMAL sync is durable across
-            // application crashes and only risks the last commits on power loss.
+        let (pool, write_pool) = match engine {
             Engine::Sqlite => {
-                AnyPoolOptions::new().max_connections(8).min_connections(1).after_connect(|conn, _| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Checkpoints run in the background (see `checkpoints`), not inside
-                        // whichever caller's commit happens to fill the WAL.
-                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
-                        Ok(())
-                    })
-                })
+                let pool = sqlite_pool(8, checkpoints).connect_with(options.clone()).await;
+                let write_pool = sqlite_pool(1, checkpoints).connect_with(options).await;
+                (pool.map_err(DbError::Connect)?, Some(write_pool.map_err(DbError::Connect)?))
             }
-            Engine::Postgres => AnyPoolOptions::new().max_connections(16),
-        }
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(DbError::Connect)?;
-        let db = Db { pool, engine, writer: Arc::new(Mutex::new(())) };
+            Engine::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(options)
+                    .await;
+                (pool.map_err(DbError::Connect)?, None)
+            }
+        };
+        let log = match &write_pool {
+            Some(write_pool) => {
+                // An in-memory database has no file, and no log.
+                let file: String =
+                    sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                        .fetch_one(write_pool)
+                        .await
+                        .map_err(DbError::Connect)?;
+                (!file.is_empty()).then(|| Arc::new(wal::Log::of(&file, checkpoints)))
+            }
+            None => None,
+        };
+        let writer = Arc::new(Mutex::new(()));
+        let db = Db { pool, engine, writer, write_pool, log };
         if engine == Engine::Sqlite {
             db.upkeep();
+        }
+        if db.log.is_some() {
+            db.checkpoints();
         }
         Ok(db)
     }
 
-    /// Every second, off the request path: index new turns for search, and copy the WAL
-    /// back into the database file (a passive checkpoint never blocks a writer).
+    /// Every second, off the request path: index new turns for search.
     fn upkeep(&self) {
         let db = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             while !db.pool.is_closed() {
                 tick.tick().await;
-                let checkpoint =
-                    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&db.pool).await.map(drop);
-                if let Err(e) = db.index_transcripts().await.and(checkpoint)
+                if let Err(e) = db.index_transcripts().await
                     && !db.pool.is_closed()
                 {
                     tracing::warn!("SQLite upkeep: {e}");
                 }
             }
+            // Closing `pool` closes the database: the writers' connections go with it.
+            if let Some(write_pool) = &db.write_pool {
+                write_pool.close().await;
+            }
         });
+    }
+
+    /// Off the request path, every `Checkpoints::every`: copy the log back into the database
+    /// file with a passive checkpoint (it never blocks a writer), and empty the log when it
+    /// has passed its bound, or is copied whole and worth trimming.
+    fn checkpoints(&self) {
+        let Some(log) = self.log.clone() else { return };
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(log.policy.every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !db.pool.is_closed() {
+                tick.tick().await;
+                db.look(&log).await;
+            }
+        });
+    }
+
+    async fn look(&self, log: &wal::Log) {
+        // Over its bound, the log is emptied at once: the truncating checkpoint copies what is
+        // left itself, and a passive one first would only give the log longer to grow.
+        let copied_whole = !log.due(log.size(), false) && self.passive_checkpoint(log).await;
+        let bytes = log.size();
+        if log.due(bytes, copied_whole) {
+            let outcome = self.empty_log(log.policy.patience).await;
+            match &outcome {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
+                    wal_mb = bytes as f64 / 1e6,
+                    "SQLite write-ahead log not emptied: readers stayed in it"
+                ),
+                Err(e) if !self.pool.is_closed() => tracing::warn!("SQLite truncating checkpoint: {e}"),
+                Err(_) => {}
+            }
+            log.emptied(&outcome);
+        }
+        log.seen(log.size());
+    }
+
+    /// Copies what it can of the log into the database file, never waiting; `true` when that
+    /// was all of it.
+    async fn passive_checkpoint(&self, log: &wal::Log) -> bool {
+        let passive: Result<(i64, i64, i64), _> =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&self.pool).await;
+        match passive {
+            // (blocked, pages in the log, pages copied back)
+            Ok((_, logged, copied)) => {
+                log.passive(None);
+                logged == copied
+            }
+            Err(e) => {
+                if !self.pool.is_closed() {
+                    tracing::warn!("SQLite passive checkpoint: {e}");
+                    log.passive(Some(&e));
+                }
+                false
+            }
+        }
+    }
+
+    /// A `TRUNCATE` checkpoint on the writers' connection, holding this process's writers in
+    /// their queue meanwhile: it copies the rest of the log, waits up to `patience` for
+    /// readers to leave it, and empties the file. `Ok(false)`: the readers stayed.
+    async fn empty_log(&self, patience: Duration) -> Result<bool, sqlx::Error> {
+        let Some(write_pool) = &self.write_pool else { return Ok(true) };
+        let _writers = self.writer.lock().await;
+        let mut conn = write_pool.acquire().await?;
+        let millis = i64::try_from(patience.as_millis()).unwrap_or(i64::MAX);
+        set_busy_timeout(&mut conn, millis).await?;
+        let done: Result<(i64, i64, i64), _> =
+            sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await;
+        // Back to what writers wait for another process's writer.
+        set_busy_timeout(&mut conn, BUSY_TIMEOUT_MS).await?;
+        Ok(done?.0 == 0)
+    }
+
+    /// How the write-ahead log stands: `None` on PostgreSQL and for an in-memory database.
+    pub fn log_health(&self) -> Option<LogHealth> {
+        self.log.as_ref().map(|log| log.health())
     }
 
     /// Brings SQLite's full-text index up to the newest turn, in one batch (PostgreSQL keeps
@@ -175,8 +275,12 @@ impl Db {
     pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         match self.engine {
             Engine::Sqlite => {
+                // Closing `pool` closes the database, writes included.
+                if self.pool.is_closed() {
+                    return Err(sqlx::Error::PoolClosed);
+                }
                 let turn = self.writer.clone().lock_owned().await;
-                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                let tx = self.write_pool.as_ref().unwrap_or(&self.pool).begin_with("BEGIN IMMEDIATE").await?;
                 Ok(WriteTx { tx, _turn: Some(turn) })
             }
             Engine::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _turn: None }),
@@ -186,6 +290,45 @@ impl Db {
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }
+}
+
+const BUSY_TIMEOUT_MS: i64 = 5000;
+
+/// A pool of SQLite connections with this application's pragmas.
+fn sqlite_pool(connections: u32, checkpoints: Checkpoints) -> AnyPoolOptions {
+    let keep = i64::try_from(checkpoints.keep).unwrap_or(i64::MAX);
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        // A SQLite connection is a file handle in this process, not a socket that can go
+        // stale: pinging it on every acquire only adds a round trip to its thread.
+        .test_before_acquire(false)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                // WAL lets readers run beside the single writer; NORMAL sync is durable
+                // across application crashes and only risks the last commits on power loss.
+                conn.execute("PRAGMA journal_mode = WAL").await?;
+                conn.execute("PRAGMA synchronous = NORMAL").await?;
+                set_busy_timeout(conn, BUSY_TIMEOUT_MS).await?;
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                // Checkpoints run in the background (see `checkpoints`), not inside
+                // whichever caller's commit happens to fill the WAL.
+                conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                // When the log starts over, its file is trimmed back to this size.
+                set_journal_size_limit(conn, keep).await?;
+                Ok(())
+            })
+        })
+}
+
+/// PRAGMA takes no bound parameters: the number is formatted in (it is an integer).
+async fn set_busy_timeout(conn: &mut AnyConnection, millis: i64) -> Result<(), sqlx::Error> {
+    conn.execute(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {millis}"))).await.map(drop)
+}
+
+async fn set_journal_size_limit(conn: &mut AnyConnection, bytes: i64) -> Result<(), sqlx::Error> {
+    conn.execute(sqlx::AssertSqlSafe(format!("PRAGMA journal_size_limit = {bytes}"))).await.map(drop)
 }
 
 /// Now, as the database stores times.

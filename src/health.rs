@@ -21,14 +21,19 @@ fn get_health() -> &'static str {
     "ok"
 }
 
-/// Ready: the database answers too.
+/// Ready: the database answers too. A degraded SQLite database (its write-ahead log over its
+/// bound, or checkpoints failing) still answers 200, with what is wrong in the body: a load
+/// balancer must not take the only SQLite worker out of service for it.
 #[get("/ready")]
-async fn get_ready(app: &State<App>) -> (Status, &'static str) {
+async fn get_ready(app: &State<App>) -> (Status, String) {
     match app.db.ping().await {
-        Ok(()) => (Status::Ok, "ready"),
+        Ok(()) => match app.db.log_health().and_then(|log| log.degraded()) {
+            None => (Status::Ok, "ready".into()),
+            Some(why) => (Status::Ok, format!("ready; database degraded: {why}")),
+        },
         Err(e) => {
             tracing::warn!("not ready: database: {e}");
-            (Status::ServiceUnavailable, "database unavailable")
+            (Status::ServiceUnavailable, "database unavailable".into())
         }
     }
 }

@@ -50,9 +50,14 @@ function render(s) {
   text("outbox-counts", `${s.outbox.pending} pending / ${s.outbox.failed} failed`);
   text("outbox-last", s.outbox.last_delivery);
 
-  badge("db-badge", s.database.ok ? "good" : "bad", s.database.ok ? "ok" : "down");
+  const log = s.database.log;
+  const degraded = s.database.ok && log && log.degraded;
+  badge("db-badge", !s.database.ok ? "bad" : degraded ? "warn" : "good",
+        !s.database.ok ? "down" : degraded ? "degraded" : "ok");
   text("db-engine", s.database.engine);
   text("db-latency", `${s.database.latency_ms.toFixed(1)} ms`);
+  // PostgreSQL has no log to keep (null); SQLite's shows its size, or what is wrong with it.
+  text("db-log", !log ? "not kept (PostgreSQL)" : log.degraded ?? `${log.mb.toFixed(1)} of ${log.bound_mb.toFixed(0)} MB`);
 
   text("in-progress", String(s.calls_in_progress));
   text("today-total", s.today.total === 1 ? "1 call" : `${s.today.total} calls`);

@@ -3,12 +3,16 @@
 //! Plays N concurrent calls of M turns each against frontdesk over HTTP, with real Twilio
 //! signatures, and a local stand-in model whose reply delay is set by `--model-delay-ms`.
 //! Without `--url` it starts frontdesk itself on a fresh SQLite database, so it can also
-//! report start-to-ready time and the server's peak memory. `--history N` adds N generated
-//! calls and measures the staff transcript search over them.
+//! report start-to-ready time and the server's peak memory. `--calls 64,1000` plays one round
+//! at each concurrency against the same server, so their throughputs compare within one run;
+//! the SQLite write-ahead log is watched throughout and reported at the end and once the load
+//! has stopped. `--history N` adds N generated calls and measures the staff transcript search
+//! over them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
@@ -36,9 +40,10 @@ struct Args {
     /// The frontdesk binary to start [default: beside this one].
     #[arg(long)]
     bin: Option<PathBuf>,
-    /// Concurrent calls.
-    #[arg(long, default_value_t = 200)]
-    calls: usize,
+    /// Concurrent calls; several, comma-separated (`64,256,1000`), play one round each, in
+    /// order, against the same server.
+    #[arg(long, value_delimiter = ',', default_value = "200")]
+    calls: Vec<usize>,
     /// Caller turns per call.
     #[arg(long, default_value_t = 10)]
     turns: usize,
@@ -57,6 +62,16 @@ struct Args {
     /// Searches to time.
     #[arg(long, default_value_t = 200)]
     searches: usize,
+    /// The SQLite database of the frontdesk at `--url`, to watch its write-ahead log (and
+    /// to generate `--history` into); without `--url`, the fresh database it starts on.
+    #[arg(long)]
+    database: Option<PathBuf>,
+    /// After the load, how long to wait for the write-ahead log to shrink back under
+    /// `--settled-mb` before reporting what it is.
+    #[arg(long, default_value_t = 10)]
+    settle_s: u64,
+    #[arg(long, default_value_t = 4.0)]
+    settled_mb: f64,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -64,19 +79,27 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 #[rocket::main]
 async fn main() -> Result<(), Error> {
     let args = Args::parse();
+    if args.calls.is_empty() || args.calls.contains(&0) {
+        return Err("--calls needs one or more concurrencies above 0".into());
+    }
     let model = if args.no_model { None } else { Some(stand_in_model(args.model_delay_ms).await?) };
     let dir = tempfile_dir()?;
-    let database = format!("sqlite://{}", dir.join("frontdesk.db").display());
-    let (mut server, base, ready) = match &args.url {
+    let file = match (&args.url, &args.database) {
+        (Some(_), Some(file)) => file.clone(),
+        _ => dir.join("frontdesk.db"),
+    };
+    let database = format!("sqlite://{}", file.display());
+    let (server, base, ready) = match &args.url {
         Some(url) => (None, url.trim_end_matches('/').to_string(), None),
         None => {
             let (child, base, ready) = start_frontdesk(&args, &database, model.as_deref()).await?;
             (Some(child), base, Some(ready))
         }
     };
+    let calls = args.calls.iter().map(usize::to_string).collect::<Vec<_>>().join(", then ");
     println!(
-        "frontdesk-load: {} calls x {} turns, {} ms to speak, against {base}",
-        args.calls, args.turns, args.think_ms
+        "frontdesk-load: {calls} calls x {} turns, {} ms to speak, against {base}",
+        args.turns, args.think_ms
     );
     println!(
         "model: {}",
@@ -85,13 +108,77 @@ async fn main() -> Result<(), Error> {
     if let Some(ready) = ready {
         println!("start to ready:            {:>9.1} ms", ready.as_secs_f64() * 1e3);
     }
+    // Only a database this tool can see has a log to watch.
+    let wal = (args.url.is_none() || args.database.is_some()).then(|| Wal::watch(&file));
 
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.calls).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.calls.iter().max().copied().unwrap_or(1))
+        .build()?;
+    let mut errors = 0usize;
+    let mut first_call = 0;
+    let mut rounds = Vec::with_capacity(args.calls.len());
+    for &calls in &args.calls {
+        println!("-- {calls} concurrent calls");
+        let round = play_round(&http, &base, first_call, calls, &args).await;
+        first_call += calls;
+        errors += round.errors;
+        rounds.push((calls, round.per_second));
+    }
+    if rounds.len() > 1 {
+        let (first_calls, first) = rounds[0];
+        let summary: Vec<String> = rounds
+            .iter()
+            .map(|(calls, per_second)| {
+                format!("{calls}: {per_second:.0} ({:.0}%)", per_second / first * 100.0)
+            })
+            .collect();
+        println!("turns per second by calls:  {}   (% of {first_calls})", summary.join(", "));
+    }
+    if let Some(child) = &server {
+        println!("server peak memory:        {:>9.1} MB", peak_memory_mb(child.id()).unwrap_or(f64::NAN));
+    }
+    if let Some(wal) = &wal {
+        wal.report(&file, Duration::from_secs(args.settle_s), args.settled_mb).await;
+    }
+    if args.url.is_none() && !args.no_model && args.turns >= 20 {
+        prompt_tokens(&database).await?;
+    }
+    if args.history > 0 {
+        search_benchmark(&base, &database, args.history, args.searches).await?;
+        if let Some(child) = &server {
+            println!(
+                "server peak memory:        {:>9.1} MB (after search)",
+                peak_memory_mb(child.id()).unwrap_or(f64::NAN)
+            );
+        }
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    if errors > 0 {
+        return Err(format!("{errors} errors").into());
+    }
+    Ok(())
+}
+
+struct Round {
+    per_second: f64,
+    errors: usize,
+}
+
+/// `calls` concurrent calls, numbered from `first_call` (call ids stay unique across rounds),
+/// played to the end; prints what they measured.
+async fn play_round(
+    http: &reqwest::Client,
+    base: &str,
+    first_call: usize,
+    calls: usize,
+    args: &Args,
+) -> Round {
     let started = Instant::now();
-    let mut tasks = Vec::with_capacity(args.calls);
-    for n in 0..args.calls {
+    let mut tasks = Vec::with_capacity(calls);
+    for n in first_call..first_call + calls {
         let (http, base, turns, think) =
-            (http.clone(), base.clone(), args.turns, Duration::from_millis(args.think_ms));
+            (http.clone(), base.to_string(), args.turns, Duration::from_millis(args.think_ms));
         tasks.push(tokio::spawn(async move { play_call(&http, &base, n, turns, think).await }));
     }
     let mut samples = Vec::new();
@@ -106,37 +193,74 @@ async fn main() -> Result<(), Error> {
         }
     }
     let elapsed = started.elapsed();
+    let per_second = samples.len() as f64 / elapsed.as_secs_f64();
     let caller: Vec<f64> = samples.iter().map(|s| s.0).collect();
     let server_side: Vec<f64> = samples.iter().filter_map(|s| s.1).collect();
     println!("turns:                     {:>9}", samples.len());
-    println!("turns per second:          {:>9.0}", samples.len() as f64 / elapsed.as_secs_f64());
+    println!("turns per second:          {per_second:>9.0}");
     println!("errors:                    {errors:>9}");
     report("caller-side latency", caller);
     report("server-side, model excl.", server_side);
-    if let Some(child) = &server {
-        println!("server peak memory:        {:>9.1} MB", peak_memory_mb(child.id()).unwrap_or(f64::NAN));
+    Round { per_second, errors }
+}
+
+/// The SQLite write-ahead log's size, sampled while the load runs.
+struct Wal {
+    peak: Arc<AtomicU64>,
+    sampler: tokio::task::JoinHandle<()>,
+}
+
+impl Wal {
+    fn watch(database: &Path) -> Wal {
+        let peak = Arc::new(AtomicU64::new(0));
+        let path = wal_path(database);
+        let seen = peak.clone();
+        let sampler = tokio::spawn(async move {
+            loop {
+                seen.fetch_max(file_size(&path), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        });
+        Wal { peak, sampler }
     }
-    if args.url.is_none() && !args.no_model && args.turns >= 20 {
-        prompt_tokens(&database).await?;
-    }
-    if args.history > 0 {
-        search_benchmark(&base, &database, args.history, args.searches).await?;
-        if let Some(child) = &server {
-            println!(
-                "server peak memory:        {:>9.1} MB (after search)",
-                peak_memory_mb(child.id()).unwrap_or(f64::NAN)
-            );
+
+    /// Prints the log's peak during the load, its size as the load ended, and how soon (if
+    /// within `settle`) it was back under `settled_mb`.
+    async fn report(&self, database: &Path, settle: Duration, settled_mb: f64) {
+        self.sampler.abort();
+        let path = wal_path(database);
+        let mb = |bytes: u64| bytes as f64 / 1e6;
+        let at_end = file_size(&path);
+        println!(
+            "write-ahead log:           {:>9.1} MB at the end, peak {:.1} MB (database file {:.1} MB)",
+            mb(at_end),
+            mb(self.peak.load(Ordering::Relaxed).max(at_end)),
+            mb(file_size(database))
+        );
+        let stopped = Instant::now();
+        let mut now = at_end;
+        while mb(now) > settled_mb && stopped.elapsed() < settle {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            now = file_size(&path);
         }
+        let state = if mb(now) <= settled_mb { "back under" } else { "still over" };
+        println!(
+            "write-ahead log, idle:     {:>9.1} MB after {:.1} s ({state} {settled_mb} MB)",
+            mb(now),
+            stopped.elapsed().as_secs_f64()
+        );
     }
-    if let Some(child) = server.as_mut() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    if errors > 0 {
-        return Err(format!("{errors} errors").into());
-    }
-    Ok(())
+}
+
+fn wal_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// A missing file (no log yet, or truncated away) is empty.
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
 }
 
 fn tempfile_dir() -> Result<PathBuf, Error> {
@@ -191,7 +315,7 @@ async fn start_frontdesk(
     args: &Args,
     database: &str,
     model: Option<&str>,
-) -> Result<(Child, String, Duration), Error> {
+) -> Result<(Server, String, Duration), Error> {
     let bin = match &args.bin {
         Some(bin) => bin.clone(),
         None => std::env::current_exe()?.with_file_name("frontdesk"),
@@ -212,7 +336,7 @@ async fn start_frontdesk(
         command.env("OPENAI_API_KEY", "sk-load").env("OPENAI_BASE_URL", model);
     }
     let started = Instant::now();
-    let child = command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+    let child = Server(command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?);
     let http = reqwest::Client::new();
     while !http.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
         if started.elapsed() > Duration::from_secs(30) {
@@ -221,6 +345,22 @@ async fn start_frontdesk(
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     Ok((child, base, started.elapsed()))
+}
+
+/// The frontdesk this tool started, stopped when the tool is done with it, on an error too.
+struct Server(Child);
+
+impl Server {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// One call: the greeting, `turns` caller turns, the hang-up. Returns (caller-side ms,
@@ -413,7 +553,9 @@ async fn search_benchmark(base: &str, database: &str, calls: usize, searches: us
         let started = Instant::now();
         let response = http.get(format!("{base}/calls?q={word}")).header("Cookie", &cookie).send().await?;
         let page = response.text().await?;
-        if !page.contains("id=\"calls\"") || !page.contains("/calls/CAhistory") {
+        // Any call listed shows the login worked: the newest come first, and 25 or more of the
+        // load's own calls (which say "hours") fill the first page of that word's search.
+        if !page.contains("id=\"calls\"") || !page.contains("/calls/CA") {
             return Err("the search page did not list calls for the load user".into());
         }
         ms.push(started.elapsed().as_secs_f64() * 1e3);

@@ -46,6 +46,24 @@ pub struct Database {
     pub ok: bool,
     pub engine: &'static str,
     pub latency_ms: f64,
+    /// SQLite's write-ahead log; `None` on PostgreSQL.
+    pub log: Option<Log>,
+}
+
+/// The write-ahead log as the dashboard shows it.
+#[derive(Serialize)]
+pub struct Log {
+    pub mb: f64,
+    pub bound_mb: f64,
+    /// What is wrong (over its bound, checkpoints failing), when something is.
+    pub degraded: Option<String>,
+}
+
+/// The database's write-ahead log, from the last checkpoint's look (no query).
+pub fn log(app: &App) -> Option<Log> {
+    let health = app.db.log_health()?;
+    let mb = |bytes: u64| bytes as f64 / f64::from(1 << 20);
+    Some(Log { mb: mb(health.bytes), bound_mb: mb(health.bound), degraded: health.degraded() })
 }
 
 #[derive(Serialize)]
@@ -113,6 +131,7 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         ok: app.db.ping().await.is_ok(),
         engine: app.db.engine.name(),
         latency_ms: started.elapsed().as_secs_f64() * 1e3,
+        log: log(app),
     };
 
     let turns = turn_figures(pool, millis(now) - 24 * 3_600_000).await?;

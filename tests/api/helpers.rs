@@ -135,6 +135,13 @@ impl TestApp {
         TestApp::on(dir, url, setup).await
     }
 
+    /// An app on a SQLite file whatever `TEST_DATABASE_URL` says, for what only SQLite has.
+    pub async fn on_sqlite(setup: Setup) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("frontdesk.db").display());
+        TestApp::on(dir, url, setup).await
+    }
+
     /// An app on the database at `url`, as a restarted server would find it.
     async fn on(dir: TempDir, url: String, setup: Setup) -> TestApp {
         // The app's warnings and errors appear beside a failing test's output.
@@ -340,6 +347,13 @@ pub trait Stored {
             .await
             .unwrap();
         serde_json::from_str(&state).unwrap()
+    }
+
+    /// How many turns are stored, of every call.
+    async fn turns_stored(&self) -> usize {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM turns").fetch_one(self.pool()).await.unwrap();
+        usize::try_from(count).unwrap()
     }
 
     /// Every follow-up left for staff, in order.

@@ -108,6 +108,9 @@ test("staff log in and see the dashboard update by itself", async () => {
 
   await waitFor(async () => (await page.textContent("#in-progress")) === "1", "the dashboard to show the new call", 12000);
   assert.equal(await page.textContent("#db-engine"), "SQLite");
+  // The write-ahead log's size against its bound; a degraded log would say what is wrong.
+  assert.match(await page.textContent("#db-log"), /^\d+\.\d of 16 MB$/);
+  assert.equal(await page.textContent("#db-badge"), "ok");
   await page.screenshot({ path: `${SHOTS}/dashboard.png`, fullPage: true });
 });
 
