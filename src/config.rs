@@ -12,7 +12,7 @@ use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
 use crate::Outside;
-use crate::brain::{Model, ModelSettings};
+use crate::brain::{Azure, KeyHeader, Model, ModelSettings};
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
 use crate::twilio::TwilioConfig;
@@ -27,6 +27,12 @@ pub const DEV_AUTH_TOKEN: &str = "frontdesk-development-token";
 pub enum Toggle {
     On,
     Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyHeaderSetting {
+    Bearer,
+    ApiKey,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -101,6 +107,17 @@ pub struct Settings {
     /// Any OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 [default: OpenAI's].
     #[arg(long, env = "OPENAI_BASE_URL")]
     pub openai_base_url: Option<String>,
+    /// Azure OpenAI: the deployment to call. With it, OPENAI_BASE_URL is the resource's
+    /// endpoint (https://RESOURCE.openai.azure.com) and the key goes in the `api-key` header.
+    #[arg(long, env = "OPENAI_AZURE_DEPLOYMENT")]
+    pub openai_azure_deployment: Option<String>,
+    /// Azure OpenAI's api-version (structured outputs need 2024-08-01-preview or later).
+    #[arg(long, env = "OPENAI_API_VERSION", default_value = "2024-10-21")]
+    pub openai_api_version: String,
+    /// How the key is sent: `bearer` (Authorization: Bearer) or `api-key` (Azure's header)
+    /// [default: api-key with OPENAI_AZURE_DEPLOYMENT, bearer otherwise].
+    #[arg(long, env = "OPENAI_KEY_HEADER", value_enum)]
+    pub openai_key_header: Option<KeyHeaderSetting>,
     /// How long a turn may wait for the model before the rules answer (Twilio gives up at 15 s).
     #[arg(long, env = "OPENAI_DEADLINE_MS", default_value_t = 4000)]
     pub openai_deadline_ms: u64,
@@ -195,6 +212,14 @@ impl Settings {
                 base_url: self.openai_base_url.clone(),
                 model: self.openai_model.clone(),
                 deadline: Duration::from_millis(self.openai_deadline_ms),
+                azure: self
+                    .openai_azure_deployment
+                    .clone()
+                    .map(|deployment| Azure { deployment, api_version: self.openai_api_version.clone() }),
+                key_header: self.openai_key_header.map(|header| match header {
+                    KeyHeaderSetting::Bearer => KeyHeader::Bearer,
+                    KeyHeaderSetting::ApiKey => KeyHeader::ApiKey,
+                }),
             })
         })
     }
@@ -223,14 +248,20 @@ impl Settings {
             )),
             None => info("caller directory: the local directory in the database, with demo tenants (set RENT_MANAGER_URL for Rent Manager)".into()),
         });
-        lines.push(match &self.openai_api_key {
-            Some(_) => info(format!(
-                "brain: {} at {} within {} ms per turn, keyword rules when it fails",
+        lines.push(match (&self.openai_api_key, &self.openai_azure_deployment) {
+            (Some(_), Some(deployment)) => info(format!(
+                "brain: Azure OpenAI deployment {deployment} at {} (api-version {}) within {} ms per turn, keyword rules when it fails; structured replies negotiated in the background",
+                self.openai_base_url.as_deref().unwrap_or("(OPENAI_BASE_URL unset!)"),
+                self.openai_api_version,
+                self.openai_deadline_ms
+            )),
+            (Some(_), None) => info(format!(
+                "brain: {} at {} within {} ms per turn, keyword rules when it fails; structured replies negotiated in the background",
                 self.openai_model,
                 self.openai_base_url.as_deref().unwrap_or("OpenAI"),
                 self.openai_deadline_ms
             )),
-            None => info("brain: keyword rules (set OPENAI_API_KEY to let GPT-4o read callers)".into()),
+            (None, _) => info("brain: keyword rules (set OPENAI_API_KEY to let GPT-4o read callers)".into()),
         });
         lines.push(match &self.public_url {
             Some(url) => info(format!("public URL: {url} (Twilio signatures are checked against it)")),

@@ -65,6 +65,9 @@ pub struct App {
     pub speech_hints: String,
     /// For the dashboard: the model's name, when one reads callers.
     pub model_name: Option<String>,
+    /// The model reading callers, when one does: its structured-reply negotiation runs in
+    /// the background (`main` starts it) and the dashboard shows how it stands.
+    pub model: Option<Model>,
     /// For the dashboard's health check, and the knowledge's refresh.
     pub rent_manager: Option<RentManager>,
 }
@@ -83,6 +86,7 @@ impl App {
             None => Arc::new(LocalDirectory { db: db.clone() }),
         };
         let model_name = outside.model.as_ref().map(|model| model.name().to_string());
+        let model = outside.model.clone();
         let reader: Arc<dyn Reader> = match outside.model {
             Some(model) => Arc::new(Brain { model }),
             None => Arc::new(Rules),
@@ -111,6 +115,7 @@ impl App {
             metrics,
             speech_hints,
             model_name,
+            model,
             rent_manager: outside.rent_manager,
         }
     }

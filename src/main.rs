@@ -134,6 +134,10 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     let app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside()?);
     app.knowledge.refresh_every_minute(db, app.property_source());
     app.outbox.clone().spawn();
+    if let Some(model) = &app.model {
+        // Learns which structured replies the server speaks before the first caller needs it.
+        model.negotiate_in_background();
+    }
     let figment = frontdesk::config::rocket_figment(settings.port);
     let release = figment.profile() == rocket::Config::RELEASE_PROFILE;
     if release && figment.find_value("secret_key").is_err() {
