@@ -66,11 +66,13 @@ pub fn in_words() -> String {
 }
 
 /// The reply's fields. Unknown fields are ignored and missing optional ones are empty, so a
-/// loosely held model still reads; the three a turn cannot do without are required.
+/// loosely held model still reads; the three a turn cannot do without are required. An
+/// optional hazard or topic outside the lists is dropped rather than failing the reading:
+/// the rules' own hazard stands either way (`brain::with_safety_net`).
 #[derive(Debug, Deserialize)]
 pub struct Output {
     intent: Intent,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "known_or_none")]
     hazard: Option<Hazard>,
     #[serde(default)]
     describes_problem: bool,
@@ -86,7 +88,7 @@ pub struct Output {
     this_number: bool,
     #[serde(default)]
     staff: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "known_or_none")]
     topic: Option<Topic>,
     #[serde(default)]
     address: Option<String>,
@@ -94,6 +96,15 @@ pub struct Output {
     language: Option<String>,
     reply: String,
     reply_asks: Asks,
+}
+
+fn known_or_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// Reads the reply from text that holds it: the whole text, or else the first JSON object in
@@ -177,6 +188,9 @@ mod tests {
                     \"reply\": \"We open at nine.\", \"reply_asks\": \"open\"}\n```\nAnything else?";
         let reading = parse(text).unwrap().into_reading(&[]);
         assert_eq!(reading.intent, Some(Intent::Hours));
+        let odd = r#"{"intent": "maintenance", "hazard": "a dripping tap", "topic": "plumbing", "reply": "Okay.", "reply_asks": "location"}"#;
+        let loose = parse(odd).unwrap().into_reading(&[]);
+        assert_eq!((loose.hazard, loose.topic), (None, None), "values outside the lists are dropped");
         assert_eq!((reading.hazard, reading.urgent, reading.location), (None, false, None));
         assert_eq!(reading.reply.unwrap().text, "We open at nine.");
     }
