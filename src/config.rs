@@ -206,21 +206,23 @@ impl Settings {
     }
 
     pub fn model(&self) -> Option<Model> {
-        self.openai_api_key.as_ref().map(|key| {
-            Model::new(ModelSettings {
-                api_key: key.clone(),
-                base_url: self.openai_base_url.clone(),
-                model: self.openai_model.clone(),
-                deadline: Duration::from_millis(self.openai_deadline_ms),
-                azure: self
-                    .openai_azure_deployment
-                    .clone()
-                    .map(|deployment| Azure { deployment, api_version: self.openai_api_version.clone() }),
-                key_header: self.openai_key_header.map(|header| match header {
-                    KeyHeaderSetting::Bearer => KeyHeader::Bearer,
-                    KeyHeaderSetting::ApiKey => KeyHeader::ApiKey,
-                }),
-            })
+        self.model_settings().map(Model::new)
+    }
+
+    pub fn model_settings(&self) -> Option<ModelSettings> {
+        self.openai_api_key.as_ref().map(|key| ModelSettings {
+            api_key: key.clone(),
+            base_url: self.openai_base_url.clone(),
+            model: self.openai_model.clone(),
+            deadline: Duration::from_millis(self.openai_deadline_ms),
+            azure: self
+                .openai_azure_deployment
+                .clone()
+                .map(|deployment| Azure { deployment, api_version: self.openai_api_version.clone() }),
+            key_header: self.openai_key_header.map(|header| match header {
+                KeyHeaderSetting::Bearer => KeyHeader::Bearer,
+                KeyHeaderSetting::ApiKey => KeyHeader::ApiKey,
+            }),
         })
     }
 
@@ -328,6 +330,31 @@ mod tests {
                 .iter()
                 .any(|(level, line)| *level == Level::Warn && line.contains("NOT authenticated"))
         );
+    }
+
+    #[test]
+    fn azure_openai_is_a_deployment_an_api_version_and_the_api_key_header() {
+        let azure = settings(&[
+            "--openai-api-key", "k", "--openai-base-url", "https://office.openai.azure.com",
+            "--openai-azure-deployment", "fd-4o",
+        ])
+        .model_settings()
+        .unwrap();
+        assert_eq!(
+            azure.api().url(),
+            "https://office.openai.azure.com/openai/deployments/fd-4o/chat/completions?api-version=2024-10-21"
+        );
+        assert_eq!(azure.key_header(), KeyHeader::ApiKey);
+
+        let local = settings(&["--openai-api-key", "k", "--openai-base-url", "http://127.0.0.1:11434/v1"])
+            .model_settings()
+            .unwrap();
+        assert_eq!(local.api().url(), "http://127.0.0.1:11434/v1/chat/completions");
+        assert_eq!(local.key_header(), KeyHeader::Bearer);
+        let v1 =
+            settings(&["--openai-api-key", "k", "--openai-key-header", "api-key"]).model_settings().unwrap();
+        assert_eq!(v1.key_header(), KeyHeader::ApiKey);
+        assert!(settings(&[]).model_settings().is_none());
     }
 
     #[test]

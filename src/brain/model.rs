@@ -86,7 +86,7 @@ impl ModelSettings {
         }
     }
 
-    fn key_header(&self) -> KeyHeader {
+    pub fn key_header(&self) -> KeyHeader {
         self.key_header.unwrap_or(if self.azure.is_some() { KeyHeader::ApiKey } else { KeyHeader::Bearer })
     }
 }

@@ -284,6 +284,47 @@ mod tests {
         }
     }
 
+    /// Azure's deployment path, api-version and `api-key` header; OpenAI's bearer token.
+    #[tokio::test]
+    async fn the_request_goes_where_each_api_wants_it_with_the_key_as_it_wants_it() {
+        use wiremock::matchers::{header, method, path, query_param};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        let completion = serde_json::json!({
+            "id": "x", "object": "chat.completion", "created": 1, "model": "m",
+            "choices": [{ "index": 0, "message": { "role": "assistant", "content": "{}" }, "finish_reason": "stop" }]
+        });
+        Mock::given(method("POST"))
+            .and(path("/openai/deployments/fd-4o/chat/completions"))
+            .and(query_param("api-version", "2024-10-21"))
+            .and(header("api-key", "azure-key"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(completion.clone()))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .and(header("authorization", "Bearer sk-key"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(completion))
+            .mount(&server)
+            .await;
+        let azure = Api::Azure {
+            endpoint: server.uri(),
+            deployment: "fd-4o".into(),
+            api_version: "2024-10-21".into(),
+        };
+        let openai = Api::OpenAi { base_url: format!("{}/v1", server.uri()) };
+        let second = Duration::from_secs(1);
+        let body = serde_json::json!({ "model": "m", "messages": [] });
+        assert!(Wire::new(&azure, KeyHeader::ApiKey, "azure-key", second).send(&body).await.is_ok());
+        assert!(Wire::new(&openai, KeyHeader::Bearer, "sk-key", second).send(&body).await.is_ok());
+        let wrong = Wire::new(&azure, KeyHeader::Bearer, "azure-key", second).send(&body).await;
+        assert_eq!(
+            wrong.err().and_then(|f| f.status()),
+            Some(404),
+            "no mock takes the key as a bearer token"
+        );
+    }
+
     #[test]
     fn azure_and_openai_urls() {
         assert_eq!(
