@@ -114,6 +114,12 @@ pub fn parse(text: &str) -> Result<Output, serde_json::Error> {
         Ok(output) => return Ok(output),
         Err(e) => e,
     };
+    // A small model writes line breaks inside strings, which JSON forbids; as spaces they
+    // change nothing outside strings and little inside.
+    let text = text.replace(|c: char| c.is_ascii_control(), " ");
+    if let Ok(output) = serde_json::from_str::<Output>(text.trim()) {
+        return Ok(output);
+    }
     for (at, _) in text.match_indices('{') {
         let mut objects = serde_json::Deserializer::from_str(&text[at..]).into_iter::<Value>();
         if let Some(Ok(value @ Value::Object(_))) = objects.next() {
@@ -190,6 +196,8 @@ mod tests {
         assert_eq!(reading.intent, Some(Intent::Hours));
         let odd = r#"{"intent": "maintenance", "hazard": "a dripping tap", "topic": "plumbing", "reply": "Okay.", "reply_asks": "location"}"#;
         let loose = parse(odd).unwrap().into_reading(&[]);
+        let broken = "{\"intent\": \"hours\", \"reply\": \"We open\nat nine.\", \"reply_asks\": \"open\"}";
+        assert_eq!(parse(broken).unwrap().into_reading(&[]).reply.unwrap().text, "We open at nine.");
         assert_eq!((loose.hazard, loose.topic), (None, None), "values outside the lists are dropped");
         assert_eq!((reading.hazard, reading.urgent, reading.location), (None, false, None));
         assert_eq!(reading.reply.unwrap().text, "We open at nine.");

@@ -195,7 +195,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// servers use (`{"message": ...}`, `{"detail": ...}`, `{"error": "..."}`), or the text.
 fn error_message(status: StatusCode, bytes: &[u8]) -> String {
     if let Ok(wrapped) = serde_json::from_slice::<WrappedError>(bytes) {
-        return wrapped.error.message;
+        return shorten(&wrapped.error.message);
     }
     let text = match serde_json::from_slice::<Value>(bytes) {
         Ok(value) => ["/error/message", "/error", "/message", "/detail"]
@@ -213,11 +213,16 @@ fn error_message(status: StatusCode, bytes: &[u8]) -> String {
 }
 
 fn excerpt(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let text = text.trim();
+    shorten(&String::from_utf8_lossy(bytes))
+}
+
+/// One line of at most 300 characters: some servers answer with a whole traceback, which
+/// neither a turn's record nor the dashboard should carry.
+fn shorten(text: &str) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.char_indices().nth(300) {
         Some((at, _)) => format!("{}...", &text[..at]),
-        None => text.to_string(),
+        None => text,
     }
 }
 
