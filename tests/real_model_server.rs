@@ -24,9 +24,14 @@ use frontdesk::App;
 use helpers::{STRANGER, Setup, TENANT, TestApp};
 use serde_json::Value;
 
-/// A 135M model on two shared cores reads a 1,500-token prompt and writes a reply in a few
-/// seconds; the turn's deadline here is generous so a busy machine does not fail the test.
-const DEADLINE: Duration = Duration::from_secs(90);
+/// A 135M model on two idle cores reads a 1,500-token prompt and writes a grammar-held reply
+/// in ten to twenty seconds, and several times that when other builds share the cores; the
+/// turn's deadline here is generous so a busy machine does not fail the test
+/// (`FRONTDESK_REAL_MODEL_DEADLINE_S` changes it).
+fn deadline() -> Duration {
+    let seconds = std::env::var("FRONTDESK_REAL_MODEL_DEADLINE_S").ok().and_then(|s| s.parse().ok());
+    Duration::from_secs(seconds.unwrap_or(150))
+}
 const MODEL: &str = "SmolLM2-135M-Instruct";
 
 struct Installed {
@@ -188,7 +193,7 @@ async fn whole_calls_through_llama_cpp_python_and_smollm2() {
     let app = TestApp::start(Setup {
         model: Some(format!("http://127.0.0.1:{proxy}/v1")),
         model_name: MODEL,
-        model_deadline: DEADLINE,
+        model_deadline: deadline(),
         ..Setup::default()
     })
     .await;
@@ -223,7 +228,7 @@ async fn whole_calls_through_llama_cpp_python_and_smollm2() {
             let asked = Instant::now();
             let reply = phone.say(words).await;
             assert!(
-                asked.elapsed() < DEADLINE + Duration::from_secs(5),
+                asked.elapsed() < deadline() + Duration::from_secs(5),
                 "{words:?} took {:?}",
                 asked.elapsed()
             );
@@ -238,10 +243,11 @@ async fn whole_calls_through_llama_cpp_python_and_smollm2() {
     let requests = seen.lock().unwrap().clone();
     for words in &said {
         let asked = requests.iter().filter(|r| last_words(r) == Some(words)).count();
-        assert!((1..=2).contains(&asked), "{words:?}: {asked} requests reached the server");
+        // None while the breaker rests the model after failures in a row.
+        assert!(asked <= 2, "{words:?}: {asked} requests reached the server");
     }
     let turns: Vec<(Option<String>, String, Option<String>)> = sqlx::query_as(
-        "SELECT heard, source, model_error FROM turns WHERE event = 'speech' ORDER BY created_at, turn",
+        "SELECT caller_text, source, model_error FROM turns WHERE event = 'speech' ORDER BY created_at, turn",
     )
     .fetch_all(&app.db.pool)
     .await
