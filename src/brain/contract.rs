@@ -15,8 +15,9 @@ pub const INTENTS: &[&str] = &[
     "maintenance", "hours", "address", "person", "leasing", "policy", "thanks", "goodbye", "hello", "other",
 ];
 pub const HAZARDS: &[&str] = &[
-    "gas", "carbon_monoxide", "fire", "smoke", "electrical", "flooding", "sewage", "no_water", "no_heat",
-    "no_hot_water", "entry_door", "lockout_at_risk", "lockout", "no_air_conditioning", "clogged_toilet",
+    "gas", "carbon_monoxide", "fire", "smoke", "electrical", "structural_collapse", "elevator_entrapment",
+    "flooding", "sewage", "no_water", "no_heat", "blocked_exit", "no_hot_water", "entry_door",
+    "unsecured_unit", "lockout_at_risk", "lockout", "no_air_conditioning", "clogged_toilet",
 ];
 pub const TOPICS: &[&str] = &[
     "rent_payment", "late_fees", "pets", "parking", "laundry", "trash", "packages", "quiet_hours",
@@ -149,6 +150,7 @@ impl Output {
             address: self.address.filter(|a| !a.trim().is_empty()),
             language: self.language,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
+            also: Vec::new(),
         }
     }
 }
@@ -173,7 +175,7 @@ mod tests {
             serde_json::from_value::<Topic>(json!(name)).unwrap();
         }
         assert_eq!(TOPICS.len(), Topic::ALL.len());
-        assert_eq!(HAZARDS.len(), Hazard::CloggedToilet as usize + 1);
+        assert_eq!(HAZARDS.len(), Hazard::ALL.len());
     }
 
     #[test]

@@ -45,10 +45,13 @@ pub fn system(ctx: &Context) -> String {
         "You speak on a phone line: reply in one or two short sentences for the ear, with no lists, \
          no markdown and no emoji. Never repeat a line already said; vary your words.\n\
          Say only the office facts below: never another phone number, address or hour. Never \
-         promise a repair time or a ticket number, and never say you transferred a call or filed \
-         a request: the system does those and says so itself.\n\
-         If the caller describes anything dangerous (gas, fire, smoke, carbon monoxide, flooding, \
-         sewage, sparks, no heat, no water, a broken entry door, a lockout), set hazard.\n\n",
+         promise an arrival, a time, a price or a ticket number, never state a number the caller \
+         or the facts below did not, and never say you transferred a call or filed a request: \
+         the system does those and says so itself. Location is only where the caller said.\n\
+         If the caller describes anything dangerous (gas, fire, smoke, carbon monoxide, an alarm \
+         going off, sparks, a collapse, someone stuck in an elevator, flooding, sewage, no heat, \
+         no water, a door or window that no longer locks, ice blocking the way out, a lockout), \
+         set hazard.\n\n",
     );
     let _ = writeln!(p, "Office facts:\n- Address: {}", office.address);
     let _ = writeln!(p, "- Hours: {}", office.hours.spoken_week());
@@ -143,6 +146,9 @@ fn stage(stage: &Stage) -> String {
         }
         Stage::TakingMessage { draft: Some(_), .. } => {
             "you read the message back and asked whether to pass it along.".into()
+        }
+        Stage::FollowingUp { .. } => {
+            "on-call did not answer an emergency; you asked how to reach the caller (a phone number).".into()
         }
         Stage::Ended => "the call is over.".into(),
     }

@@ -10,6 +10,8 @@
 //!   any worker can take the next one.
 
 pub mod effects;
+pub mod hazards;
+pub mod heard;
 pub mod lines;
 pub mod machine;
 pub mod reading;
@@ -25,10 +27,21 @@ use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
 pub use machine::step;
-use reading::{Hazard, Reading};
+use reading::{Aside, Hazard, Reading};
 
 // Every enum stored in a column names itself through one derive (strum, snake_case, the same
 // words as its serde form): `as_str` writes the column, `FromStr` reads it back.
+macro_rules! column_text {
+    ($($name:ty),*) => {$(
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    )*};
+}
+pub(crate) use column_text;
+column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source);
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
@@ -39,12 +52,6 @@ pub enum CallerKind {
     Tenant,
     Prospect,
     Unknown,
-}
-
-impl CallerKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The ids in the system of record (Rent Manager) a service issue or note is attached to.
@@ -102,6 +109,25 @@ pub struct Call {
     /// Every line spoken so far: no line is ever said twice in one call.
     pub said: Vec<String>,
     pub outcomes: Outcomes,
+    /// Every hazard escalated in this call, in order: a new one escalates again, the same
+    /// one never twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalated: Vec<Escalated>,
+    /// A hazard heard through a bad line, asked about once before anything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checking: Option<Escalated>,
+    /// Requests made in the same breath as another, waiting their turn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queued: Vec<Aside>,
+    /// The gravest danger named in turns that were not understood, and how many such turns:
+    /// a caller who keeps naming one reaches on-call rather than a message offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentioned: Option<Hazard>,
+    #[serde(default)]
+    pub mentions: u8,
+    /// The caller's own words so far: a model's line may repeat a fact from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heard: Vec<String>,
 }
 
 impl Call {
@@ -113,8 +139,21 @@ impl Call {
             misses: 0,
             said: Vec::new(),
             outcomes: Outcomes::default(),
+            escalated: Vec::new(),
+            checking: None,
+            queued: Vec::new(),
+            mentioned: None,
+            mentions: 0,
+            heard: Vec::new(),
         }
     }
+}
+
+/// A hazard, and the caller's words that named it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalated {
+    pub hazard: Hazard,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +178,11 @@ pub enum Stage {
         #[serde(default)]
         kind: MessageKind,
     },
+    /// On-call did not answer an emergency: its follow-up is out, and the caller is asked how
+    /// to reach them.
+    FollowingUp {
+        hazard: Hazard,
+    },
     Ended,
 }
 
@@ -151,6 +195,7 @@ impl Stage {
             Stage::Confirming { .. } => "confirming",
             Stage::Transferring { .. } => "transferring",
             Stage::TakingMessage { .. } => "taking_message",
+            Stage::FollowingUp { .. } => "following_up",
             Stage::Ended => "ended",
         }
     }
@@ -185,12 +230,6 @@ pub enum MessageKind {
     #[default]
     Message,
     Showing,
-}
-
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The detail of a maintenance request being asked for.
@@ -232,12 +271,6 @@ pub enum Priority {
     Routine,
     Urgent,
     Emergency,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// A maintenance request as the caller gives it, detail by detail.
@@ -292,20 +325,19 @@ pub enum Outcome {
     Information,
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-/// What the office knows that the machine may use: the profile and the time.
+/// What the office knows that the machine may use: the profile, the time, and what frontdesk
+/// can do here (decided once, when the app is assembled).
 pub struct Facts<'a> {
     pub office: &'a Office,
     pub knowledge: &'a Knowledge,
     pub now: DateTime<Utc>,
+    /// Texts can be sent (Twilio's REST API is configured): what the caller is told about an
+    /// emergency's follow-up depends on it.
+    pub texting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[expect(clippy::large_enum_variant, reason = "one event per turn, moved once: boxing buys nothing")]
 pub enum Event {
     /// Twilio connected a new call.
     Answered,
@@ -348,12 +380,6 @@ pub enum EventKind {
     Hangup,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
 /// Whose words a turn's reply is: the model's line, or the rules'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -361,12 +387,6 @@ impl EventKind {
 pub enum Source {
     Model,
     Rules,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// What the machine decided for one event: words, then exactly one next verb, and records.
@@ -413,7 +433,29 @@ pub enum Action {
         to: Vec<Phone>,
         body: String,
     },
+    /// On-call did not answer an emergency: an urgent follow-up record for staff, texted to
+    /// `to` (nobody when texting is not configured).
+    FollowUp(FollowUp),
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub hazard: Hazard,
+    /// What the follow-up says: the emergency, the caller, how to reach them.
+    pub body: String,
+    pub callback: Option<Phone>,
+    pub to: Vec<Phone>,
+}
+
+/// What a follow-up record is; the staff follow-up queue will add kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FollowUpKind {
+    EmergencyFollowUp,
+}
+
+column_text!(FollowUpKind);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIssue {

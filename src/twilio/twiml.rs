@@ -22,6 +22,8 @@ pub struct Voice<'a> {
 
 /// Where the next callback of this call goes, and from which number transfers appear.
 pub struct Callback<'a> {
+    /// The path `PUBLIC_URL` puts before `/twilio` (see `TwilioConfig::prefix`).
+    pub prefix: &'a str,
     pub next_turn: u32,
     pub caller_id: Option<&'a Phone>,
 }
@@ -33,7 +35,7 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
         let say_all = |w: &mut Xml| turn.say.iter().try_for_each(|line| say(w, voice, line));
         match &turn.next {
             Next::Listen { speech_timeout } => {
-                let action = format!("/twilio/gather?turn={}", callback.next_turn);
+                let action = format!("{}/twilio/gather?turn={}", callback.prefix, callback.next_turn);
                 let timeout = speech_timeout.to_string();
                 w.create_element("Gather")
                     .with_attributes([
@@ -56,7 +58,7 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
             }
             Next::Dial { number, timeout } => {
                 say_all(w)?;
-                let action = format!("/twilio/dial?turn={}", callback.next_turn);
+                let action = format!("{}/twilio/dial?turn={}", callback.prefix, callback.next_turn);
                 let timeout = timeout.to_string();
                 let mut dial = w.create_element("Dial").with_attributes([
                     ("timeout", timeout.as_str()),
@@ -143,7 +145,7 @@ mod tests {
         let xml = render(
             &turn("Hi!", Next::Listen { speech_timeout: 3 }),
             &VOICE,
-            &Callback { next_turn: 4, caller_id: None },
+            &Callback { prefix: "", next_turn: 4, caller_id: None },
         )
         .unwrap();
         let doc = parse(&xml);
@@ -163,8 +165,12 @@ mod tests {
     #[test]
     fn hostile_text_stays_well_formed() {
         let nasty = "<speak>&amp; \"quoted\" 'single' </Say><Hangup/> \u{0}\u{7}\u{1b} 🏠🔥 ]]> ".repeat(300);
-        let xml =
-            render(&turn(&nasty, Next::Hangup), &VOICE, &Callback { next_turn: 1, caller_id: None }).unwrap();
+        let xml = render(
+            &turn(&nasty, Next::Hangup),
+            &VOICE,
+            &Callback { prefix: "", next_turn: 1, caller_id: None },
+        )
+        .unwrap();
         let doc = parse(&xml);
         let say = doc.descendants().find(|n| n.has_tag_name("Say")).unwrap();
         assert!(say.text().unwrap().starts_with("<speak>&amp; \"quoted\""));
@@ -176,12 +182,15 @@ mod tests {
         let number = Phone::parse("+17184146984").unwrap();
         let caller = Phone::parse("+17185550101").unwrap();
         let next = Next::Dial { number, timeout: 20 };
-        let xml =
-            render(&turn("Connecting.", next), &VOICE, &Callback { next_turn: 2, caller_id: Some(&caller) })
-                .unwrap();
+        let xml = render(
+            &turn("Connecting.", next),
+            &VOICE,
+            &Callback { prefix: "/frontdesk", next_turn: 2, caller_id: Some(&caller) },
+        )
+        .unwrap();
         let doc = parse(&xml);
         let dial = doc.descendants().find(|n| n.has_tag_name("Dial")).unwrap();
-        assert_eq!(dial.attribute("action"), Some("/twilio/dial?turn=2"));
+        assert_eq!(dial.attribute("action"), Some("/frontdesk/twilio/dial?turn=2"));
         assert_eq!(dial.attribute("callerId"), Some("+17185550101"));
         assert_eq!(dial.attribute("timeout"), Some("20"));
         assert_eq!(dial.first_element_child().unwrap().text(), Some("+17184146984"));

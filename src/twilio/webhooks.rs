@@ -46,7 +46,7 @@ async fn post_voice(app: &State<App>, form: Webhook) -> Result<Twiml, Rejection>
 #[post("/gather?<turn>", data = "<form>")]
 async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     let input = match params.speech.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => Input::Speech { text: text.to_string(), confidence: params.confidence },
         None => Input::Silence,
@@ -57,9 +57,16 @@ async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Resu
 #[post("/dial?<turn>", data = "<form>")]
 async fn post_dial(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     let answered = matches!(params.dial_status.as_deref(), Some("completed" | "answered"));
     Ok(answer(app, &params, turn, Input::DialEnded { answered }).await)
+}
+
+/// The `?turn=` of a callback. The query is signed, but the numbers are ours to bound: the
+/// last `u32` has no next turn, and `Turns::end` uses it to mean "no turn".
+fn turn_number(turn: Option<u32>) -> Result<u32, Rejection> {
+    turn.filter(|turn| *turn < u32::MAX)
+        .ok_or_else(|| Rejection::Form("turn: missing from the query or out of range".into()))
 }
 
 #[post("/status", data = "<form>")]
@@ -69,7 +76,8 @@ async fn post_status(app: &State<App>, form: Webhook) -> Result<Status, Rejectio
         params.call_status.as_deref(),
         Some("completed" | "busy" | "failed" | "no-answer" | "canceled")
     );
-    if ended && let Err(e) = app.turns.end(&params.call_sid, params.duration).await {
+    let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
+    if ended && let Err(e) = app.turns.end(&line, params.duration).await {
         tracing::error!(call = %params.call_sid, "could not record the end of the call: {e}");
     }
     Ok(Status::NoContent)
@@ -91,7 +99,9 @@ async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> 
     let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
     // A transfer shows the caller's own number to staff when it is a real one.
     let caller_id = line.from.and_then(Phone::parse).or_else(|| line.to.and_then(Phone::parse));
-    let callback = Callback { next_turn: turn + 1, caller_id: caller_id.as_ref() };
+    let prefix = app.twilio.prefix();
+    let callback =
+        Callback { prefix: &prefix, next_turn: turn.saturating_add(1), caller_id: caller_id.as_ref() };
     let render = |reply: &_| twiml::render(reply, &voice(app), &callback);
     match app.turns.take(&line, turn, input, render).await {
         Ok(Reply { text, reading }) => Twiml(text, server_timing(started.elapsed(), reading)),

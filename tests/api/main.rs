@@ -1,6 +1,7 @@
 //! The whole app, driven the way Twilio drives it, with local servers playing the outside
 //! services in their real wire formats.
 
+mod bad_input;
 mod conversation;
 mod emergencies;
 mod fake_openai;
@@ -9,9 +10,15 @@ mod fake_twilio;
 mod helpers;
 mod knowledge;
 mod model;
+mod outbox_faults;
+mod release;
 mod rent_manager;
 mod rent_manager_client;
+mod snapshots;
 mod staff;
+mod staff_security;
+mod stored_state;
 mod terminal;
+mod webhook_security;
 mod webhooks;
 mod workers;
