@@ -15,7 +15,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 
-use crate::brain::{Model, ModelSettings};
+use crate::brain::{Azure, KeyHeader, Model, ModelSettings};
 use crate::db::Db;
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
@@ -99,6 +99,12 @@ pub enum Toggle {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyHeaderSetting {
+    Bearer,
+    ApiKey,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Text,
     Json,
@@ -174,6 +180,17 @@ pub struct Settings {
     /// Any OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 [default: OpenAI's].
     #[arg(long, env = "OPENAI_BASE_URL")]
     pub openai_base_url: Option<String>,
+    /// Azure OpenAI: the deployment to call. With it, OPENAI_BASE_URL is the resource's
+    /// endpoint (https://RESOURCE.openai.azure.com) and the key goes in the `api-key` header.
+    #[arg(long, env = "OPENAI_AZURE_DEPLOYMENT")]
+    pub openai_azure_deployment: Option<String>,
+    /// Azure OpenAI's api-version (structured outputs need 2024-08-01-preview or later).
+    #[arg(long, env = "OPENAI_API_VERSION", default_value = "2024-10-21")]
+    pub openai_api_version: String,
+    /// How the key is sent: `bearer` (Authorization: Bearer) or `api-key` (Azure's header)
+    /// [default: api-key with OPENAI_AZURE_DEPLOYMENT, bearer otherwise].
+    #[arg(long, env = "OPENAI_KEY_HEADER", value_enum)]
+    pub openai_key_header: Option<KeyHeaderSetting>,
     /// How long a turn may wait for the model before the rules answer (Twilio gives up at 15 s).
     #[arg(long, env = "OPENAI_DEADLINE_MS", default_value_t = 4000)]
     pub openai_deadline_ms: u64,
@@ -311,13 +328,23 @@ impl Settings {
     }
 
     pub fn model(&self) -> Option<Model> {
-        self.openai_api_key.as_ref().map(|key| {
-            Model::new(ModelSettings {
-                api_key: key.clone(),
-                base_url: self.openai_base_url.clone(),
-                model: self.openai_model.clone(),
-                deadline: Duration::from_millis(self.openai_deadline_ms),
-            })
+        self.model_settings().map(Model::new)
+    }
+
+    pub fn model_settings(&self) -> Option<ModelSettings> {
+        self.openai_api_key.as_ref().map(|key| ModelSettings {
+            api_key: key.clone(),
+            base_url: self.openai_base_url.clone(),
+            model: self.openai_model.clone(),
+            deadline: Duration::from_millis(self.openai_deadline_ms),
+            azure: self
+                .openai_azure_deployment
+                .clone()
+                .map(|deployment| Azure { deployment, api_version: self.openai_api_version.clone() }),
+            key_header: self.openai_key_header.map(|header| match header {
+                KeyHeaderSetting::Bearer => KeyHeader::Bearer,
+                KeyHeaderSetting::ApiKey => KeyHeader::ApiKey,
+            }),
         })
     }
 
@@ -345,14 +372,20 @@ impl Settings {
             )),
             None => info("caller directory: the local directory in the database, with demo tenants (set RENT_MANAGER_URL for Rent Manager)".into()),
         });
-        lines.push(match &self.openai_api_key {
-            Some(_) => info(format!(
-                "brain: {} at {} within {} ms per turn, keyword rules when it fails",
+        lines.push(match (&self.openai_api_key, &self.openai_azure_deployment) {
+            (Some(_), Some(deployment)) => info(format!(
+                "brain: Azure OpenAI deployment {deployment} at {} (api-version {}) within {} ms per turn, keyword rules when it fails; structured replies negotiated in the background",
+                self.openai_base_url.as_deref().unwrap_or("(OPENAI_BASE_URL unset!)"),
+                self.openai_api_version,
+                self.openai_deadline_ms
+            )),
+            (Some(_), None) => info(format!(
+                "brain: {} at {} within {} ms per turn, keyword rules when it fails; structured replies negotiated in the background",
                 self.openai_model,
                 self.openai_base_url.as_deref().unwrap_or("OpenAI"),
                 self.openai_deadline_ms
             )),
-            None => info("brain: keyword rules (set OPENAI_API_KEY to let GPT-4o read callers)".into()),
+            (None, _) => info("brain: keyword rules (set OPENAI_API_KEY to let GPT-4o read callers)".into()),
         });
         lines.push(match &self.public_url {
             Some(url) => info(format!("public URL: {url} (Twilio signatures are checked against it)")),
@@ -423,6 +456,31 @@ mod tests {
                 .iter()
                 .any(|(level, line)| *level == Level::Warn && line.contains("NOT authenticated"))
         );
+    }
+
+    #[test]
+    fn azure_openai_is_a_deployment_an_api_version_and_the_api_key_header() {
+        let azure = settings(&[
+            "--openai-api-key", "k", "--openai-base-url", "https://office.openai.azure.com",
+            "--openai-azure-deployment", "fd-4o",
+        ])
+        .model_settings()
+        .unwrap();
+        assert_eq!(
+            azure.api().url(),
+            "https://office.openai.azure.com/openai/deployments/fd-4o/chat/completions?api-version=2024-10-21"
+        );
+        assert_eq!(azure.key_header(), KeyHeader::ApiKey);
+
+        let local = settings(&["--openai-api-key", "k", "--openai-base-url", "http://127.0.0.1:11434/v1"])
+            .model_settings()
+            .unwrap();
+        assert_eq!(local.api().url(), "http://127.0.0.1:11434/v1/chat/completions");
+        assert_eq!(local.key_header(), KeyHeader::Bearer);
+        let v1 =
+            settings(&["--openai-api-key", "k", "--openai-key-header", "api-key"]).model_settings().unwrap();
+        assert_eq!(v1.key_header(), KeyHeader::ApiKey);
+        assert!(settings(&[]).model_settings().is_none());
     }
 
     #[test]

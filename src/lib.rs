@@ -90,6 +90,9 @@ pub struct App {
     pub speech_hints: String,
     /// For the dashboard: the model's name, when one reads callers.
     pub model_name: Option<String>,
+    /// The model reading callers, when one does: its structured-reply negotiation runs in
+    /// the background (`main` starts it) and the dashboard shows how it stands.
+    pub model: Option<Model>,
     /// For the dashboard's health check, and the knowledge's refresh.
     pub rent_manager: Option<RentManager>,
     /// Days transcripts and caller numbers are kept (`TRANSCRIPT_RETENTION_DAYS`); none: for good.
@@ -111,6 +114,7 @@ impl App {
             None => Arc::new(LocalDirectory { db: db.clone() }),
         };
         let model_name = outside.model.as_ref().map(|model| model.name().to_string());
+        let model = outside.model.clone();
         let reader: Arc<dyn Reader> = match outside.model {
             Some(model) => Arc::new(Brain { model }),
             None => Arc::new(Rules),
@@ -141,6 +145,7 @@ impl App {
             metrics,
             speech_hints,
             model_name,
+            model,
             rent_manager: outside.rent_manager,
             retention_days: None,
         }

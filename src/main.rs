@@ -168,6 +168,10 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     if let Some(days) = app.retention_days {
         frontdesk::retention::spawn(db.clone(), app.clock.clone(), days);
     }
+    if let Some(model) = &app.model {
+        // Learns which structured replies the server speaks before the first caller needs it.
+        model.negotiate_in_background();
+    }
     app.throttle.clone().spawn_pruning();
     frontdesk::build(app, figment).launch().await?;
     Ok(())

@@ -42,6 +42,10 @@ function render(s) {
   text("model-name", m.configured ? m.name : "none (keyword rules)");
   text("model-latency", m.latency_ms_p50 == null ? null : `${m.latency_ms_p50} ms`);
   text("model-rules", m.rules_share == null ? null : `${Math.round(m.rules_share * 100)}%`);
+  text("model-structured", m.structured_replies);
+  const problem = $("model-problem");
+  problem.textContent = m.problem || "";
+  problem.hidden = !m.problem;
 
   const rmDown = s.rent_manager.ok === false;
   badge("rm-badge", s.outbox.failed > 0 || rmDown ? "bad" : "good",

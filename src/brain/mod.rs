@@ -6,8 +6,11 @@
 //! whatever the model misses or fails at, the rules in `call::rules` answer.
 
 mod breaker;
+pub mod contract;
 pub mod model;
+pub mod negotiate;
 pub mod prompt;
+pub mod wire;
 
 use std::time::Instant;
 
@@ -15,8 +18,10 @@ use crate::call::Facts;
 use crate::call::reading::{Interpretation, Reading};
 use crate::call::rules;
 use crate::call::turn::{Conversation, Reader};
-pub use model::{Model, ModelSettings};
+pub use model::{Azure, Model, ModelSettings};
+pub use negotiate::{Mode, Status};
 pub use prompt::Context;
+pub use wire::KeyHeader;
 
 /// The model, with the keyword rules under it.
 pub struct Brain {
@@ -62,7 +67,13 @@ impl Reader for Brain {
                 elapsed: started.elapsed(),
             },
             Err(e) => {
-                tracing::warn!("model unavailable for this turn, the rules answer: {e}");
+                // A bad key or a wrong model name is logged once, when first seen (see
+                // `negotiate`), not on every turn.
+                if e.reported() {
+                    tracing::debug!("model unavailable for this turn, the rules answer: {e}");
+                } else {
+                    tracing::warn!("model unavailable for this turn, the rules answer: {e}");
+                }
                 Interpretation {
                     reading: rules,
                     model_error: Some(e.to_string()),

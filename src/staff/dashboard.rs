@@ -81,6 +81,11 @@ pub struct Model {
     pub latency_ms_p50: Option<i64>,
     /// Of the caller turns in the last 24 hours, the share the rules answered.
     pub rules_share: Option<f64>,
+    /// "structured replies: json_schema / tools / json_object / prompt", as negotiated.
+    pub structured_replies: Option<String>,
+    /// What is wrong with the model server (bad key, wrong name, a mode unsupported), in
+    /// plain words.
+    pub problem: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -149,6 +154,12 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         reachable: turns.recent.first().filter(|_| configured).map(|(_, error)| error.is_none()),
         latency_ms_p50: (configured && !latencies.is_empty()).then(|| latencies[latencies.len() / 2]),
         rules_share: (turns.speech > 0).then(|| turns.rules as f64 / turns.speech as f64),
+        structured_replies: None,
+        problem: None,
+    };
+    let model = match &app.model {
+        Some(brain) => with_negotiation(model, brain.status()),
+        None => model,
     };
 
     let (pending, failed, last_delivery): (i64, i64, Option<i64>) = sqlx::query_as(
@@ -223,6 +234,20 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         today,
         per_day,
     })
+}
+
+/// The structured-reply mode and any problem the model's server has, kept apart from the
+/// queries above.
+fn with_negotiation(model: Model, status: crate::brain::Status) -> Model {
+    let settled = match status.negotiated {
+        Some(_) => String::new(),
+        None => " (negotiating: the best guess until the server has answered)".into(),
+    };
+    Model {
+        structured_replies: Some(format!("structured replies: {}{settled}", status.mode.name())),
+        problem: status.problem,
+        ..model
+    }
 }
 
 /// What the turns table says about the webhooks and the brain.

@@ -1,5 +1,6 @@
-//! A local server speaking OpenAI's chat-completions wire format, playing GPT-4o in tests,
-//! so the real async-openai client, its retries and our deadline all run.
+//! A local server speaking OpenAI's chat-completions wire format, playing GPT-4o (or a
+//! local server with fewer features) in tests, so the real wire code, our retries, the
+//! structured-reply negotiation and our deadline all run.
 
 use std::time::Duration;
 
@@ -18,6 +19,12 @@ pub enum Behaviour {
     SchemaMismatch,
     UnknownTool,
     Refusal,
+    /// A status with `Retry-After: secs`.
+    RetryAfter(u16, u64),
+    /// A server that speaks only this structured-reply mode ("tools", "json_object" or
+    /// "prompt") and refuses the others as real ones do: `json_schema` with a 500 naming
+    /// `response_format` (llama.cpp-python), tools with a 400.
+    Only(&'static str, Value),
 }
 
 pub struct FakeModel {
@@ -44,6 +51,34 @@ impl FakeModel {
         let received = self.server.received_requests().await.unwrap_or_default();
         received.iter().filter_map(|r| serde_json::from_slice(&r.body).ok()).collect()
     }
+
+    /// The requests of callers' turns, without the background negotiation's probes.
+    pub async fn turn_requests(&self) -> Vec<Value> {
+        self.requests().await.into_iter().filter(|r| !is_probe(r)).collect()
+    }
+
+    /// The requests made reading these words.
+    pub async fn requests_reading(&self, words: &str) -> usize {
+        self.requests().await.iter().filter(|r| last_words(r) == Some(words)).count()
+    }
+}
+
+fn last_words(request: &Value) -> Option<&str> {
+    request["messages"].as_array()?.last()?["content"].as_str()
+}
+
+pub fn is_probe(request: &Value) -> bool {
+    last_words(request) == Some(frontdesk::brain::model::PROBE_WORDS)
+}
+
+/// The mode a request asks for, as the negotiation names it.
+pub fn mode_of(request: &Value) -> &'static str {
+    match (request["response_format"]["type"].as_str(), request.get("tools")) {
+        (Some("json_schema"), _) => "json_schema",
+        (Some("json_object"), _) => "json_object",
+        (_, Some(_)) => "tools",
+        _ => "prompt",
+    }
 }
 
 /// A neutral reading the caller's words would give, with `fields` on top.
@@ -66,6 +101,12 @@ fn completion(message: Value, prompt_tokens: usize) -> Value {
         "choices": [{ "index": 0, "message": message, "logprobs": null, "finish_reason": "stop" }],
         "usage": { "prompt_tokens": prompt_tokens, "completion_tokens": 40, "total_tokens": prompt_tokens + 40 }
     })
+}
+
+fn refuse(status: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "error": { "message": message, "type": "invalid_request_error", "param": null, "code": null }
+    }))
 }
 
 impl Respond for Behaviour {
@@ -100,6 +141,42 @@ impl Respond for Behaviour {
                 json!({ "role": "assistant", "content": null, "refusal": "I can't help with that." }),
                 prompt_tokens,
             )),
+            Behaviour::RetryAfter(code, secs) => ResponseTemplate::new(*code)
+                .insert_header("retry-after", secs.to_string().as_str())
+                .set_body_json(json!({
+                    "error": { "message": "Rate limit reached", "type": "requests", "param": null, "code": "rate_limit_exceeded" }
+                })),
+            Behaviour::Only(speaks, fields) => {
+                let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+                let asked = mode_of(&body);
+                if asked != *speaks {
+                    return match asked {
+                        "json_schema" => refuse(500, "response_format type json_schema is not supported by this server"),
+                        "json_object" => refuse(400, "response_format json_object is not supported"),
+                        "tools" => refuse(400, "tools and tool_choice are not supported"),
+                        _ => refuse(400, "unexpected request"),
+                    };
+                }
+                let reading = turn(fields.clone());
+                let message = match asked {
+                    "tools" => json!({ "role": "assistant", "content": null, "tool_calls": [{
+                        "id": "call_1", "type": "function",
+                        "function": { "name": body["tool_choice"]["function"]["name"], "arguments": reading.to_string() }
+                    }]}),
+                    "json_object" => json!({ "role": "assistant", "content": reading.to_string() }),
+                    // A model with no schema to hold it: prose around the object, a field of
+                    // its own, and some optional fields left out.
+                    _ => {
+                        let mut loose = reading;
+                        if let Some(object) = loose.as_object_mut() {
+                            object.retain(|k, _| ["intent", "reply", "reply_asks", "location"].contains(&k.as_str()));
+                            object.insert("confidence".into(), json!(0.9));
+                        }
+                        json!({ "role": "assistant", "content": format!("Sure! Here it is:\n```json\n{loose}\n```") })
+                    }
+                };
+                ResponseTemplate::new(200).set_body_json(completion(message, prompt_tokens))
+            }
         }
     }
 }

@@ -89,6 +89,9 @@ pub struct Setup {
     pub public_url: Option<&'static str>,
     /// The fake model's base URL, when the model brain is on.
     pub model: Option<String>,
+    /// The model's name and deadline (a real server on loopback needs more than the fake).
+    pub model_name: &'static str,
+    pub model_deadline: Duration,
     /// The fake Twilio REST API's base URL, when on-call texts are on.
     pub twilio_api: Option<String>,
     /// The fake Rent Manager's URL, when Rent Manager is the system of record.
@@ -108,6 +111,8 @@ impl Default for Setup {
             now: office_hours(),
             public_url: Some(PUBLIC_URL),
             model: None,
+            model_name: "gpt-4o",
+            model_deadline: MODEL_DEADLINE,
             twilio_api: None,
             rent_manager: None,
             knowledge: None,
@@ -161,8 +166,9 @@ impl TestApp {
             Model::new(ModelSettings {
                 api_key: "sk-test".into(),
                 base_url: Some(base_url),
-                model: "gpt-4o".into(),
-                deadline: MODEL_DEADLINE,
+                model: setup.model_name.into(),
+                deadline: setup.model_deadline,
+                ..ModelSettings::default()
             })
         });
         let delivery = Delivery { records: None, ..outside_delivery(&setup) };

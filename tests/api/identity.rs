@@ -26,7 +26,7 @@ async fn on_a_caller_id_alone_the_model_hears_a_first_name_and_nothing_private()
     phone.say("what are your hours").await;
 
     assert!(greeting.spoken().contains("Hi Maria"), "{}", greeting.spoken());
-    let system = model.requests().await[0]["messages"][0]["content"].as_str().unwrap().to_string();
+    let system = model.turn_requests().await[0]["messages"][0]["content"].as_str().unwrap().to_string();
     assert!(system.contains("Maria") && system.contains("identity not confirmed"), "{system}");
     assert!(!system.contains("2B") && !system.contains("Lopez"), "{system}");
 }
