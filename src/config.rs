@@ -19,6 +19,7 @@ use crate::brain::{Azure, KeyHeader, Model, ModelSettings};
 use crate::db::Db;
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
+use crate::secret::Secret;
 use crate::twilio::TwilioConfig;
 use crate::twilio::rest::Rest;
 use crate::twilio::signature::Verifier;
@@ -127,7 +128,7 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The Twilio account's auth token: webhooks are signed with it.
     #[arg(long, env = "TWILIO_AUTH_TOKEN", hide_env_values = true)]
-    pub twilio_auth_token: Option<String>,
+    pub twilio_auth_token: Option<Secret>,
     /// The Twilio account, for texting on-call staff about emergencies.
     #[arg(long, env = "TWILIO_ACCOUNT_SID")]
     pub twilio_account_sid: Option<String>,
@@ -144,12 +145,12 @@ pub struct Settings {
     #[arg(long, env = "RENT_MANAGER_USERNAME")]
     pub rent_manager_username: Option<String>,
     #[arg(long, env = "RENT_MANAGER_PASSWORD", hide_env_values = true)]
-    pub rent_manager_password: Option<String>,
+    pub rent_manager_password: Option<Secret>,
     #[arg(long, env = "RENT_MANAGER_LOCATION_ID")]
     pub rent_manager_location_id: Option<i64>,
     /// A ready API token, instead of the username and password.
     #[arg(long, env = "RENT_MANAGER_API_KEY", hide_env_values = true)]
-    pub rent_manager_api_key: Option<String>,
+    pub rent_manager_api_key: Option<Secret>,
     /// How long a call's start waits on Rent Manager to say who is calling.
     #[arg(long, env = "RENT_MANAGER_LOOKUP_MS", default_value_t = 1500)]
     pub rent_manager_lookup_ms: u64,
@@ -167,13 +168,13 @@ pub struct Settings {
     pub outbox_lease_seconds: u64,
     /// Shared signing keys for HMAC-SHA256 webhook signatures, as NAME=SECRET[,NAME=SECRET].
     #[arg(long, env = "TWILIO_SIGNING_KEYS", hide_env_values = true)]
-    pub twilio_signing_keys: Option<String>,
+    pub twilio_signing_keys: Option<Secret>,
     /// `off` accepts unsigned webhooks: only for local experiments, and warned about at start.
     #[arg(long, env = "TWILIO_SIGNATURE_CHECK", value_enum, default_value_t = Toggle::On)]
     pub twilio_signature_check: Toggle,
     /// An OpenAI API key: with one, GPT-4o reads callers and proposes lines; without, the rules do.
     #[arg(long, env = "OPENAI_API_KEY", hide_env_values = true)]
-    pub openai_api_key: Option<String>,
+    pub openai_api_key: Option<Secret>,
     /// The chat model.
     #[arg(long, env = "OPENAI_MODEL", default_value = "gpt-4o")]
     pub openai_model: String,
@@ -200,7 +201,7 @@ pub struct Settings {
     /// Prometheus reads /metrics with `Authorization: Bearer` this; without it, /metrics is
     /// open in debug builds and off (404) in release builds.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<Secret>,
     /// Log lines as text or JSON.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -212,7 +213,7 @@ impl Settings {
     /// `TWILIO_AUTH_TOKEN` and the signature check, sends cookies `Secure` and serves
     /// `/metrics` only with `METRICS_TOKEN`.
     pub fn posture(&self, release: bool) -> Result<Posture, SettingsError> {
-        let set = |value: &Option<String>, name| match value.as_deref().map(str::trim) {
+        let set = |value: &Option<Secret>, name| match value.as_deref().map(str::trim) {
             Some("") => Err(SettingsError::Empty(name)),
             Some(value) => Ok(Some(value.to_string())),
             None => Ok(None),
@@ -274,7 +275,9 @@ impl Settings {
 
     pub fn delivery(&self) -> Delivery {
         let texts = match (&self.twilio_account_sid, &self.twilio_auth_token) {
-            (Some(sid), Some(token)) => Some(Rest::new(&self.twilio_api_base, sid.clone(), token.clone())),
+            (Some(sid), Some(token)) => {
+                Some(Rest::new(&self.twilio_api_base, sid.clone(), token.to_string()))
+            }
             _ => None,
         };
         Delivery {
@@ -290,10 +293,10 @@ impl Settings {
         let Some(url) = &self.rent_manager_url else { return Ok(None) };
         let auth =
             match (&self.rent_manager_api_key, &self.rent_manager_username, &self.rent_manager_password) {
-                (Some(key), _, _) => Auth::ApiKey(key.clone()),
+                (Some(key), _, _) => Auth::ApiKey(key.to_string()),
                 (None, Some(username), Some(password)) => Auth::Login {
                     username: username.clone(),
-                    password: password.clone(),
+                    password: password.to_string(),
                     location_id: self.rent_manager_location_id,
                 },
                 _ => {
@@ -441,6 +444,19 @@ mod tests {
 
     fn settings(args: &[&str]) -> Settings {
         Cli::parse_from(std::iter::once("frontdesk").chain(args.iter().copied())).settings
+    }
+
+    #[test]
+    fn settings_print_without_their_secrets() {
+        let settings = settings(&[
+            "--twilio-auth-token", "tok-123", "--openai-api-key", "sk-999", "--rent-manager-password",
+            "pw-777", "--metrics-token", "mt-555",
+        ]);
+        let printed = format!("{settings:?} {:?}", settings.model_settings());
+        for secret in ["tok-123", "sk-999", "pw-777", "mt-555"] {
+            assert!(!printed.contains(secret), "{secret} printed");
+        }
+        assert_eq!(settings.twilio_auth_token.as_deref(), Some("tok-123"));
     }
 
     #[test]

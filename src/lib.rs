@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod phone;
 pub mod rent_manager;
 pub mod retention;
+pub mod secret;
 pub mod softphone;
 pub mod staff;
 pub mod twilio;

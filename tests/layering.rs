@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 /// Inner to outer; a module may use modules of its own layer or any inner one.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("foundations", &["phone", "db", "metrics"]),
+    ("foundations", &["phone", "db", "metrics", "secret"]),
     ("the office's facts", &["office", "knowledge"]),
     ("the core", &["call"]),
     ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention"]),

@@ -26,6 +26,7 @@ use super::prompt::{self, Context};
 pub use super::wire::{Api, KeyHeader};
 use super::wire::{Failure, Wire};
 use crate::call::reading::{Reading, Usage};
+use crate::secret::Secret;
 
 /// Failures in a row that open the breaker, and how long it stays open.
 const BREAKER_THRESHOLD: u32 = 3;
@@ -42,7 +43,7 @@ pub const PROBE_WORDS: &str = "Hi, this is a quick check: the kitchen sink in ap
 
 #[derive(Debug, Clone)]
 pub struct ModelSettings {
-    pub api_key: String,
+    pub api_key: Secret,
     /// `None`: OpenAI's own API. With `azure`, the Azure OpenAI endpoint
     /// (`https://RESOURCE.openai.azure.com`).
     pub base_url: Option<String>,
@@ -63,7 +64,7 @@ pub struct Azure {
 impl Default for ModelSettings {
     fn default() -> ModelSettings {
         ModelSettings {
-            api_key: String::new(),
+            api_key: Secret::default(),
             base_url: None,
             model: "gpt-4o".into(),
             deadline: Duration::from_secs(4),
