@@ -12,6 +12,7 @@
 pub mod effects;
 pub mod lines;
 pub mod machine;
+pub mod pause;
 pub mod reading;
 pub mod rules;
 pub mod store;
