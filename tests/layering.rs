@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// the office's facts, never a database, a clock, the network or a runtime.
 const PURE: &[&str] = &[
     "mod.rs", "machine.rs", "machine/tests.rs", "lines.rs", "reading.rs", "rules.rs", "vet.rs", "effects.rs",
-    "pause.rs",
+    "pause.rs", "worth.rs", "hold.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

@@ -10,6 +10,7 @@
 //!   any worker can take the next one.
 
 pub mod effects;
+pub mod hold;
 pub mod lines;
 pub mod machine;
 pub mod pause;
@@ -18,6 +19,7 @@ pub mod rules;
 pub mod store;
 pub mod turn;
 pub mod vet;
+pub mod worth;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
