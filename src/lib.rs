@@ -25,6 +25,7 @@ use std::time::Duration;
 use rocket::{Build, Rocket};
 
 use brain::{Brain, Model};
+use call::early::{Early, EarlySettings};
 use call::turn::{Directory, Reader, Rules, Turns};
 use db::Db;
 use directory::LocalDirectory;
@@ -44,6 +45,8 @@ pub struct Outside {
     pub rent_manager: Option<RentManager>,
     /// How long a call's start waits on Rent Manager to say who is calling.
     pub lookup_deadline: Duration,
+    /// Speculative readings and the caller's wait.
+    pub early: EarlySettings,
 }
 
 /// Everything a request may need, managed by Rocket and shared by all requests. Which
@@ -87,6 +90,14 @@ impl App {
             Some(model) => Arc::new(Brain { model }),
             None => Arc::new(Rules),
         };
+        let early = Arc::new(Early::new(
+            db.clone(),
+            reader.clone(),
+            office.clone(),
+            knowledge.clone(),
+            clock.clone(),
+            outside.early,
+        ));
         let turns = Turns {
             db: db.clone(),
             office: office.clone(),
@@ -94,6 +105,7 @@ impl App {
             clock: clock.clone(),
             directory,
             reader,
+            early,
             metrics: metrics.clone(),
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),

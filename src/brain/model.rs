@@ -80,6 +80,11 @@ impl Model {
         &self.settings.model
     }
 
+    /// Whether the breaker is open: the model is resting after repeated failures.
+    pub fn resting(&self) -> bool {
+        self.breaker.is_open(Instant::now())
+    }
+
     pub async fn read(&self, ctx: &Context<'_>, utterance: &str) -> Result<(Reading, Usage), ModelError> {
         if !self.breaker.allow(Instant::now()) {
             return Err(ModelError::Resting);

@@ -6,9 +6,13 @@
 //!   reader); `vet`: whether a model's proposed line may be spoken.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
+//! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
+//!   the caller's turn; `early`: readings started on partial transcripts, and the wait for
+//!   them; `hold`: what the caller hears meanwhile.
 //! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
 //!   any worker can take the next one.
 
+pub mod early;
 pub mod effects;
 pub mod hold;
 pub mod lines;

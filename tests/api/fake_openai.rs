@@ -18,6 +18,8 @@ pub enum Behaviour {
     SchemaMismatch,
     UnknownTool,
     Refusal,
+    /// Any of the above, answered after a delay (as a real model takes its time).
+    After(Duration, Box<Behaviour>),
 }
 
 pub struct FakeModel {
@@ -37,6 +39,15 @@ impl FakeModel {
 
     pub fn base_url(&self) -> String {
         format!("{}/v1", self.server.uri())
+    }
+
+    /// What the caller said, as the model was asked it, request by request.
+    pub async fn utterances(&self) -> Vec<String> {
+        let requests = self.requests().await;
+        requests
+            .iter()
+            .filter_map(|r| r["messages"].as_array()?.last()?["content"].as_str().map(String::from))
+            .collect()
     }
 
     /// The request bodies the model received, as JSON.
@@ -100,6 +111,7 @@ impl Respond for Behaviour {
                 json!({ "role": "assistant", "content": null, "refusal": "I can't help with that." }),
                 prompt_tokens,
             )),
+            Behaviour::After(delay, behaviour) => behaviour.respond(request).set_delay(*delay),
         }
     }
 }

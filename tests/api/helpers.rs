@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::brain::{Model, ModelSettings};
+use frontdesk::call::early::EarlySettings;
 use frontdesk::db::Db;
 use frontdesk::knowledge::{self, Knowledge, PropertySource};
 use frontdesk::office::{Clock, Office};
@@ -95,6 +96,21 @@ pub struct Setup {
     pub rent_manager: Option<String>,
     /// Property knowledge to import (TOML), instead of the shipped seed.
     pub knowledge: Option<&'static str>,
+    /// How long the model may take.
+    pub model_deadline: Duration,
+    /// Speculative readings and the caller's wait.
+    pub early: EarlySettings,
+}
+
+/// The wait as most tests see it: the final result waits out the model (no hold lines), as
+/// before the wait existed; the tests of the wait shorten the grace.
+pub fn patient() -> EarlySettings {
+    EarlySettings {
+        stable: Duration::from_millis(300),
+        grace: MODEL_DEADLINE * 4,
+        deadline: MODEL_DEADLINE,
+        ..EarlySettings::default()
+    }
 }
 
 /// How long a call's start waits on Rent Manager in tests.
@@ -109,6 +125,8 @@ impl Default for Setup {
             twilio_api: None,
             rent_manager: None,
             knowledge: None,
+            model_deadline: MODEL_DEADLINE,
+            early: patient(),
         }
     }
 }
@@ -152,7 +170,7 @@ impl TestApp {
                 api_key: "sk-test".into(),
                 base_url: Some(base_url),
                 model: "gpt-4o".into(),
-                deadline: MODEL_DEADLINE,
+                deadline: setup.model_deadline,
             })
         });
         let delivery = Delivery {
@@ -182,6 +200,7 @@ impl TestApp {
             delivery,
             rent_manager: rent_manager.clone(),
             lookup_deadline: RENT_MANAGER_DEADLINE,
+            early: setup.early.clone(),
         };
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
@@ -349,6 +368,26 @@ impl Phone<'_> {
         self.exchange(&[]).await
     }
 
+    /// Twilio fetching a `<Redirect>` (after a hold line): the call's fields, nothing heard.
+    pub async fn follow_redirect(&mut self) -> Twiml {
+        self.exchange(&[]).await
+    }
+
+    /// A partial transcript of the turn the call is in, as Twilio posts it while the caller
+    /// speaks; Twilio ignores the reply.
+    pub async fn partial(&self, sequence: u32, unstable: &str) -> Status {
+        let turn = self.next.split("turn=").nth(1).and_then(|t| t.split('&').next()).unwrap_or("0");
+        let path = format!("/twilio/partial?turn={turn}");
+        let sequence = sequence.to_string();
+        let params = self.params(&[
+            ("UnstableSpeechResult", unstable),
+            ("SequenceNumber", sequence.as_str()),
+            ("Stability", "0.8"),
+        ]);
+        let (status, _) = self.app.post_signed(&path, &params).await;
+        status
+    }
+
     pub async fn dial_ends(&mut self, status: &str) -> Twiml {
         self.exchange(&[("DialCallStatus", status)]).await
     }
@@ -440,8 +479,19 @@ impl Twiml {
         self.verbs().last().is_some_and(|v| v == "Hangup")
     }
 
+    /// The URL of a top-level `<Redirect>` (a hold line's), not the `<Gather>`'s safety net.
+    pub fn redirect(&self) -> Option<String> {
+        self.with(|doc| {
+            let mut verbs = doc.root_element().children().filter(|n| n.is_element());
+            if verbs.clone().any(|n| n.has_tag_name("Gather")) {
+                return None;
+            }
+            verbs.find(|n| n.has_tag_name("Redirect")).and_then(|n| n.text()).map(String::from)
+        })
+    }
+
     fn next_url(&self) -> Option<String> {
-        self.attr("Gather", "action").or_else(|| self.attr("Dial", "action"))
+        self.attr("Gather", "action").or_else(|| self.attr("Dial", "action")).or_else(|| self.redirect())
     }
 }
 

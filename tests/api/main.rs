@@ -13,5 +13,6 @@ mod rent_manager;
 mod rent_manager_client;
 mod staff;
 mod terminal;
+mod waiting;
 mod webhooks;
 mod workers;

@@ -131,3 +131,60 @@ async fn wait_for<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[rocket::async_test]
+async fn a_turn_held_on_one_worker_is_answered_by_the_redirect_on_another() {
+    use crate::fake_openai::{Behaviour, FakeModel};
+    let url = shared_database().await;
+    let line_said = "Oh no, a dripping faucet! May our team let themselves in if you're not home?";
+    let reply = Behaviour::Reply(json!({
+        "intent": "maintenance", "describes_problem": true, "location": "kitchen",
+        "reply": line_said, "reply_asks": "entry"
+    }));
+    let model = FakeModel::start(Behaviour::After(Duration::from_millis(1500), Box::new(reply))).await;
+    let base_url = model.base_url();
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", base_url.as_str()),
+        ("OPENAI_DEADLINE_MS", "8000"),
+        ("HOLD_GRACE_MS", "50"),
+        ("HOLD_REPLY_WAIT_MS", "6000"),
+        ("PARTIAL_STABLE_MS", "300"),
+    ];
+    let (a, b) = (ServerProcess::start(&settings), ServerProcess::start(&settings));
+    let sid = "CAheldacrossworkers";
+    a.post_signed("/twilio/voice", &line(sid)).await;
+
+    // The partials of the turn reach both workers; one of them reads the words early.
+    for (worker, seq, words) in [(&a, "1", "my kitchen"), (&b, "2", "my kitchen faucet is dripping")] {
+        let mut partial = line(sid);
+        partial.extend([("UnstableSpeechResult", words), ("SequenceNumber", seq)]);
+        let (status, _) = worker.post_signed("/twilio/partial?turn=1", &partial).await;
+        assert_eq!(status, 204);
+    }
+    wait_for("the early reading", || async { model.server.received_requests().await.unwrap().len() == 1 })
+        .await;
+
+    let mut speech = line(sid);
+    speech.extend([("SpeechResult", "My kitchen faucet is dripping."), ("Confidence", "0.9")]);
+    let (_, held) = a.post_signed("/twilio/gather?turn=1", &speech).await;
+    let held = Twiml::parse(held);
+    let redirect = held.redirect().expect("a hold line and a redirect");
+    let (status, answer) = b.post_signed(&redirect, &line(sid)).await;
+
+    assert_eq!(status, 200);
+    assert_eq!(Twiml::parse(answer).says(), [line_said]);
+    assert_eq!(
+        model.server.received_requests().await.unwrap().len(),
+        1,
+        "read once, used by the other worker"
+    );
+    let db = Db::connect(&url).await.unwrap();
+    let (source, from): (String, String) =
+        sqlx::query_as("SELECT source, read_from FROM turns WHERE turn = 1")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!((source.as_str(), from.as_str()), ("model", "partial"));
+}
