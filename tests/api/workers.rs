@@ -188,3 +188,55 @@ async fn a_turn_held_on_one_worker_is_answered_by_the_redirect_on_another() {
             .unwrap();
     assert_eq!((source.as_str(), from.as_str()), ("model", "partial"));
 }
+
+#[rocket::async_test]
+async fn a_worker_that_dies_mid_reading_costs_the_caller_at_most_the_rules_answer() {
+    use crate::fake_openai::{Behaviour, FakeModel};
+    let url = shared_database().await;
+    let reply =
+        Behaviour::Reply(json!({ "intent": "maintenance", "reply": "Never heard.", "reply_asks": "entry" }));
+    let model = FakeModel::start(Behaviour::After(Duration::from_secs(60), Box::new(reply))).await;
+    let base_url = model.base_url();
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", base_url.as_str()),
+        ("OPENAI_DEADLINE_MS", "4000"),
+        ("HOLD_GRACE_MS", "50"),
+        ("HOLD_REPLY_WAIT_MS", "1000"),
+    ];
+    let (mut a, b) = (ServerProcess::start(&settings), ServerProcess::start(&settings));
+    let sid = "CAdiesmidreading";
+    a.post_signed("/twilio/voice", &line(sid)).await;
+    let mut speech = line(sid);
+    speech.extend([("SpeechResult", "my kitchen faucet is dripping"), ("Confidence", "0.9")]);
+    let (_, held) = a.post_signed("/twilio/gather?turn=1", &speech).await;
+    let mut redirect = Twiml::parse(held).redirect().expect("a hold line while the model reads");
+
+    a.kill();
+    let mut answer = None;
+    for _ in 0..3 {
+        let (status, body) = b.post_signed(&redirect, &line(sid)).await;
+        assert_eq!(status, 200);
+        let reply = Twiml::parse(body);
+        match reply.redirect() {
+            Some(next) => redirect = next,
+            None => {
+                answer = Some(reply);
+                break;
+            }
+        }
+    }
+
+    let answer = answer.expect("the rules answer after the hold lines");
+    assert!(answer.listens() && !answer.spoken().contains("Never heard"), "{}", answer.xml);
+    let db = Db::connect(&url).await.unwrap();
+    let source: String =
+        sqlx::query_scalar("SELECT source FROM turns WHERE turn = 1").fetch_one(&db.pool).await.unwrap();
+    assert_eq!(source, "rules");
+    assert_eq!(
+        model.server.received_requests().await.unwrap().len(),
+        1,
+        "B waited for A's reading, never doubled it"
+    );
+}
