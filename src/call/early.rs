@@ -406,9 +406,13 @@ impl Early {
             };
             let Some(stored) = stored else { return };
             let stored = Arc::new(stored);
-            // This worker's waiter first; other workers' find it in the database.
+            // This worker's waiter first; other workers' find it in the database. One SQLite
+            // process is the only worker: its waiters are all here, and the write would only
+            // queue before the turn's own.
             let _ = done.send(Some(stored.clone()));
-            if let Err(e) = this.keep(&key, &stored).await {
+            if this.db.engine == Engine::Postgres
+                && let Err(e) = this.keep(&key, &stored).await
+            {
                 tracing::warn!(call = %key.sid, turn = key.turn, "reading not shared with other workers: {e}");
             }
         });
