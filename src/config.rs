@@ -11,18 +11,87 @@ use clap::{Args, ValueEnum};
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 
-use crate::Outside;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+
 use crate::brain::{Model, ModelSettings};
 use crate::call::early::EarlySettings;
+use crate::db::Db;
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
 use crate::twilio::TwilioConfig;
 use crate::twilio::rest::Rest;
 use crate::twilio::signature::Verifier;
+use crate::{Access, MetricsAccess, Outside};
 
-/// The auth token used when `TWILIO_AUTH_TOKEN` is unset, so that `frontdesk call` works
-/// against a fresh `frontdesk` out of the box. Real Twilio requests never match it.
-pub const DEV_AUTH_TOKEN: &str = "frontdesk-development-token";
+/// Settings that cannot be served: frontdesk refuses to start and says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    #[error(
+        "TWILIO_AUTH_TOKEN is not set: release builds accept only webhooks signed with the Twilio \
+         account's auth token (Console > Account > API keys & tokens)"
+    )]
+    NoAuthToken,
+    #[error("TWILIO_SIGNATURE_CHECK=off is refused in release builds: anyone could forge calls")]
+    CheckOffInRelease,
+    #[error("{0} is set but empty")]
+    Empty(&'static str),
+    #[error("TWILIO_SIGNING_KEYS must be NAME=SECRET[,NAME=SECRET], each with a name and a secret: {0:?}")]
+    SigningKeys(String),
+    #[error("PUBLIC_URL must be an http(s) address like https://frontdesk.example.com/path: {0:?}")]
+    PublicUrl(String),
+}
+
+/// Where webhooks' signing token comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WebhookToken {
+    /// `TWILIO_AUTH_TOKEN`.
+    Configured(String),
+    /// None set, in a debug build: a random token made on first start and kept in the
+    /// database (`development_token`), which `frontdesk call` reads from the same database.
+    Development,
+}
+
+/// What this build and these settings allow, decided once at start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posture {
+    pub webhook_token: WebhookToken,
+    pub access: Access,
+}
+
+/// Whether frontdesk runs as in production: a release build, or Rocket's release profile
+/// (`ROCKET_PROFILE=release`, which lets a debug build be tried as production).
+pub fn release(figment: &Figment) -> bool {
+    cfg!(not(debug_assertions)) || figment.profile() == rocket::Config::RELEASE_PROFILE
+}
+
+/// The name the development webhook token is kept under in `local_secrets`.
+const DEVELOPMENT_TOKEN: &str = "development_webhook_token";
+
+/// The development webhook token kept in the database, made (at random) the first time.
+/// Several processes may race to make it: one insert wins, and all read the winner.
+pub async fn development_token(db: &Db) -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    sqlx::query(
+        "INSERT INTO local_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(DEVELOPMENT_TOKEN)
+    .bind(URL_SAFE_NO_PAD.encode(bytes))
+    .bind(crate::db::millis(chrono::Utc::now()))
+    .execute(&db.pool)
+    .await?;
+    stored_development_token(db).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// The development webhook token, if a server on this database has made one.
+pub async fn stored_development_token(db: &Db) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM local_secrets WHERE name = $1")
+        .bind(DEVELOPMENT_TOKEN)
+        .fetch_optional(&db.pool)
+        .await
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Toggle {
@@ -108,6 +177,10 @@ pub struct Settings {
     /// Twilio's speech recognition model for <Gather>.
     #[arg(long, env = "SPEECH_MODEL", default_value = "phone_call")]
     pub speech_model: String,
+    /// Prometheus reads /metrics with `Authorization: Bearer` this; without it, /metrics is
+    /// open in debug builds and off (404) in release builds.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// Log lines as text or JSON.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -130,24 +203,69 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn auth_token(&self) -> &str {
-        self.twilio_auth_token.as_deref().unwrap_or(DEV_AUTH_TOKEN)
+    /// What may run, and how, given the build: the one place that decides what a release
+    /// build refuses. Every secret that is set must be non-empty; a release build needs
+    /// `TWILIO_AUTH_TOKEN` and the signature check, sends cookies `Secure` and serves
+    /// `/metrics` only with `METRICS_TOKEN`.
+    pub fn posture(&self, release: bool) -> Result<Posture, SettingsError> {
+        let set = |value: &Option<String>, name| match value.as_deref().map(str::trim) {
+            Some("") => Err(SettingsError::Empty(name)),
+            Some(value) => Ok(Some(value.to_string())),
+            None => Ok(None),
+        };
+        let token = set(&self.twilio_auth_token, "TWILIO_AUTH_TOKEN")?;
+        let metrics_token = set(&self.metrics_token, "METRICS_TOKEN")?;
+        set(&self.twilio_signing_keys, "TWILIO_SIGNING_KEYS")?;
+        self.signing_keys()?;
+        if let Some(url) = &self.public_url {
+            match url::Url::parse(url) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {}
+                _ => return Err(SettingsError::PublicUrl(url.clone())),
+            }
+        }
+        if release && self.twilio_signature_check == Toggle::Off {
+            return Err(SettingsError::CheckOffInRelease);
+        }
+        let webhook_token = match (token, release) {
+            (Some(token), _) => WebhookToken::Configured(token),
+            (None, true) => return Err(SettingsError::NoAuthToken),
+            (None, false) => WebhookToken::Development,
+        };
+        let metrics = match (metrics_token, release) {
+            (Some(token), _) => MetricsAccess::Bearer(token),
+            (None, true) => MetricsAccess::Off,
+            (None, false) => MetricsAccess::Open,
+        };
+        Ok(Posture { webhook_token, access: Access { secure_cookies: release, metrics } })
     }
 
-    pub fn twilio(&self) -> TwilioConfig {
-        let keys = self
-            .twilio_signing_keys
-            .iter()
-            .flat_map(|keys| keys.split(','))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .map(|(name, secret)| (name.to_string(), secret.to_string()))
-            .collect();
-        TwilioConfig {
+    /// The shared signing keys, each with a name and a non-empty secret.
+    fn signing_keys(&self) -> Result<Vec<(String, String)>, SettingsError> {
+        let Some(keys) = &self.twilio_signing_keys else { return Ok(Vec::new()) };
+        keys.split(',')
+            .map(|pair| match pair.trim().split_once('=') {
+                Some((name, secret)) if !name.trim().is_empty() && !secret.trim().is_empty() => {
+                    Ok((name.trim().to_string(), secret.trim().to_string()))
+                }
+                _ => Err(SettingsError::SigningKeys(
+                    pair.split('=').next().unwrap_or_default().trim().to_string(),
+                )),
+            })
+            .collect()
+    }
+
+    /// How webhooks are checked: against `token` (see `Posture::webhook_token`).
+    pub fn twilio(&self, token: &str) -> Result<TwilioConfig, SettingsError> {
+        if token.trim().is_empty() {
+            return Err(SettingsError::Empty("TWILIO_AUTH_TOKEN"));
+        }
+        let keys = self.signing_keys()?;
+        Ok(TwilioConfig {
             verifier: (self.twilio_signature_check == Toggle::On)
-                .then(|| Verifier::new(self.auth_token().to_string(), keys)),
+                .then(|| Verifier::new(token.to_string(), keys)),
             public_url: self.public_url.clone(),
             speech_model: self.speech_model.clone(),
-        }
+        })
     }
 
     pub fn delivery(&self) -> Delivery {
@@ -194,11 +312,11 @@ impl Settings {
         .map_err(|e| e.to_string())
     }
 
-    /// Every outside service, as configured.
-    pub fn outside(&self) -> Result<Outside, String> {
+    /// Every outside service, as configured; webhooks are checked against `webhook_token`.
+    pub fn outside(&self, webhook_token: &str) -> Result<Outside, String> {
         Ok(Outside {
             model: self.model(),
-            twilio: self.twilio(),
+            twilio: self.twilio(webhook_token).map_err(|e| e.to_string())?,
             delivery: self.delivery(),
             rent_manager: self.rent_manager()?,
             lookup_deadline: Duration::from_millis(self.rent_manager_lookup_ms),
@@ -271,8 +389,12 @@ impl Settings {
             _ => warn("on-call texts: off; emergencies are still dialled, and their texts wait in the outbox as failed (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)".into()),
         });
         if self.twilio_auth_token.is_none() {
-            lines.push(warn("TWILIO_AUTH_TOKEN is not set: webhooks must be signed with the development token, so only `frontdesk call` can talk to this server, not Twilio".into()));
+            lines.push(warn("TWILIO_AUTH_TOKEN is not set: webhooks must be signed with this database's random development token, so only `frontdesk call` (same DATABASE_URL) can talk to this server, not Twilio; release builds refuse to start like this".into()));
         }
+        lines.push(match &self.metrics_token {
+            Some(_) => info("metrics: /metrics with Authorization: Bearer $METRICS_TOKEN".into()),
+            None => info("metrics: /metrics is open in debug builds, off in release builds (set METRICS_TOKEN for Prometheus)".into()),
+        });
         if self.twilio_signature_check == Toggle::Off {
             lines.push(warn("TWILIO_SIGNATURE_CHECK=off: webhooks are NOT authenticated; anyone who can reach this server can impersonate Twilio".into()));
         }
@@ -317,11 +439,11 @@ mod tests {
     #[test]
     fn turning_the_signature_check_off_is_explicit_and_warned_about() {
         let on = settings(&["--twilio-auth-token", "t", "--twilio-account-sid", "AC1"]);
-        assert!(on.twilio().verifier.is_some());
+        assert!(on.twilio("t").unwrap().verifier.is_some());
         assert!(on.report().iter().all(|(level, _)| *level == Level::Info));
 
         let off = settings(&["--twilio-auth-token", "t", "--twilio-signature-check", "off"]);
-        assert!(off.twilio().verifier.is_none());
+        assert!(off.twilio("t").unwrap().verifier.is_none());
         assert!(
             off.report()
                 .iter()
@@ -330,13 +452,64 @@ mod tests {
     }
 
     #[test]
-    fn without_a_token_the_development_token_signs_and_the_log_says_so() {
+    fn a_debug_build_without_a_token_uses_the_databases_development_token_and_says_so() {
         let dev = settings(&[]);
-        assert_eq!(dev.auth_token(), DEV_AUTH_TOKEN);
+        let posture = dev.posture(false).unwrap();
+        assert_eq!(posture.webhook_token, WebhookToken::Development);
+        assert_eq!(posture.access, Access { secure_cookies: false, metrics: MetricsAccess::Open });
         assert!(
             dev.report()
                 .iter()
                 .any(|(level, line)| *level == Level::Warn && line.contains("TWILIO_AUTH_TOKEN"))
         );
+        // Debug builds still honour a metrics token, and allow the check off for experiments.
+        let posture = settings(&["--metrics-token", "m", "--twilio-signature-check", "off"]).posture(false);
+        assert_eq!(posture.unwrap().access.metrics, MetricsAccess::Bearer("m".into()));
+    }
+
+    #[test]
+    fn a_release_build_refuses_what_would_let_anyone_forge_a_call() {
+        assert_eq!(settings(&[]).posture(true), Err(SettingsError::NoAuthToken));
+        let off = settings(&["--twilio-auth-token", "t", "--twilio-signature-check", "off"]);
+        assert_eq!(off.posture(true), Err(SettingsError::CheckOffInRelease));
+
+        let ok = settings(&["--twilio-auth-token", "t"]).posture(true).unwrap();
+        assert_eq!(ok.webhook_token, WebhookToken::Configured("t".into()));
+        assert_eq!(ok.access, Access { secure_cookies: true, metrics: MetricsAccess::Off });
+        let scraped = settings(&["--twilio-auth-token", "t", "--metrics-token", "m"]).posture(true).unwrap();
+        assert_eq!(scraped.access.metrics, MetricsAccess::Bearer("m".into()));
+    }
+
+    #[test]
+    fn an_empty_secret_is_an_error_in_every_build() {
+        for release in [false, true] {
+            for (args, name) in [
+                (&["--twilio-auth-token", ""][..], "TWILIO_AUTH_TOKEN"),
+                (&["--twilio-auth-token", "  "][..], "TWILIO_AUTH_TOKEN"),
+                (&["--twilio-auth-token", "t", "--metrics-token", ""][..], "METRICS_TOKEN"),
+                (&["--twilio-auth-token", "t", "--twilio-signing-keys", ""][..], "TWILIO_SIGNING_KEYS"),
+            ] {
+                assert_eq!(settings(args).posture(release), Err(SettingsError::Empty(name)), "{args:?}");
+            }
+            for keys in ["SK1=", "SK1", "=secret", "SK1=a,SK2= "] {
+                let args = ["--twilio-auth-token", "t", "--twilio-signing-keys", keys];
+                assert!(
+                    matches!(settings(&args).posture(release), Err(SettingsError::SigningKeys(_))),
+                    "{keys}"
+                );
+            }
+        }
+        assert!(settings(&[]).twilio("").is_err());
+        let keys = settings(&["--twilio-signing-keys", "SK1=a, SK2=b"]);
+        assert_eq!(keys.signing_keys().unwrap(), [("SK1".into(), "a".into()), ("SK2".into(), "b".into())]);
+    }
+
+    #[test]
+    fn a_public_url_must_be_an_address() {
+        for bad in ["frontdesk.example.com", "ftp://x/", "https://"] {
+            let posture = settings(&["--public-url", bad]).posture(false);
+            assert!(matches!(posture, Err(SettingsError::PublicUrl(_))), "{bad}");
+        }
+        assert!(settings(&["--public-url", "https://host.example/frontdesk"]).posture(false).is_ok());
     }
 }

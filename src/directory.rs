@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use crate::call::turn::{Directory, LookupError};
-use crate::call::{Caller, CallerKind};
+use crate::call::{Caller, CallerKind, Identity};
 use crate::db::Db;
 use crate::phone::Phone;
 
@@ -40,6 +40,8 @@ impl Directory for LocalDirectory {
             property: row.property,
             records: None,
             open_issues: Vec::new(),
+            // A number matched: who it is still has to be shown (see `Turns::take`).
+            identity: Identity::CallerId,
         }))
     }
 

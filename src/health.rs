@@ -3,11 +3,13 @@
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::{ContentType, Status};
+use rocket::request::{FromRequest, Outcome};
 use rocket::{Request, Response, Route, State, get, routes};
+use subtle::ConstantTimeEq;
 
-use crate::App;
 use crate::call::effects::WriteState;
 use crate::metrics::{RequestLabels, StatusLabels};
+use crate::{App, MetricsAccess};
 
 pub fn routes() -> Vec<Route> {
     routes![get_health, get_ready, get_metrics]
@@ -31,8 +33,43 @@ async fn get_ready(app: &State<App>) -> (Status, &'static str) {
     }
 }
 
+/// The `Authorization: Bearer` credential of a request, if it has one.
+struct Bearer(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Bearer {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let token = req.headers().get_one("Authorization").and_then(|value| {
+            let (scheme, token) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+        });
+        Outcome::Success(Bearer(token))
+    }
+}
+
+/// Refusals answer directly (a catcher would send a 401 to the staff login page).
+type Refused = (Status, &'static str);
+
+/// The metrics, for whoever `Access::metrics` lets in: anyone in debug builds, holders of
+/// `METRICS_TOKEN`, or nobody (404) in release builds without one.
 #[get("/metrics")]
-async fn get_metrics(app: &State<App>) -> (ContentType, String) {
+async fn get_metrics(app: &State<App>, bearer: Bearer) -> Result<(ContentType, String), Refused> {
+    match &app.access.metrics {
+        MetricsAccess::Open => {}
+        MetricsAccess::Off => return Err((Status::NotFound, "not found")),
+        MetricsAccess::Bearer(token) => {
+            let presented = bearer.0.unwrap_or_default();
+            if !bool::from(presented.as_bytes().ct_eq(token.as_bytes())) {
+                return Err((Status::Unauthorized, "Authorization: Bearer $METRICS_TOKEN required"));
+            }
+        }
+    }
+    Ok(metrics(app).await)
+}
+
+async fn metrics(app: &App) -> (ContentType, String) {
     let counts: Vec<(String, i64)> = sqlx::query_as("SELECT status, COUNT(*) FROM outbox GROUP BY status")
         .fetch_all(&app.db.pool)
         .await

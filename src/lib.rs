@@ -49,6 +49,28 @@ pub struct Outside {
     pub early: EarlySettings,
 }
 
+/// What the build (release or debug) and the settings allow, decided once at start
+/// (`config::Settings::posture`). The default is a debug build's: open metrics, cookies
+/// without `Secure` (a development server is plain http).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    /// Staff cookies carry `Secure`: browsers send them over https only.
+    pub secure_cookies: bool,
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// Anyone (debug builds without `METRICS_TOKEN`).
+    #[default]
+    Open,
+    /// Requests with `Authorization: Bearer <token>`.
+    Bearer(String),
+    /// Nobody: 404 (release builds without `METRICS_TOKEN`).
+    Off,
+}
+
 /// Everything a request may need, managed by Rocket and shared by all requests. Which
 /// outside service plays each role is decided here, once.
 pub struct App {
@@ -62,7 +84,9 @@ pub struct App {
     pub twilio: TwilioConfig,
     pub outbox: Arc<Outbox>,
     pub pages: Pages,
-    pub throttle: Throttle,
+    /// Failed staff logins; `main` prunes it on a timer.
+    pub throttle: Arc<Throttle>,
+    pub access: Access,
     pub metrics: Arc<Metrics>,
     /// Computed once: every `<Gather>` carries it.
     pub speech_hints: String,
@@ -79,6 +103,7 @@ impl App {
         let metrics = Arc::new(Metrics::default());
         let knowledge = knowledge::Shared::new(knowledge);
         let records = outside.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>);
+        let texting = outside.delivery.texts.is_some();
         let delivery = Delivery { records, ..outside.delivery };
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         let directory: Arc<dyn Directory> = match &outside.rent_manager {
@@ -96,6 +121,7 @@ impl App {
             office.clone(),
             knowledge.clone(),
             clock.clone(),
+            texting,
             outside.early,
         ));
         let turns = Turns {
@@ -109,6 +135,7 @@ impl App {
             metrics: metrics.clone(),
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),
+            texting,
         };
         App {
             db,
@@ -119,7 +146,8 @@ impl App {
             twilio: outside.twilio,
             outbox,
             pages: Pages::new().expect("the compiled-in templates parse (a unit test checks them)"),
-            throttle: Throttle::default(),
+            throttle: Arc::new(Throttle::default()),
+            access: Access::default(),
             metrics,
             speech_hints,
             model_name,
@@ -135,9 +163,16 @@ impl App {
 
 /// The whole web application; `main` and the tests both start here.
 pub fn build(app: App, figment: rocket::figment::Figment) -> Rocket<Build> {
-    rocket::custom(figment)
-        .manage(app)
-        .mount("/twilio", twilio::routes())
+    // Behind a proxy that forwards `PUBLIC_URL`'s path unchanged, Twilio's requests arrive
+    // under it; one that strips it sends them to `/twilio`. Both are served.
+    let prefixed = Some(format!("{}/twilio", app.twilio.prefix()))
+        .filter(|base| base != "/twilio" && rocket::http::uri::Origin::parse(base).is_ok());
+    let rocket = rocket::custom(figment).manage(app).mount("/twilio", twilio::routes());
+    let rocket = match prefixed {
+        Some(base) => rocket.mount(base, twilio::routes()),
+        None => rocket,
+    };
+    rocket
         .attach(health::CountRequests)
         .mount("/", health::routes())
         .mount("/", staff::routes())

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use frontdesk::config::{Level, LogFormat, Settings};
+use frontdesk::config::{Level, LogFormat, Settings, WebhookToken};
 use frontdesk::db::Db;
 use frontdesk::office::{Office, SystemClock};
 use frontdesk::{App, softphone};
@@ -45,6 +45,10 @@ enum StaffCommand {
     /// Adds a staff account (or sets a new password for an existing one). The password is
     /// prompted for, or read from the first line of standard input when it is not a terminal.
     Add { name: String },
+    /// Sets a new password for an existing account (read as for `add`); its sessions end.
+    Passwd { name: String },
+    /// Removes an account; its sessions end.
+    Remove { name: String },
 }
 
 #[rocket::main]
@@ -52,7 +56,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Call(args)) => softphone::run(&cli.settings, args).await,
-        Some(Command::Staff(StaffCommand::Add { name })) => add_staff(&cli.settings, &name).await,
+        Some(Command::Staff(command)) => staff(&cli.settings, command).await,
         Some(Command::Knowledge(KnowledgeCommand::Import { file })) => {
             import_knowledge(&cli.settings, &file).await
         }
@@ -67,32 +71,45 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn add_staff(settings: &Settings, name: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let password = if std::io::stdin().is_terminal() {
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Error> {
+    use frontdesk::staff::auth;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    match command {
+        StaffCommand::Add { name } => match auth::add(&db, &name, &read_password(&name)?).await? {
+            true => println!("added staff account {name}"),
+            false => println!("set a new password for {name}; their sessions have ended"),
+        },
+        StaffCommand::Passwd { name } => {
+            auth::passwd(&db, &name, &read_password(&name)?).await?;
+            println!("set a new password for {name}; their sessions have ended");
+        }
+        StaffCommand::Remove { name } => {
+            auth::remove(&db, &name).await?;
+            println!("removed staff account {name}; their sessions have ended");
+        }
+    }
+    Ok(())
+}
+
+/// Prompted for twice at a terminal; otherwise the first line of standard input.
+fn read_password(name: &str) -> Result<String, Error> {
+    if std::io::stdin().is_terminal() {
         let first = rpassword::prompt_password(format!("Password for {name}: "))?;
         let again = rpassword::prompt_password("Again: ")?;
         if first != again {
             return Err("the passwords differ".into());
         }
-        first
-    } else {
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line)?;
-        line.trim_end_matches(['\r', '\n']).to_string()
-    };
-    let db = Db::connect(&settings.database_url).await?;
-    db.migrate().await?;
-    match frontdesk::staff::auth::add(&db, name, &password).await? {
-        true => println!("added staff account {name}"),
-        false => println!("set a new password for {name}"),
+        return Ok(first);
     }
-    Ok(())
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
-async fn import_knowledge(
-    settings: &Settings,
-    file: &std::path::Path,
-) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn import_knowledge(settings: &Settings, file: &std::path::Path) -> Result<(), Error> {
     use frontdesk::knowledge::{self, Knowledge};
     let text = std::fs::read_to_string(file)?;
     let db = Db::connect(&settings.database_url).await?;
@@ -127,20 +144,27 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
             Level::Warn => tracing::warn!("{line}"),
         }
     }
-    let office = Office::load(settings.office_profile.as_deref())?;
-    let db = Db::connect(&settings.database_url).await?;
-    db.migrate().await?;
-    let knowledge = frontdesk::knowledge::load(&db).await?;
-    let app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside()?);
-    app.knowledge.refresh_every_minute(db, app.property_source());
-    app.outbox.clone().spawn();
     let figment = frontdesk::config::rocket_figment(settings.port);
-    let release = figment.profile() == rocket::Config::RELEASE_PROFILE;
+    let release = frontdesk::config::release(&figment);
+    let posture = settings.posture(release)?;
     if release && figment.find_value("secret_key").is_err() {
         return Err("ROCKET_SECRET_KEY is not set: release builds need it to encrypt staff sessions \
                     (generate one with `openssl rand -base64 32`; every worker must share it)"
             .into());
     }
+    let office = Office::load(settings.office_profile.as_deref())?;
+    let db = Db::connect(&settings.database_url).await?;
+    db.migrate().await?;
+    let token = match posture.webhook_token {
+        WebhookToken::Configured(token) => token,
+        WebhookToken::Development => frontdesk::config::development_token(&db).await?,
+    };
+    let knowledge = frontdesk::knowledge::load(&db).await?;
+    let mut app = App::new(db.clone(), office, knowledge, Arc::new(SystemClock), settings.outside(&token)?);
+    app.access = posture.access;
+    app.knowledge.refresh_every_minute(db, app.property_source());
+    app.outbox.clone().spawn();
+    app.throttle.clone().spawn_pruning();
     frontdesk::build(app, figment).launch().await?;
     Ok(())
 }

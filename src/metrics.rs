@@ -30,6 +30,12 @@ pub struct DeliveryLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LoginLabels {
+    /// `succeeded`, `failed`, `delayed` (made to wait first) or `refused` (the address).
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct StatusLabels {
     pub status: String,
 }
@@ -46,6 +52,7 @@ pub struct Metrics {
     pub deliveries: Family<DeliveryLabels, Counter>,
     pub outbox_items: Family<StatusLabels, Gauge>,
     pub signature_rejections: Counter,
+    pub logins: Family<LoginLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -61,6 +68,7 @@ impl Default for Metrics {
             deliveries: Family::default(),
             outbox_items: Family::default(),
             signature_rejections: Counter::default(),
+            logins: Family::default(),
             registry: Registry::default(),
         };
         registry.register("http_requests", "HTTP requests by route and status", metrics.requests.clone());
@@ -95,6 +103,7 @@ impl Default for Metrics {
             "Twilio requests refused for their signature",
             metrics.signature_rejections.clone(),
         );
+        registry.register("staff_logins", "Staff login attempts by outcome", metrics.logins.clone());
         Metrics { registry, ..metrics }
     }
 }
@@ -109,6 +118,10 @@ impl Metrics {
 
     pub fn answered(&self, source: &str) {
         self.answers.get_or_create(&SourceLabels { source: source.into() }).inc();
+    }
+
+    pub fn login(&self, outcome: &str) {
+        self.logins.get_or_create(&LoginLabels { outcome: outcome.into() }).inc();
     }
 
     pub fn delivered(&self, kind: &str, outcome: &str) {

@@ -38,6 +38,8 @@ pub struct Office {
     pub on_call_phone: Phone,
     /// Who is texted about an emergency.
     pub on_call_sms: Vec<Phone>,
+    /// Who else is texted when an emergency's follow-up is needed (on-call did not answer).
+    pub emergency_contacts: Vec<Phone>,
     pub staff: Vec<String>,
     pub voice: String,
     pub language: String,
@@ -79,9 +81,26 @@ pub struct EmergencyPolicy {
     /// `["MM-DD", "MM-DD"]`, inclusive; may wrap the new year.
     pub heat_season: [String; 2],
     pub no_hot_water: bool,
+    /// No water at all in the unit.
+    #[serde(default = "yes")]
+    pub no_water: bool,
+    /// A building entry door, or a unit's door or window, broken so it cannot be secured.
+    #[serde(default = "yes")]
+    pub unsecured_entry: bool,
+    /// Ice or snow blocking the only way out.
+    #[serde(default = "yes")]
+    pub blocked_exit: bool,
+    /// Locked out with a child, an elderly person, medicine or a lit stove inside.
+    #[serde(default = "yes")]
+    pub lockout_at_risk: bool,
     pub lockout: bool,
     pub no_air_conditioning: bool,
     pub clogged_toilet: bool,
+}
+
+/// Profiles written before a policy field existed keep the behaviour they had.
+fn yes() -> bool {
+    true
 }
 
 impl EmergencyPolicy {
@@ -109,6 +128,8 @@ struct ProfileFile {
     on_call_phone: String,
     #[serde(default)]
     on_call_sms: Vec<String>,
+    #[serde(default)]
+    emergency_contacts: Vec<String>,
     staff: Vec<String>,
     voice: String,
     language: String,
@@ -167,7 +188,13 @@ impl Office {
         if on_call_sms.is_empty() {
             on_call_sms.push(on_call_phone.clone());
         }
+        let emergency_contacts = file
+            .emergency_contacts
+            .iter()
+            .map(|raw| phone("emergency_contacts", raw))
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Office {
+            emergency_contacts,
             on_call_phone,
             on_call_sms,
             address_spoken: file.address_spoken.unwrap_or_else(|| file.address.clone()),
@@ -198,6 +225,18 @@ impl Office {
     /// Phrases that help Twilio's speech recognition: staff names first, then the profile's.
     pub fn speech_hints(&self) -> String {
         self.staff.iter().chain(&self.hints).cloned().collect::<Vec<_>>().join(",")
+    }
+
+    /// Who is texted an emergency's follow-up: the on-call texts and the emergency contacts,
+    /// each number once.
+    pub fn follow_up_contacts(&self) -> Vec<Phone> {
+        let mut to: Vec<Phone> = Vec::new();
+        for phone in self.on_call_sms.iter().chain(&self.emergency_contacts) {
+            if !to.contains(phone) {
+                to.push(phone.clone());
+            }
+        }
+        to
     }
 
     pub fn local_date(&self, now: DateTime<Utc>) -> NaiveDate {
@@ -241,6 +280,22 @@ mod tests {
         assert!(policy.heating_season(day(5, 31)));
         assert!(!policy.heating_season(day(6, 1)));
         assert!(!policy.heating_season(day(7, 15)));
+    }
+
+    #[test]
+    fn a_follow_up_goes_to_on_call_and_every_emergency_contact_once() {
+        let text = SEED_PROFILE
+            .replace("emergency_contacts = []", "emergency_contacts = [\"+17185550150\", \"+17184146984\"]");
+        let office = Office::parse(&text).unwrap();
+        let contacts = office.follow_up_contacts();
+        let to: Vec<&str> = contacts.iter().map(|p| p.e164()).collect();
+        assert_eq!(to, ["+17184146984", "+17185550150"]);
+    }
+
+    #[test]
+    fn a_profile_without_the_newer_policy_fields_keeps_escalating_them() {
+        let text = SEED_PROFILE.replace("unsecured_entry = true\n", "");
+        assert!(Office::parse(&text).unwrap().emergencies.unsecured_entry);
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, args: Args) -> Result<(), Error> {
         http: reqwest::Client::new(),
         signed_base: settings.public_url.clone().unwrap_or_else(|| base.clone()),
         base,
-        token: settings.auth_token().to_string(),
+        token: token(settings).await?,
         params: [
             ("CallSid", call_sid.as_str()),
             ("AccountSid", "AC00000000000000000000000000000000"),
@@ -76,6 +76,28 @@ pub async fn run(settings: &Settings, args: Args) -> Result<(), Error> {
         twiml = line.post(&path, extra).await?;
     }
     line.hang_up().await
+}
+
+/// The token the server checks signatures with: `TWILIO_AUTH_TOKEN`, or else the development
+/// token a debug server keeps in its database (this command reads the same `DATABASE_URL`).
+async fn token(settings: &Settings) -> Result<String, Error> {
+    if let Some(token) = settings.twilio_auth_token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        return Ok(token.to_string());
+    }
+    let missing = || {
+        format!(
+            "TWILIO_AUTH_TOKEN is not set and no development token is kept at {}: start frontdesk on \
+             this DATABASE_URL first, or give this command the server's TWILIO_AUTH_TOKEN",
+            settings.database_url
+        )
+    };
+    let db = crate::db::Db::connect(&settings.database_url).await?;
+    let stored = crate::config::stored_development_token(&db).await;
+    db.pool.close().await;
+    match stored {
+        Ok(Some(token)) => Ok(token),
+        Ok(None) | Err(_) => Err(missing().into()),
+    }
 }
 
 /// Follows one TwiML document until it needs the server again or the call ends.
@@ -135,11 +157,15 @@ async fn prompt(label: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Opti
 }
 
 impl Line {
+    /// The URL Twilio would sign for `path`, as the server reconstructs it.
+    fn signed(&self, path: &str) -> String {
+        crate::twilio::public_address(&self.signed_base, path)
+    }
+
     async fn post(&self, path: &str, extra: Vec<(String, String)>) -> Result<String, Error> {
         let mut params = self.params.clone();
         params.extend(extra);
-        let signature =
-            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature = signature::sign(&self.token, Algorithm::Sha1, &self.signed(path), &params);
         let response = self
             .http
             .post(format!("{}{path}", self.base))
@@ -164,8 +190,7 @@ impl Line {
         params.retain(|(k, _)| k != "CallStatus");
         params.extend(extra);
         let path = "/twilio/status";
-        let signature =
-            signature::sign(&self.token, Algorithm::Sha1, &format!("{}{path}", self.signed_base), &params);
+        let signature = signature::sign(&self.token, Algorithm::Sha1, &self.signed(path), &params);
         self.http
             .post(format!("{}{path}", self.base))
             .header("X-Twilio-Signature", signature)

@@ -153,8 +153,9 @@ const INTENTS: &[&str] = &[
     "maintenance", "hours", "address", "person", "leasing", "policy", "thanks", "goodbye", "hello", "other",
 ];
 const HAZARDS: &[&str] = &[
-    "gas", "carbon_monoxide", "fire", "smoke", "electrical", "flooding", "sewage", "no_water", "no_heat",
-    "no_hot_water", "entry_door", "lockout_at_risk", "lockout", "no_air_conditioning", "clogged_toilet",
+    "gas", "carbon_monoxide", "fire", "smoke", "electrical", "structural_collapse", "elevator_entrapment",
+    "flooding", "sewage", "no_water", "no_heat", "blocked_exit", "no_hot_water", "entry_door",
+    "unsecured_unit", "lockout_at_risk", "lockout", "no_air_conditioning", "clogged_toilet",
 ];
 const TOPICS: &[&str] = &[
     "rent_payment", "late_fees", "pets", "parking", "laundry", "trash", "packages", "quiet_hours",
@@ -231,6 +232,7 @@ impl Output {
             address: self.address.filter(|a| !a.trim().is_empty()),
             language: self.language,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
+            also: Vec::new(),
         }
     }
 }
@@ -255,7 +257,7 @@ mod tests {
             serde_json::from_value::<Topic>(json!(name)).unwrap();
         }
         assert_eq!(TOPICS.len(), Topic::ALL.len());
-        assert_eq!(HAZARDS.len(), Hazard::CloggedToilet as usize + 1);
+        assert_eq!(HAZARDS.len(), Hazard::ALL.len());
     }
 
     #[test]

@@ -45,10 +45,13 @@ pub fn system(ctx: &Context) -> String {
         "You speak on a phone line: reply in one or two short sentences for the ear, with no lists, \
          no markdown and no emoji. Never repeat a line already said; vary your words.\n\
          Say only the office facts below: never another phone number, address or hour. Never \
-         promise a repair time or a ticket number, and never say you transferred a call or filed \
-         a request: the system does those and says so itself.\n\
-         If the caller describes anything dangerous (gas, fire, smoke, carbon monoxide, flooding, \
-         sewage, sparks, no heat, no water, a broken entry door, a lockout), set hazard.\n\n",
+         promise an arrival, a time, a price or a ticket number, never state a number the caller \
+         or the facts below did not, and never say you transferred a call or filed a request: \
+         the system does those and says so itself. Location is only where the caller said.\n\
+         If the caller describes anything dangerous (gas, fire, smoke, carbon monoxide, an alarm \
+         going off, sparks, a collapse, someone stuck in an elevator, flooding, sewage, no heat, \
+         no water, a door or window that no longer locks, ice blocking the way out, a lockout), \
+         set hazard.\n\n",
     );
     let _ = writeln!(p, "Office facts:\n- Address: {}", office.address);
     let _ = writeln!(p, "- Hours: {}", office.hours.spoken_week());
@@ -81,7 +84,14 @@ pub fn system(ctx: &Context) -> String {
     }
     p.push('\n');
 
+    // A caller ID is not an identity: until the caller is verified, the model knows the first
+    // name the greeting used, and nothing private.
     let who = match (caller.kind, caller.name.as_deref()) {
+        (CallerKind::Tenant, Some(_)) if !caller.verified() => format!(
+            "by caller ID, a tenant called {} (identity not confirmed: never mention their unit or \
+             their requests)",
+            caller.first_name().unwrap_or("unknown")
+        ),
         (CallerKind::Tenant, Some(name)) => format!(
             "a tenant, {name}, unit {}{}",
             caller.unit.as_deref().unwrap_or("unknown"),
@@ -91,7 +101,7 @@ pub fn system(ctx: &Context) -> String {
         _ => "not in our records (treat as a prospect or visitor)".into(),
     };
     let _ = writeln!(p, "The caller is {who}.");
-    if !caller.open_issues.is_empty() {
+    if caller.verified() && !caller.open_issues.is_empty() {
         let _ = writeln!(p, "Their open maintenance requests: {}.", caller.open_issues.join("; "));
     }
     let _ = writeln!(p, "Where the call stands: {}\n", stage(&ctx.call.stage));
@@ -134,6 +144,9 @@ fn stage(stage: &Stage) -> String {
         Stage::Confirming { request } => {
             format!("you read back the maintenance request and asked if it is right. {}", known(request))
         }
+        Stage::ConfirmingUnit { .. } => {
+            "asking which unit the caller is in, before sending their request.".into()
+        }
         Stage::Transferring { .. } => "transferring the call.".into(),
         Stage::TakingMessage { draft: None, kind: MessageKind::Message } => {
             "taking a message for staff: listening for it.".into()
@@ -143,6 +156,9 @@ fn stage(stage: &Stage) -> String {
         }
         Stage::TakingMessage { draft: Some(_), .. } => {
             "you read the message back and asked whether to pass it along.".into()
+        }
+        Stage::FollowingUp { .. } => {
+            "on-call did not answer an emergency; you asked how to reach the caller (a phone number).".into()
         }
         Stage::Ended => "the call is over.".into(),
     }
@@ -205,6 +221,7 @@ mod tests {
             property: None,
             records: None,
             open_issues: Vec::new(),
+            identity: crate::call::Identity::Attested,
         });
         let now = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 15, 30, 0).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();

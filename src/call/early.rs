@@ -171,6 +171,8 @@ pub struct Early {
     pub office: Arc<Office>,
     pub knowledge: knowledge::Shared,
     pub clock: Arc<dyn Clock>,
+    /// Texts can be sent: part of the facts a reading sees (see `Facts`).
+    pub texting: bool,
     pub settings: EarlySettings,
     running: Mutex<HashMap<Key, Local>>,
 }
@@ -182,9 +184,10 @@ impl Early {
         office: Arc<Office>,
         knowledge: knowledge::Shared,
         clock: Arc<dyn Clock>,
+        texting: bool,
         settings: EarlySettings,
     ) -> Early {
-        Early { db, reader, office, knowledge, clock, settings, running: Mutex::new(HashMap::new()) }
+        Early { db, reader, office, knowledge, clock, texting, settings, running: Mutex::new(HashMap::new()) }
     }
 
     /// Whether partial transcripts are worth asking Twilio for: only a model is slow enough
@@ -246,7 +249,12 @@ impl Early {
         // never need the model: reading them early would only cost a call.
         let Found::Call(call) = store::find(&self.db.pool, sid, turn).await? else { return Ok(()) };
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &knowledge,
+            now: self.clock.now(),
+            texting: self.texting,
+        };
         let rules = rules::read(text, &self.office.staff);
         if let Ask::RulesAlone(_) = worth::decide(&call, text, None, &rules, &facts) {
             return Ok(());
@@ -423,7 +431,12 @@ impl Early {
     /// answered meanwhile (nobody needs the reading any more).
     async fn read(&self, key: &Key, text: &str) -> Option<Stored> {
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &knowledge,
+            now: self.clock.now(),
+            texting: self.texting,
+        };
         let call = match store::find(&self.db.pool, &key.sid, key.turn).await {
             Ok(Found::Replied(_)) => return None,
             Ok(Found::Call(call)) => *call,

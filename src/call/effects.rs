@@ -37,11 +37,7 @@ pub enum WriteState {
     Failed,
 }
 
-impl WriteState {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+super::column_text!(WriteState);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewServiceIssue {
@@ -53,6 +49,10 @@ pub struct NewServiceIssue {
     /// Mapped to the closest of the office's own priority names; none if nothing fits.
     pub priority: Priority,
     pub records: Records,
+    /// Unique to this request and written into its description, so that a create whose
+    /// answer was lost can be found instead of filed twice. (None in items queued before it.)
+    #[serde(default)]
+    pub marker: Option<String>,
 }
 
 /// Whose history a note goes on.
@@ -64,15 +64,19 @@ pub enum NoteOn {
 
 /// The outside writes a turn's actions cause. Service issues go to the system of record only
 /// when there is one (`keeps_records`); frontdesk keeps its own copy either way.
-pub fn of_turn(sid: &str, call: &Call, turn: &Turn, keeps_records: bool) -> Vec<OutsideWrite> {
+pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: bool) -> Vec<OutsideWrite> {
     let mut writes = Vec::new();
     for action in &turn.actions {
         match action {
             Action::PageOnCall { to, body } => writes.extend(
                 to.iter().map(|phone| OutsideWrite::Sms { to: phone.e164().to_string(), body: body.clone() }),
             ),
+            Action::FollowUp(follow_up) => writes.extend(follow_up.to.iter().map(|phone| {
+                OutsideWrite::Sms { to: phone.e164().to_string(), body: follow_up.body.clone() }
+            })),
             Action::FileServiceIssue(issue) if keeps_records => {
-                writes.push(OutsideWrite::ServiceIssue(service_issue(sid, &call.caller, issue)));
+                let marker = format!("{sid}-{number}");
+                writes.push(OutsideWrite::ServiceIssue(service_issue(&marker, &call.caller, issue)));
             }
             Action::FileServiceIssue(_) | Action::TakeMessage { .. } => {}
         }
@@ -82,7 +86,7 @@ pub fn of_turn(sid: &str, call: &Call, turn: &Turn, keeps_records: bool) -> Vec<
 
 /// A service issue as the system of record gets it: a short title, the caller's own words
 /// and every read-back detail in the description, linked to what it knows of the caller.
-fn service_issue(sid: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
+fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
     let what = issue.hazard.map_or_else(|| quote(&issue.problem), |h| h.describe().to_string());
     let mut title: String = what.chars().take(60).collect();
     if let Some(first) = title.get_mut(0..1) {
@@ -92,23 +96,40 @@ fn service_issue(sid: &str, caller: &Caller, issue: &ServiceIssue) -> NewService
     if let Some(location) = &issue.location {
         description += &format!(" Where: {location}.");
     }
-    if let Some(entry) = issue.entry {
-        description +=
-            if entry { " Permission to enter: yes." } else { " Permission to enter: no, only when home." };
-    }
+    let allowed_to_enter = match (&issue.unconfirmed, issue.entry) {
+        (Some(said), Some(true)) => {
+            description += &format!(
+                " Permission to enter: given, but NOT applied: identity not confirmed (the number matched \
+                 the records, but asked for their unit the caller said \"{}\"). Confirm who called first.",
+                quote(said)
+            );
+            Some(false)
+        }
+        (_, entry) => {
+            if let Some(entry) = entry {
+                description += if entry {
+                    " Permission to enter: yes."
+                } else {
+                    " Permission to enter: no, only when home."
+                };
+            }
+            entry
+        }
+    };
     if let Some(callback) = &issue.callback {
         description += &format!(" Callback: {}.", callback.spoken());
     }
     if let Some(name) = &caller.name {
         description += &format!(" Caller: {name}.");
     }
-    description += &format!(" Taken by phone by frontdesk (call {sid}).");
+    description += &format!(" Taken by phone by frontdesk (call {marker}).");
     NewServiceIssue {
         title,
         description,
-        allowed_to_enter: issue.entry,
+        allowed_to_enter,
         priority: issue.priority,
         records: caller.records.clone().unwrap_or_default(),
+        marker: Some(marker.to_string()),
     }
 }
 
@@ -158,7 +179,40 @@ mod tests {
             property: None,
             records: Some(Records { tenant_id: Some(7), unit_id: Some(12), ..Records::default() }),
             open_issues: Vec::new(),
+            identity: crate::call::Identity::Attested,
         }
+    }
+
+    #[test]
+    fn an_emergency_follow_up_texts_each_of_its_numbers() {
+        let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550150").unwrap()];
+        let follow_up = crate::call::FollowUp {
+            hazard: crate::call::reading::Hazard::Gas,
+            body: "EMERGENCY FOLLOW-UP (gas smell)".into(),
+            callback: None,
+            to,
+        };
+        let turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![Action::FollowUp(follow_up)],
+            model_line: crate::call::ModelLine::NotOffered,
+        };
+        let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, false);
+        let sent: Vec<(&str, &str)> = writes
+            .iter()
+            .map(|w| match w {
+                OutsideWrite::Sms { to, body } => (to.as_str(), body.as_str()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("+17185550001", "EMERGENCY FOLLOW-UP (gas smell)"),
+                ("+17185550150", "EMERGENCY FOLLOW-UP (gas smell)")
+            ]
+        );
     }
 
     #[test]
@@ -172,6 +226,7 @@ mod tests {
             entry: Some(true),
             callback: None,
             hazard: None,
+            unconfirmed: None,
         };
         let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
         let turn = Turn {
@@ -183,14 +238,16 @@ mod tests {
             ],
             model_line: crate::call::ModelLine::NotOffered,
         };
-        let kept = of_turn("CA1", &call, &turn, true);
+        let kept = of_turn("CA1", 4, &call, &turn, true);
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);
         let OutsideWrite::ServiceIssue(filed) = &kept[0] else { unreachable!() };
         assert_eq!(filed.title, "Um, the kitchen faucet is dripping");
         assert!(filed.description.starts_with("Caller's words: \"um, the kitchen faucet is dripping\"."));
         assert!(filed.description.contains("Where: kitchen. Permission to enter: yes."));
         assert_eq!(filed.records.tenant_id, Some(7));
-        let not_kept = of_turn("CA1", &call, &turn, false);
+        assert_eq!(filed.marker.as_deref(), Some("CA1-4"));
+        assert!(filed.description.ends_with("(call CA1-4)."));
+        let not_kept = of_turn("CA1", 4, &call, &turn, false);
         assert_eq!(not_kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["sms", "sms"]);
     }
 

@@ -331,6 +331,21 @@ pub fn read_back(request: &Request) -> Vec<String> {
     ]
 }
 
+pub fn which_unit() -> Vec<String> {
+    lines([
+        "One more thing before I send it: which unit are you in?",
+        "Before I send that, can you tell me your unit number?",
+    ])
+}
+
+/// After a request whose caller did not confirm their unit: nobody goes in on a caller ID.
+pub fn entry_waits_for_staff() -> Vec<String> {
+    lines([
+        "Before anyone goes in, the office will check with you first.",
+        "The team will confirm with you before anyone enters.",
+    ])
+}
+
 pub fn filed(urgent: bool) -> Vec<String> {
     let marked = if urgent { " I've marked it urgent." } else { "" };
     vec![
@@ -366,6 +381,7 @@ pub fn after_hours(closed: &str) -> Vec<String> {
     ]
 }
 
+/// What to do right now, before anyone is called: said first for the gravest hazards.
 pub fn life_safety(hazard: Hazard) -> Option<Vec<String>> {
     let line = match hazard {
         Hazard::Gas => {
@@ -373,15 +389,64 @@ pub fn life_safety(hazard: Hazard) -> Option<Vec<String>> {
         }
         Hazard::CarbonMonoxide => "Please get everyone outside into fresh air right away, and call 911.",
         Hazard::Fire | Hazard::Smoke => "Please get everyone out of the building now, and call 911.",
+        Hazard::Electrical => {
+            "Please stay away from it and don't touch anything near it. If you see smoke or flames, get out and call 911."
+        }
+        Hazard::StructuralCollapse => {
+            "Please get everyone away from that area right away, and call 911 if anyone is hurt or it's still moving."
+        }
+        Hazard::ElevatorEntrapment => {
+            "Please stay calm and stay inside the elevator; don't try to climb out. Press the alarm button, and call 911 if anyone is hurt or unwell."
+        }
         _ => return None,
     };
     Some(vec![line.into(), format!("Your safety comes first. {line}")])
+}
+
+/// A hazard heard through a bad line: asked about once, briefly.
+pub fn check_hazard(hazard: Hazard) -> Vec<String> {
+    let what = match hazard {
+        Hazard::Gas => "you smell gas",
+        Hazard::CarbonMonoxide => "there's carbon monoxide",
+        Hazard::Fire => "there's a fire",
+        Hazard::Smoke => "there's smoke",
+        Hazard::Electrical => "there are sparks or exposed wires",
+        Hazard::StructuralCollapse => "something is collapsing",
+        Hazard::ElevatorEntrapment => "someone is stuck in an elevator",
+        Hazard::Flooding => "there's flooding",
+        Hazard::Sewage => "sewage is backing up",
+        Hazard::NoWater => "you have no water",
+        Hazard::NoHeat => "you have no heat",
+        Hazard::BlockedExit => "ice or snow is blocking your way out",
+        Hazard::NoHotWater => "you have no hot water",
+        Hazard::EntryDoor => "the building's entry door is broken",
+        Hazard::UnsecuredUnit => "your home can't be locked",
+        Hazard::LockoutAtRisk => "you're locked out with someone at risk inside",
+        Hazard::Lockout => "you're locked out",
+        Hazard::NoAirConditioning => "your air conditioning is out",
+        Hazard::CloggedToilet => "your toilet is clogged",
+    };
+    vec![
+        format!("Sorry, the line isn't clear. Did you say {what}?"),
+        format!("I want to be sure I heard you. Did you say {what}?"),
+    ]
+}
+
+pub fn misheard() -> Vec<String> {
+    lines(["Okay, sorry, I misheard.", "All right, thanks for clearing that up."])
 }
 
 pub fn emergency_connecting() -> Vec<String> {
     lines([
         "This is an emergency, so I'm connecting you to our on-call team right now. Please stay on the line.",
         "I'm treating this as an emergency and calling our on-call team for you now. Please hold.",
+    ])
+}
+
+pub fn on_call_again() -> Vec<String> {
+    lines([
+        "Let me try our on-call line for you again. Please stay on the line.",
+        "I'll ring the on-call team for you once more. Please hold.",
     ])
 }
 
@@ -396,11 +461,43 @@ pub fn nobody_answered() -> Vec<String> {
     ])
 }
 
-pub fn on_call_unreachable() -> Vec<String> {
+/// On-call did not answer. Exactly what happens next, which depends on whether texts can be
+/// sent: never "they have your emergency" when nobody will be told until staff look.
+pub fn on_call_unreachable(texting: bool) -> Vec<String> {
+    let what = if texting {
+        "so I'm texting your emergency to the on-call team now, and it goes to the top of the office's list, marked urgent."
+    } else {
+        "I can't send texts from here, so your emergency goes to the top of the office's list, marked urgent, for the first staff member who checks it."
+    };
+    vec![
+        format!(
+            "I couldn't reach the on-call person by phone, {what} If anyone is in danger, hang up and call 911. What's the best number to call you back, and is there anything they should know?"
+        ),
+        format!(
+            "The on-call line didn't pick up, {what} If anyone is in danger, call 911. How can they reach you, and what else should they know?"
+        ),
+    ]
+}
+
+pub fn ask_follow_up() -> Vec<String> {
     lines([
-        "I couldn't reach the on-call person directly, but your emergency is logged for them. If anyone is in danger, hang up and call 911. Tell me what's happening and how to reach you, and I'll pass it on.",
-        "The on-call line didn't pick up, but they have your emergency. If anyone is in danger, call 911. What should I tell them, and how can they reach you?",
+        "What's the best number to call you back about the emergency?",
+        "How can the team reach you about this? A phone number is best.",
     ])
+}
+
+/// The caller's details are added to the emergency's follow-up: said as what happens.
+pub fn follow_up_taken(texting: bool, callback: Option<&str>) -> Vec<String> {
+    let number = callback.map(|n| format!(" with your number, {n}")).unwrap_or_default();
+    let what = if texting {
+        format!("I'm texting that to the on-call team too{number}.")
+    } else {
+        format!("I've added that to your emergency at the top of the office's list{number}.")
+    };
+    vec![
+        format!("Thank you. {what} If anyone is in danger, call 911."),
+        format!("Got it. {what} Please call 911 if anyone is in danger."),
+    ]
 }
 
 pub fn ask_message() -> Vec<String> {
@@ -426,14 +523,42 @@ pub fn message_taken() -> Vec<String> {
     ])
 }
 
-/// The text on-call staff receive: what, who, where, how to call back, in the caller's words.
-pub fn on_call_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+/// Who is calling, where, and the number to call back, for a text to staff.
+fn about(caller: &Caller, callback: Option<&crate::phone::Phone>, label: &str) -> String {
     let who = caller.name.as_deref().unwrap_or("Unknown caller");
     let unit = caller.unit.as_deref().map(|u| format!(", unit {u}")).unwrap_or_default();
     let property = caller.property.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
-    let phone = caller.phone.as_ref().map(|p| format!(", callback {}", p.spoken())).unwrap_or_default();
+    let phone = callback.map(|p| format!(", {label} {}", p.spoken())).unwrap_or_default();
+    format!("{who}{unit}{property}{phone}")
+}
+
+/// The text on-call staff receive: what, who, where, how to call back, in the caller's words.
+pub fn on_call_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+    let about = about(caller, caller.phone.as_ref(), "callback");
+    format!("EMERGENCY ({}): {about}. Caller said: \"{}\"", hazard.describe(), quote(words))
+}
+
+/// The text an emergency's follow-up sends: on-call did not answer, and who to call back.
+pub fn follow_up_page(
+    hazard: Hazard,
+    caller: &Caller,
+    callback: Option<&crate::phone::Phone>,
+    words: &str,
+) -> String {
+    let about = about(caller, callback.or(caller.phone.as_ref()), "call back");
     format!(
-        "EMERGENCY ({}): {who}{unit}{property}{phone}. Caller said: \"{}\"",
+        "EMERGENCY FOLLOW-UP ({}): on-call did not answer. {about}. Caller said: \"{}\"",
+        hazard.describe(),
+        quote(words)
+    )
+}
+
+/// The text for a hazard heard through a bad line whose caller hung up before confirming it.
+pub fn hung_up_page(hazard: Hazard, caller: &Caller, words: &str) -> String {
+    let about = about(caller, caller.phone.as_ref(), "call back");
+    format!(
+        "POSSIBLE EMERGENCY ({}): heard on a bad line, the caller hung up before confirming. {about}. \
+         Caller said: \"{}\"",
         hazard.describe(),
         quote(words)
     )

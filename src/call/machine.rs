@@ -3,10 +3,13 @@
 //! This is the one place that says what happens when the caller says X. Brains only read the
 //! caller; routes only carry events in and turns out.
 
-use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading};
+mod emergency;
+mod request;
+
+use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Outcomes, Priority, Request,
-    ServiceIssue, Stage, Target, Turn, lines, pause, vet,
+    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Request, Stage, Target, Turn,
+    lines, pause, vet,
 };
 use crate::office::{Openness, hours};
 
@@ -23,7 +26,14 @@ pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
         }
         _ => None,
     };
-    let mut machine = Machine { call: &mut call, facts, say: Vec::new(), fixed: false, actions: Vec::new() };
+    let mut machine = Machine {
+        call: &mut call,
+        facts,
+        say: Vec::new(),
+        fixed: false,
+        actions: Vec::new(),
+        words: String::new(),
+    };
     let next = machine.handle(event);
     let model_line = match proposal {
         Some(reply) => machine.consider(reply, &next),
@@ -40,6 +50,8 @@ struct Machine<'a> {
     /// The turn states facts or actions, which only the rules' exact words may say.
     fixed: bool,
     actions: Vec<Action>,
+    /// What the caller said this turn, if anything.
+    words: String,
 }
 
 impl Machine<'_> {
@@ -70,8 +82,13 @@ impl Machine<'_> {
             ));
         }
         let earlier = self.call.said.len() - self.say.len();
-        let phone = self.call.caller.phone.as_ref();
-        match vet::vet(&reply.text, self.facts.office, phone, &self.call.said[..earlier]) {
+        let sources = vet::Sources {
+            office: self.facts.office,
+            knowledge: self.facts.knowledge,
+            caller: self.call.caller.phone.as_ref(),
+            heard: &self.call.heard,
+        };
+        match vet::vet(&reply.text, &sources, &self.call.said[..earlier]) {
             Ok(line) => {
                 self.call.said.truncate(earlier);
                 self.call.said.push(line.clone());
@@ -105,14 +122,26 @@ impl Machine<'_> {
             }
             Event::HungUp => {
                 self.call.stage = Stage::Ended;
+                self.hung_up_unconfirmed();
                 Next::Nothing
             }
-            Event::Silence => self.silence(),
+            // Someone overcome by carbon monoxide may not answer: silence after a hazard was
+            // heard through a bad line escalates it.
+            Event::Silence => match self.call.checking.take() {
+                Some(suspected) => self.emergency(suspected.hazard, &suspected.words, None),
+                None => self.silence(),
+            },
             Event::DialEnded { answered } => self.dial_ended(answered),
             Event::Heard { text, confidence, reading } => {
                 self.call.silences = 0;
-                if confidence.is_some_and(|c| c < MIN_CONFIDENCE) {
-                    return self.missed(lines::didnt_catch());
+                self.call.heard.push(text.clone());
+                self.words = text.clone();
+                let unclear = confidence.is_some_and(|c| c < MIN_CONFIDENCE);
+                if let Some(suspected) = self.call.checking.take() {
+                    return self.checked(suspected, unclear, &text, &reading);
+                }
+                if unclear {
+                    return self.unclear(&text, &reading);
                 }
                 self.heard(&text, &reading)
             }
@@ -120,16 +149,24 @@ impl Machine<'_> {
     }
 
     fn heard(&mut self, text: &str, reading: &Reading) -> Next {
-        // Emergencies come first, whatever was being discussed.
+        for aside in &reading.also {
+            if !self.call.queued.contains(aside) {
+                self.call.queued.push(aside.clone());
+            }
+        }
+        // Emergencies come first, whatever was being discussed: every hazard not escalated yet.
         if let Some(hazard) = reading.hazard
-            && !self.call.outcomes.emergency
             && self.is_emergency(hazard)
+            && !self.escalated(hazard)
         {
-            return self.emergency(hazard, text, reading);
+            let location = self.location(reading, text);
+            return self.emergency(hazard, text, location);
         }
         match self.call.stage.clone() {
+            Stage::FollowingUp { hazard } => self.following_up(hazard, text, reading),
             Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
             Stage::Confirming { request } => self.confirming(request, reading),
+            Stage::ConfirmingUnit { request } => self.confirming_unit(request, text),
             Stage::TakingMessage { draft, kind } => self.taking_message(draft, kind, text, reading),
             Stage::Listening { offer } => self.listening(offer, text, reading),
             Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
@@ -184,13 +221,17 @@ impl Machine<'_> {
         }
         match intent {
             Intent::Maintenance => {
-                let request = Request {
+                let mut request = Request {
                     problem: reading.describes_problem.then(|| text.to_string()),
-                    location: reading.location.clone(),
+                    location: self.location(reading, text),
                     priority: Some(self.priority(reading)),
                     hazard: reading.hazard,
                     ..Request::default()
                 };
+                // "My stove won't light, I'm over at 250 Richmond Terrace": that address.
+                if let Some(refused) = self.located(&mut request, reading, text) {
+                    return refused;
+                }
                 self.next_question(request)
             }
             Intent::Hours => {
@@ -228,7 +269,8 @@ impl Machine<'_> {
                 self.listen(Stage::Listening { offer })
             }
             Intent::Goodbye | Intent::Other => {
-                self.call.misses += 1;
+                self.call.misses = self.call.misses.saturating_add(1);
+                self.note_mention();
                 if self.call.misses >= MAX_MISSES {
                     return self.transfer(None);
                 }
@@ -259,127 +301,6 @@ impl Machine<'_> {
     fn anything_else(&mut self) -> Next {
         self.say(lines::anything_else());
         self.listen(Stage::Listening { offer: None })
-    }
-
-    /// Asks for the first missing detail of a maintenance request, or reads it all back.
-    fn next_question(&mut self, request: Request) -> Next {
-        let placed = self.call.caller.unit.is_some() || request.property.is_some();
-        let asking = if request.problem.is_none() {
-            Field::Problem
-        } else if !placed {
-            Field::Address
-        } else if request.location.is_none() {
-            Field::Location
-        } else if request.entry.is_none() {
-            Field::Entry
-        } else if request.callback.is_none() {
-            match self.call.caller.phone {
-                Some(_) => Field::Callback,
-                None => Field::CallbackNumber,
-            }
-        } else {
-            self.say_fixed(lines::read_back(&request));
-            return self.listen(Stage::Confirming { request });
-        };
-        self.say(lines::ask(asking, &self.call.caller));
-        self.listen(Stage::Intake { request, asking })
-    }
-
-    fn intake(&mut self, mut request: Request, asking: Field, text: &str, reading: &Reading) -> Next {
-        if reading.intent == Some(Intent::Person) {
-            return self.transfer(reading.staff.as_deref());
-        }
-        // An address in any answer of a caller the records do not place: it must be ours.
-        if request.property.is_none()
-            && self.call.caller.unit.is_none()
-            && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
-        {
-            let Some(property) = located.property else {
-                self.say_fixed(lines::not_ours());
-                return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
-            };
-            request.property = Some(property.name.clone());
-            self.say_fixed(lines::ours(property));
-            if asking == Field::Address {
-                self.call.misses = 0;
-                return self.next_question(request);
-            }
-        }
-        let understood = match asking {
-            Field::Address => false,
-            Field::Problem => {
-                request.problem = Some(text.to_string());
-                request.location = request.location.or_else(|| reading.location.clone());
-                request.priority = Some(self.priority(reading));
-                request.hazard = reading.hazard;
-                true
-            }
-            Field::Location => {
-                request.location = Some(reading.location.clone().unwrap_or_else(|| text.to_string()));
-                true
-            }
-            Field::Entry => {
-                request.entry = reading.answer;
-                reading.answer.is_some()
-            }
-            Field::Callback | Field::CallbackNumber => {
-                let caller_phone = self.call.caller.phone.clone();
-                request.callback = match (&reading.phone, reading.this_number, reading.answer) {
-                    (Some(phone), _, _) => Some(phone.clone()),
-                    (None, true, _) => caller_phone,
-                    (None, false, Some(true)) if asking == Field::Callback => caller_phone,
-                    _ => None,
-                };
-                if request.callback.is_none() && reading.answer == Some(false) {
-                    self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
-                    return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
-                }
-                request.callback.is_some()
-            }
-        };
-        if !understood {
-            let variants = match asking {
-                Field::Entry => lines::yes_or_no(),
-                _ => lines::ask(asking, &self.call.caller),
-            };
-            self.call.stage = Stage::Intake { request, asking };
-            return self.missed(variants);
-        }
-        self.call.misses = 0;
-        self.next_question(request)
-    }
-
-    fn confirming(&mut self, request: Request, reading: &Reading) -> Next {
-        match reading.answer {
-            Some(true) => {
-                self.call.misses = 0;
-                let priority = request.priority.unwrap_or(Priority::Routine);
-                self.file(ServiceIssue {
-                    priority,
-                    problem: request.problem.unwrap_or_default(),
-                    property: request.property,
-                    location: request.location,
-                    entry: request.entry,
-                    callback: request.callback,
-                    hazard: request.hazard,
-                });
-                self.say_fixed(lines::filed(priority >= Priority::Urgent));
-                self.anything_else()
-            }
-            Some(false) => {
-                self.say(lines::start_over());
-                self.listen(Stage::Intake { request: Request::default(), asking: Field::Problem })
-            }
-            None => {
-                self.call.stage = Stage::Confirming { request };
-                self.missed(lines::yes_or_no())
-            }
-        }
-    }
-
-    fn file(&mut self, issue: ServiceIssue) {
-        self.call.outcomes.service_issue = true;
-        self.actions.push(Action::FileServiceIssue(issue));
     }
 
     fn taking_message(
@@ -422,7 +343,8 @@ impl Machine<'_> {
 
     /// A turn the assistant could not use: ask again, and after a few, hand over to a person.
     fn missed(&mut self, ask_again: Vec<String>) -> Next {
-        self.call.misses += 1;
+        self.call.misses = self.call.misses.saturating_add(1);
+        self.note_mention();
         if self.call.misses >= MAX_MISSES {
             return self.transfer(None);
         }
@@ -432,23 +354,13 @@ impl Machine<'_> {
     }
 
     fn silence(&mut self) -> Next {
-        self.call.silences += 1;
+        self.call.silences = self.call.silences.saturating_add(1);
         match self.call.silences {
-            1 => {
-                let variants = match &self.call.stage {
-                    Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-                    Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => {
-                        lines::yes_or_no()
-                    }
-                    Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
-                    Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
-                    _ => lines::still_there(),
-                };
-                self.say(variants);
-                let stage = self.call.stage.clone();
-                self.listen(stage)
-            }
+            1 => self.ask_again(lines::still_there()),
             2 => {
+                if let Some(next) = self.danger_after_hours() {
+                    return next;
+                }
                 let offer = if self.office_open() {
                     self.say(lines::offer_transfer(self.facts.office));
                     Offer::Transfer
@@ -465,11 +377,28 @@ impl Machine<'_> {
         }
     }
 
+    /// Asks again for what the call waits for (`otherwise` when it waits for nothing).
+    fn ask_again(&mut self, otherwise: Vec<String>) -> Next {
+        let variants = match &self.call.stage {
+            Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
+            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => lines::yes_or_no(),
+            Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
+            Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
+            Stage::FollowingUp { .. } => lines::ask_follow_up(),
+            Stage::ConfirmingUnit { .. } => lines::which_unit(),
+            _ => otherwise,
+        };
+        self.say(variants);
+        let stage = self.call.stage.clone();
+        self.listen(stage)
+    }
+
     fn office_open(&self) -> bool {
         matches!(self.facts.office.hours.at(self.facts.now), Openness::Open { .. })
     }
 
-    /// A person, if the office is open; otherwise the hours and an offer to take a message.
+    /// A person, if the office is open; otherwise the hours and an offer to take a message
+    /// (or on-call, for a call about danger: see `danger_after_hours`).
     fn transfer(&mut self, staff: Option<&str>) -> Next {
         let office = self.facts.office;
         match office.hours.at(self.facts.now) {
@@ -479,6 +408,9 @@ impl Machine<'_> {
                 Next::Dial { number: office.office_phone.clone(), timeout: office.ring_timeout }
             }
             Openness::Closed { opens } => {
+                if let Some(next) = self.danger_after_hours() {
+                    return next;
+                }
                 let now = self.facts.now.with_timezone(&office.timezone);
                 let opens = opens.map(|at| hours::spoken_when(at, now));
                 self.say_fixed(lines::after_hours(&lines::closed_now(opens.as_deref())));
@@ -496,71 +428,13 @@ impl Machine<'_> {
             self.say_fixed(lines::transfer_done());
             return self.end();
         }
-        self.say_fixed(match to {
-            Target::Office => lines::nobody_answered(),
-            Target::OnCall => lines::on_call_unreachable(),
-        });
-        self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
-    }
-
-    /// The life-safety core is always an emergency; the rest is the office's policy.
-    fn is_emergency(&self, hazard: Hazard) -> bool {
-        let policy = &self.facts.office.emergencies;
-        match hazard {
-            Hazard::Gas
-            | Hazard::CarbonMonoxide
-            | Hazard::Fire
-            | Hazard::Smoke
-            | Hazard::Electrical
-            | Hazard::Flooding
-            | Hazard::Sewage
-            | Hazard::NoWater
-            | Hazard::EntryDoor
-            | Hazard::LockoutAtRisk => true,
-            Hazard::NoHeat => {
-                policy.no_heat_in_season
-                    && policy.heating_season(self.facts.office.local_date(self.facts.now))
+        match to {
+            Target::Office => {
+                self.say_fixed(lines::nobody_answered());
+                self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
             }
-            Hazard::NoHotWater => policy.no_hot_water,
-            Hazard::Lockout => policy.lockout,
-            Hazard::NoAirConditioning => policy.no_air_conditioning,
-            Hazard::CloggedToilet => policy.clogged_toilet,
+            Target::OnCall => self.on_call_unanswered(),
         }
-    }
-
-    fn priority(&self, reading: &Reading) -> Priority {
-        match reading.hazard {
-            Some(hazard) if self.is_emergency(hazard) => Priority::Emergency,
-            Some(_) => Priority::Urgent,
-            None if reading.urgent => Priority::Urgent,
-            None => Priority::Routine,
-        }
-    }
-
-    /// Safety line first, then the on-call number and a text to on-call staff; a tenant's unit
-    /// gets an emergency-priority service issue.
-    fn emergency(&mut self, hazard: Hazard, text: &str, reading: &Reading) -> Next {
-        self.call.outcomes = Outcomes { emergency: true, ..self.call.outcomes };
-        if let Some(warning) = lines::life_safety(hazard) {
-            self.say_fixed(warning);
-        }
-        self.say_fixed(lines::emergency_connecting());
-        if self.call.caller.unit.is_some() {
-            self.file(ServiceIssue {
-                priority: Priority::Emergency,
-                problem: text.to_string(),
-                property: None,
-                location: reading.location.clone(),
-                entry: None,
-                callback: self.call.caller.phone.clone(),
-                hazard: Some(hazard),
-            });
-        }
-        let office = self.facts.office;
-        let body = lines::on_call_page(hazard, &self.call.caller, text);
-        self.actions.push(Action::PageOnCall { to: office.on_call_sms.clone(), body });
-        self.call.stage = Stage::Transferring { to: Target::OnCall };
-        Next::Dial { number: office.on_call_phone.clone(), timeout: office.ring_timeout }
     }
 }
 
@@ -583,7 +457,9 @@ fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
         Stage::Listening { offer: Some(Offer::Showing) } => Asks::Showing,
         Stage::Listening { offer: None } | Stage::Ringing => Asks::Open,
         Stage::TakingMessage { draft: None, .. } => Asks::MessageBody,
-        Stage::Transferring { .. } | Stage::Ended => return None,
+        Stage::FollowingUp { .. } => Asks::Callback,
+        // The unit check is the rules' own question: no model line stands in for it.
+        Stage::ConfirmingUnit { .. } | Stage::Transferring { .. } | Stage::Ended => return None,
     })
 }
 

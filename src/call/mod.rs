@@ -14,6 +14,8 @@
 
 pub mod early;
 pub mod effects;
+pub mod hazards;
+pub mod heard;
 pub mod hold;
 pub mod lines;
 pub mod machine;
@@ -32,10 +34,21 @@ use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
 pub use machine::step;
-use reading::{Hazard, Reading};
+use reading::{Aside, Hazard, Reading};
 
 // Every enum stored in a column names itself through one derive (strum, snake_case, the same
 // words as its serde form): `as_str` writes the column, `FromStr` reads it back.
+macro_rules! column_text {
+    ($($name:ty),*) => {$(
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+        }
+    )*};
+}
+pub(crate) use column_text;
+column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source);
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
@@ -46,12 +59,6 @@ pub enum CallerKind {
     Tenant,
     Prospect,
     Unknown,
-}
-
-impl CallerKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The ids in the system of record (Rent Manager) a service issue or note is attached to.
@@ -77,6 +84,22 @@ pub struct Caller {
     /// Their service issues still open, as Rent Manager titles them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub open_issues: Vec<String>,
+    /// Whether the records' match is more than a caller ID, which anyone can spoof.
+    #[serde(default)]
+    pub identity: Identity,
+}
+
+/// How sure the call is that the caller is the person the records matched by number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// Caller ID only: greeted by first name, nothing private said or told the model.
+    #[default]
+    CallerId,
+    /// The carrier vouches for the number (STIR/SHAKEN full attestation).
+    Attested,
+    /// The caller told us their unit, and it matched the records.
+    Confirmed,
 }
 
 impl Caller {
@@ -89,7 +112,13 @@ impl Caller {
             property: None,
             records: None,
             open_issues: Vec::new(),
+            identity: Identity::CallerId,
         }
+    }
+
+    /// Private details (unit, open requests) may be said and given to the model.
+    pub fn verified(&self) -> bool {
+        self.identity != Identity::CallerId
     }
 
     pub fn first_name(&self) -> Option<&str> {
@@ -109,6 +138,25 @@ pub struct Call {
     /// Every line spoken so far: no line is ever said twice in one call.
     pub said: Vec<String>,
     pub outcomes: Outcomes,
+    /// Every hazard escalated in this call, in order: a new one escalates again, the same
+    /// one never twice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalated: Vec<Escalated>,
+    /// A hazard heard through a bad line, asked about once before anything else.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checking: Option<Escalated>,
+    /// Requests made in the same breath as another, waiting their turn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queued: Vec<Aside>,
+    /// The gravest danger named in turns that were not understood, and how many such turns:
+    /// a caller who keeps naming one reaches on-call rather than a message offer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mentioned: Option<Hazard>,
+    #[serde(default)]
+    pub mentions: u8,
+    /// The caller's own words so far: a model's line may repeat a fact from them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heard: Vec<String>,
 }
 
 impl Call {
@@ -120,8 +168,21 @@ impl Call {
             misses: 0,
             said: Vec::new(),
             outcomes: Outcomes::default(),
+            escalated: Vec::new(),
+            checking: None,
+            queued: Vec::new(),
+            mentioned: None,
+            mentions: 0,
+            heard: Vec::new(),
         }
     }
+}
+
+/// A hazard, and the caller's words that named it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalated {
+    pub hazard: Hazard,
+    pub words: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +199,11 @@ pub enum Stage {
     Confirming {
         request: Request,
     },
+    /// "Which unit are you in?", before a request with permission to enter is filed for a
+    /// caller known by caller ID only.
+    ConfirmingUnit {
+        request: Request,
+    },
     Transferring {
         to: Target,
     },
@@ -145,6 +211,11 @@ pub enum Stage {
         draft: Option<String>,
         #[serde(default)]
         kind: MessageKind,
+    },
+    /// On-call did not answer an emergency: its follow-up is out, and the caller is asked how
+    /// to reach them.
+    FollowingUp {
+        hazard: Hazard,
     },
     Ended,
 }
@@ -156,8 +227,10 @@ impl Stage {
             Stage::Listening { .. } => "listening",
             Stage::Intake { .. } => "intake",
             Stage::Confirming { .. } => "confirming",
+            Stage::ConfirmingUnit { .. } => "confirming_unit",
             Stage::Transferring { .. } => "transferring",
             Stage::TakingMessage { .. } => "taking_message",
+            Stage::FollowingUp { .. } => "following_up",
             Stage::Ended => "ended",
         }
     }
@@ -192,12 +265,6 @@ pub enum MessageKind {
     #[default]
     Message,
     Showing,
-}
-
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// The detail of a maintenance request being asked for.
@@ -239,12 +306,6 @@ pub enum Priority {
     Routine,
     Urgent,
     Emergency,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// A maintenance request as the caller gives it, detail by detail.
@@ -299,20 +360,19 @@ pub enum Outcome {
     Information,
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
-/// What the office knows that the machine may use: the profile and the time.
+/// What the office knows that the machine may use: the profile, the time, and what frontdesk
+/// can do here (decided once, when the app is assembled).
 pub struct Facts<'a> {
     pub office: &'a Office,
     pub knowledge: &'a Knowledge,
     pub now: DateTime<Utc>,
+    /// Texts can be sent (Twilio's REST API is configured): what the caller is told about an
+    /// emergency's follow-up depends on it.
+    pub texting: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
+#[expect(clippy::large_enum_variant, reason = "one event per turn, moved once: boxing buys nothing")]
 pub enum Event {
     /// Twilio connected a new call.
     Answered,
@@ -355,12 +415,6 @@ pub enum EventKind {
     Hangup,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
-
 /// Whose words a turn's reply is: the model's line, or the rules'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
@@ -368,12 +422,6 @@ impl EventKind {
 pub enum Source {
     Model,
     Rules,
-}
-
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
 }
 
 /// What the machine decided for one event: words, then exactly one next verb, and records.
@@ -420,7 +468,29 @@ pub enum Action {
         to: Vec<Phone>,
         body: String,
     },
+    /// On-call did not answer an emergency: an urgent follow-up record for staff, texted to
+    /// `to` (nobody when texting is not configured).
+    FollowUp(FollowUp),
 }
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub hazard: Hazard,
+    /// What the follow-up says: the emergency, the caller, how to reach them.
+    pub body: String,
+    pub callback: Option<Phone>,
+    pub to: Vec<Phone>,
+}
+
+/// What a follow-up record is; the staff follow-up queue will add kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FollowUpKind {
+    EmergencyFollowUp,
+}
+
+column_text!(FollowUpKind);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIssue {
@@ -432,4 +502,7 @@ pub struct ServiceIssue {
     pub entry: Option<bool>,
     pub callback: Option<Phone>,
     pub hazard: Option<Hazard>,
+    /// Set when the caller, known by caller ID only, did not confirm their unit: what they
+    /// answered. Permission to enter then waits for staff to confirm who called.
+    pub unconfirmed: Option<String>,
 }

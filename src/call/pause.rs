@@ -17,6 +17,8 @@ pub fn speech_timeout(stage: &Stage, pauses: &Pauses) -> u8 {
             pauses.long
         }
         Stage::Intake { asking: Field::Callback | Field::CallbackNumber, .. }
+        | Stage::ConfirmingUnit { .. }
+        | Stage::FollowingUp { .. }
         | Stage::Listening { offer: None }
         | Stage::Ringing
         | Stage::Transferring { .. }

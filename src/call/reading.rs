@@ -29,8 +29,8 @@ pub enum Intent {
 }
 
 /// Something in the home that may be dangerous. Whether it is an emergency is the office's
-/// call (see `office::EmergencyPolicy`), except for the life-safety core.
-/// Ordered gravest first.
+/// call (see `office::EmergencyPolicy`), except for the life-safety core (`core`).
+/// Ordered gravest first: when a caller names several, the first is handled first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hazard {
@@ -39,12 +39,16 @@ pub enum Hazard {
     Fire,
     Smoke,
     Electrical,
+    StructuralCollapse,
+    ElevatorEntrapment,
     Flooding,
     Sewage,
     NoWater,
     NoHeat,
+    BlockedExit,
     NoHotWater,
     EntryDoor,
+    UnsecuredUnit,
     LockoutAtRisk,
     Lockout,
     NoAirConditioning,
@@ -52,9 +56,43 @@ pub enum Hazard {
 }
 
 impl Hazard {
-    /// Hazards where the caller must hear "get out and call 911" before anything else.
-    pub fn life_safety(self) -> bool {
-        matches!(self, Hazard::Gas | Hazard::CarbonMonoxide | Hazard::Fire | Hazard::Smoke)
+    /// Every hazard, gravest first.
+    pub const ALL: [Hazard; 19] = [
+        Hazard::Gas,
+        Hazard::CarbonMonoxide,
+        Hazard::Fire,
+        Hazard::Smoke,
+        Hazard::Electrical,
+        Hazard::StructuralCollapse,
+        Hazard::ElevatorEntrapment,
+        Hazard::Flooding,
+        Hazard::Sewage,
+        Hazard::NoWater,
+        Hazard::NoHeat,
+        Hazard::BlockedExit,
+        Hazard::NoHotWater,
+        Hazard::EntryDoor,
+        Hazard::UnsecuredUnit,
+        Hazard::LockoutAtRisk,
+        Hazard::Lockout,
+        Hazard::NoAirConditioning,
+        Hazard::CloggedToilet,
+    ];
+
+    /// The life-safety core: an emergency at every office, whatever its policy says.
+    pub fn core(self) -> bool {
+        matches!(
+            self,
+            Hazard::Gas
+                | Hazard::CarbonMonoxide
+                | Hazard::Fire
+                | Hazard::Smoke
+                | Hazard::Electrical
+                | Hazard::StructuralCollapse
+                | Hazard::ElevatorEntrapment
+                | Hazard::Flooding
+                | Hazard::Sewage
+        )
     }
 
     /// A few words for read-backs, service issues and the on-call page.
@@ -65,12 +103,16 @@ impl Hazard {
             Hazard::Fire => "fire",
             Hazard::Smoke => "smoke",
             Hazard::Electrical => "sparks or exposed wiring",
+            Hazard::StructuralCollapse => "structural collapse",
+            Hazard::ElevatorEntrapment => "person trapped in an elevator",
             Hazard::Flooding => "flooding",
             Hazard::Sewage => "sewage backup",
             Hazard::NoWater => "no water",
             Hazard::NoHeat => "no heat",
+            Hazard::BlockedExit => "exit blocked by ice or snow",
             Hazard::NoHotWater => "no hot water",
             Hazard::EntryDoor => "broken building entry door",
+            Hazard::UnsecuredUnit => "home left unsecured",
             Hazard::LockoutAtRisk => "lockout with a person at risk",
             Hazard::Lockout => "lockout",
             Hazard::NoAirConditioning => "no air conditioning",
@@ -107,6 +149,16 @@ pub struct Reading {
     pub language: Option<String>,
     /// The model's proposal for what to say next; the machine decides whether it fits.
     pub reply: Option<ModelReply>,
+    /// Other requests made in the same breath, besides `intent` (the most urgent one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Aside>,
+}
+
+/// A request the caller made beside the one handled first, in their own words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aside {
+    pub intent: Intent,
+    pub words: String,
 }
 
 /// A line the model would say, and what that line asks the caller for.

@@ -1,146 +1,67 @@
-//! The keyword-rules brain: fast, deterministic, and always available.
+//! The keyword rules: fast, deterministic, and always available.
 //!
-//! It answers every turn when no model is configured, and any turn the model fails. Phrases
-//! match on word boundaries of a normalised utterance (lower case, punctuation as spaces), so
-//! "gas" never matches "Vegas" and speech-recognition punctuation never matters.
+//! They answer every turn when no model is configured, and any turn the model fails. Phrases
+//! match on word boundaries of a normalised utterance (`Heard`); the life-safety vocabulary is
+//! data in `hazards`, one table per language. An utterance with several requests is read
+//! clause by clause: the most urgent is the reading's intent, the others are `also`.
 
-use super::reading::{Hazard, Intent, Reading, Topic};
+use super::hazards::{ENGLISH, Vocabulary};
+use super::heard::Heard;
+use super::reading::{Aside, Hazard, Intent, Reading, Topic};
 use crate::phone::Phone;
 
-/// A normalised utterance, padded with spaces so every phrase match is a whole-word match.
-struct Heard(String);
-
-impl Heard {
-    fn new(utterance: &str) -> Heard {
-        let mut text = String::with_capacity(utterance.len() + 2);
-        text.push(' ');
-        let mut last_space = true;
-        for c in utterance.chars().flat_map(char::to_lowercase) {
-            let c = match c {
-                '\'' | '’' => continue, // "don't" -> "dont", "isn't" -> "isnt"
-                c if c.is_alphanumeric() => c,
-                _ => ' ',
-            };
-            if c != ' ' || !last_space {
-                text.push(c);
-            }
-            last_space = c == ' ';
-        }
-        if !last_space {
-            text.push(' ');
-        }
-        Heard(text)
-    }
-
-    fn position(&self, phrases: &[&str]) -> Option<usize> {
-        phrases.iter().filter_map(|p| self.0.find(&format!(" {p} "))).min()
-    }
-
-    fn has(&self, phrases: &[&str]) -> bool {
-        self.position(phrases).is_some()
-    }
-
-    fn both(&self, these: &[&str], those: &[&str]) -> bool {
-        self.has(these) && self.has(those)
-    }
-}
-
-const BROKEN: &[&str] = &[
-    "broken", "broke", "not working", "isnt working", "doesnt work", "dont work", "wont", "stopped", "out",
-    "off", "not", "no",
-];
-
-fn hazard(h: &Heard) -> Option<Hazard> {
-    let detector = h.has(&["detector", "alarm"]);
-    let chirping = h.has(&["beeping", "chirping", "chirp", "beep", "battery"]);
-    if h.has(&[
-        "smell gas", "smells like gas", "gas smell", "gas leak", "leaking gas", "smell of gas", "rotten eggs",
-    ]) {
-        Some(Hazard::Gas)
-    } else if h.has(&["carbon monoxide", "monoxide", "co detector", "co alarm"]) && !chirping {
-        Some(Hazard::CarbonMonoxide)
-    } else if h.has(&["fire", "flames", "on fire", "burning"])
-        && !(detector && chirping)
-        && !h.has(&["fire escape", "fire extinguisher"])
-    {
-        Some(Hazard::Fire)
-    } else if h.has(&[
-        "sparks", "sparking", "exposed wire", "exposed wires", "exposed wiring", "live wire",
-        "outlet is smoking",
-    ]) {
-        Some(Hazard::Electrical)
-    } else if h.has(&["smoke", "smoky", "smoking"]) && !(detector && chirping) {
-        Some(Hazard::Smoke)
-    } else if h.has(&["sewage", "sewer"])
-        || h.both(&["toilet", "drain", "tub", "shower"], &["backing up", "backed up"])
-    {
-        Some(Hazard::Sewage)
-    } else if h
-        .has(&["flood", "flooding", "flooded", "burst pipe", "pipe burst", "water everywhere", "overflowing"])
-        || h.both(
-            &["ceiling", "light fixture", "fixture"],
-            &["water", "leak", "leaking", "dripping", "pouring"],
-        )
-    {
-        Some(Hazard::Flooding)
-    } else if h.has(&["no hot water", "only cold water", "hot water"]) && h.has(BROKEN) {
-        Some(Hazard::NoHotWater)
-    } else if h.has(&["no water", "no running water", "water is off", "water is shut off", "water shut off"])
-    {
-        Some(Hazard::NoWater)
-    } else if h.has(&["no heat", "no heating", "freezing in here", "radiator is cold", "radiators are cold"])
-        || h.both(&["heat", "heating", "heater", "boiler", "radiator", "radiators"], BROKEN)
-    {
-        Some(Hazard::NoHeat)
-    } else if h.both(
-        &["front door", "building door", "entry door", "entrance door", "lobby door", "main door"],
-        &["broken", "wont lock", "doesnt lock", "not locking", "wont close", "doesnt close", "open"],
-    ) {
-        Some(Hazard::EntryDoor)
-    } else if h.has(&[
-        "locked out", "lock myself out", "locked myself out", "cant get in", "lost my keys", "lost my key",
-    ]) {
-        if h.has(&[
-            "baby", "child", "kid", "kids", "children", "stove", "oven", "medication", "medicine", "elderly",
-            "alone",
-        ]) {
-            Some(Hazard::LockoutAtRisk)
-        } else {
-            Some(Hazard::Lockout)
-        }
-    } else if h.both(&["ac", "a c", "air conditioning", "air conditioner"], BROKEN) {
-        Some(Hazard::NoAirConditioning)
-    } else if h.both(&["toilet"], &["clogged", "blocked", "wont flush", "not flushing", "doesnt flush"]) {
-        Some(Hazard::CloggedToilet)
-    } else {
-        None
-    }
-}
-
-/// Things in a home that break, and the ways they do: a concrete problem names one of these.
+/// Things in a home or building that break, and the ways they do: a concrete problem names
+/// one of these.
 const PROBLEM: &[&str] = &[
-    "leak", "leaks", "leaking", "leaky", "drip", "dripping", "broken", "broke", "clogged", "not working",
-    "isnt working", "doesnt work", "wont", "mold", "mould", "mice", "mouse", "rats", "roaches", "bugs",
-    "pests", "bedbugs", "toilet", "sink", "faucet", "shower", "tub", "bathtub", "drain", "fridge",
-    "refrigerator", "stove", "oven", "dishwasher", "washer", "dryer", "outlet", "light", "lights", "window",
-    "windows", "door", "lock", "ceiling", "wall", "floor", "heat", "heater", "radiator", "water", "pipe",
-    "pipes", "smoke detector", "intercom", "buzzer", "elevator", "crack",
+    "leak", "leaks", "leaking", "leaky", "drip", "drips", "dripping", "broken", "broke", "clogged",
+    "not working", "isnt working", "doesnt work", "wont", "stuck", "jammed", "loose", "wobbly", "wobbles",
+    "cracked", "crack", "peeling", "flickering", "running", "mold", "mould", "moldy", "mildew", "mice",
+    "mouse", "rat", "rats", "roaches", "cockroaches", "bugs", "pests", "bedbugs", "bed bugs", "ants",
+    "termites", "wasp", "wasps", "hornets", "squirrels", "pigeons", "scratching", "toilet", "sink", "faucet",
+    "tap", "shower", "shower head", "tub", "bathtub", "drain", "drains", "fridge", "refrigerator", "freezer",
+    "stove", "oven", "burner", "burners", "microwave", "dishwasher", "garbage disposal", "disposal",
+    "range hood", "ac", "a c", "air conditioning", "warm air", "cooling", "washer", "washing machine",
+    "dryer", "outlet", "outlets", "power", "light", "lights", "bulb", "switch", "fan", "exhaust fan",
+    "ceiling fan", "air conditioner", "thermostat", "window", "windows", "screen", "blinds", "door", "doors",
+    "lock", "handle", "cabinet", "drawer", "closet door", "ceiling", "wall", "walls", "floor", "tiles",
+    "tile", "grout", "caulking", "carpet", "paint", "heat", "heater", "radiator", "boiler", "water",
+    "hot water", "pipe", "pipes", "vents", "vent", "smoke detector", "smoke alarm", "fire alarm",
+    "carbon monoxide detector", "detector", "battery", "fire extinguisher", "exit sign", "pilot light",
+    "intercom", "buzzer", "elevator", "mailbox", "garage door", "gate", "handrail", "railing", "steps",
+    "step", "stairs", "sidewalk", "walkway", "shoveled", "ice", "snow", "gutter", "trash room", "fireplace",
+    "damper", "mirror", "toilet seat", "banging", "rattling", "humming", "buzzing",
 ];
-const REPAIR: &[&str] =
-    &["maintenance", "repair", "repairs", "fix", "fixed", "work order", "service request"];
+const REPAIR: &[&str] = &[
+    "maintenance", "repair", "repairs", "fix", "fixed", "work order", "service request", "come look",
+    "take a look", "come take a look", "come fix", "copy of my", "spare key", "new key",
+];
 const URGENT: &[&str] = &[
     "leak", "leaks", "leaking", "dripping", "no hot water", "lock", "toilet", "fridge", "refrigerator",
-    "mold", "elevator",
+    "mold", "elevator", "locked out",
 ];
+/// Asking for a person in so many words.
 const PERSON: &[&str] = &[
-    "person", "human", "someone", "somebody", "representative", "operator", "agent", "staff", "manager",
+    "human", "representative", "operator", "agent", "manager", "landlord", "super", "superintendent",
     "speak to", "speak with", "talk to", "talk with", "transfer me", "connect me", "put me through",
+    "on the phone", "on the line", "live person", "real person", "actual person", "accounting", "in charge",
+    "leasing agent",
 ];
+/// Someone, but maybe someone to come and fix a thing.
+const SOMEONE: &[&str] = &["someone", "somebody", "person", "staff", "anyone"];
 /// Words that make a question about a thing a report that it is broken.
 const FAULT: &[&str] = &[
     "broken", "broke", "leak", "leaking", "not working", "isnt working", "doesnt work", "wont", "clogged",
-    "stopped",
+    "stopped", "banging", "rattling", "humming", "buzzing", "weird noise", "overflowing", "stuck", "roaches",
+    "mice", "bugs", "making a",
 ];
+/// A question about a rule, a bill or the building, not a report of trouble.
+const QUESTION: &[&str] = &[
+    "bill", "bills", "included", "allowed", "insurance", "inspection", "drill", "policy", "zone", "notice",
+    "in my name", "can i use", "can i have", "are we getting", "is that true", "pays for", "pay for",
+    "renew",
+];
+/// A question about what to do if something happened, however broken it sounds.
+const WHAT_IF: &[&str] = &["who do i call", "what do i do if", "what happens if", "what should i do if"];
 const TOPICS: &[(Topic, &[&str])] = &[
     (Topic::LateFees, &["late fee", "late fees", "late charge", "grace period", "pay late"]),
     (
@@ -161,31 +82,53 @@ const TOPICS: &[(Topic, &[&str])] = &[
     (Topic::Applying, &["apply", "application", "applying", "credit check", "background check"]),
 ];
 const LEASING: &[&str] = &[
-    "available", "availability", "vacancy", "vacancies", "for rent", "rent an apartment",
-    "looking for an apartment", "looking for a place", "showing", "tour", "lease", "leasing", "one bedroom",
-    "two bedroom", "studio",
+    "available", "availability", "vacancy", "vacancies", "for rent", "rent an apartment", "renting",
+    "looking for an apartment", "looking for a place", "need a place", "showing", "tour", "viewing",
+    "see a unit", "see an apartment", "see the apartment", "lease", "leasing", "one bedroom", "two bedroom",
+    "studio", "studios", "opening up",
+];
+/// Hours asked for in so many words: these win over a leasing or person word.
+const HOURS_ASKED: &[&str] = &[
+    "hours", "what time", "your schedule", "the schedule", "how late", "how early", "until what time",
+    "are you open", "are you still open", "come by", "stop by", "come in", "earliest", "business hours",
+    "when are you", "when is the office", "is anyone in the office",
 ];
 const HOURS: &[&str] = &[
-    "hours", "open", "opened", "close", "closed", "closing", "what time", "when are you",
-    "when is the office",
+    "open", "opened", "close", "closed", "closing", "saturday", "saturdays", "sunday", "weekend", "holidays",
+];
+/// Where to go, bring or send something: the office's address answers it.
+const WHERE: &[&str] = &["where", "wheres", "what street", "mailing address", "is the office on"];
+const WHERE_TO: &[&str] = &[
+    "office", "you", "you guys", "drop off", "drop something off", "bring", "pick up", "mail", "return",
+    "turn in", "sign", "go to", "located",
 ];
 const ADDRESS: &[&str] = &[
     "address", "where are you", "where is the office", "where is your office", "located", "location",
-    "directions", "how do i get",
+    "directions", "how do i get to", "what street",
+];
+/// Farewells that can look like something else ("talk to you later" is not a transfer).
+const FAREWELL: &[&str] = &[
+    "talk to you later", "see ya", "see you", "take care", "have to go", "gotta go", "gotta run",
+    "never mind", "call back later", "good night", "goodnight", "catch you later", "bye bye",
 ];
 const GOODBYE: &[&str] = &[
     "bye", "goodbye", "good bye", "thats all", "that is all", "thats it", "nothing else", "im good",
-    "im all set", "all set", "have a good day", "have a nice day",
+    "im all set", "all set", "have a good day", "have a nice day", "have a nice one", "thats everything",
+    "all i needed",
 ];
-const THANKS: &[&str] = &["thanks", "thank you", "thank", "appreciate it"];
+/// A whole utterance that is a farewell only when said alone.
+const FAREWELL_ALONE: &[&str] = &["later", "laters", "peace", "ciao"];
+const THANKS: &[&str] = &["thanks", "thank you", "thank", "appreciate it", "appreciated"];
 const HELLO: &[&str] =
     &["hi", "hello", "hey", "hiya", "good morning", "good afternoon", "good evening", "yo"];
 const YES: &[&str] = &[
     "yes", "yeah", "yep", "yup", "sure", "correct", "right", "thats right", "please do", "okay", "ok",
-    "go ahead", "absolutely", "of course", "sounds good", "please", "definitely", "that works",
+    "go ahead", "absolutely", "of course", "sounds good", "please", "definitely", "that works", "i did",
 ];
-const NO: &[&str] =
-    &["no", "nope", "nah", "not really", "dont", "do not", "wrong", "incorrect", "not right", "negative"];
+const NO: &[&str] = &[
+    "no", "nope", "nah", "not really", "dont", "do not", "wrong", "incorrect", "not right", "negative",
+    "i didnt",
+];
 const THIS_NUMBER: &[&str] = &[
     "this number", "this one", "same number", "this phone", "calling from", "the number i called from",
     "number im calling",
@@ -194,6 +137,11 @@ const ROOMS: &[&str] = &[
     "living room", "dining room", "laundry room", "master bedroom", "kitchen", "bathroom", "bedroom",
     "hallway", "basement", "closet", "balcony", "patio", "garage", "lobby", "stairwell", "roof", "backyard",
     "attic", "entrance", "front door",
+];
+/// Where one request ends and another begins, in a run-on sentence.
+const SEPARATORS: &[&str] = &[
+    " and also ", " also ", " oh and ", " and then ", " plus ", " another thing ", " but first ", " and ",
+    " but ",
 ];
 const DIGITS: &[(&str, char)] = &[
     ("zero", '0'),
@@ -211,13 +159,13 @@ const DIGITS: &[(&str, char)] = &[
 
 /// A phone number spoken as digits ("718 555 0101") or digit words ("seven one eight ...").
 fn phone(h: &Heard) -> Option<Phone> {
-    let digits: String =
-        h.0.split_whitespace()
-            .flat_map(|word| match DIGITS.iter().find(|(name, _)| *name == word) {
-                Some(&(_, d)) => vec![d],
-                None => word.chars().filter(char::is_ascii_digit).collect(),
-            })
-            .collect();
+    let digits: String = h
+        .words()
+        .flat_map(|word| match DIGITS.iter().find(|(name, _)| *name == word) {
+            Some(&(_, d)) => vec![d],
+            None => word.chars().filter(char::is_ascii_digit).collect(),
+        })
+        .collect();
     (10..=11).contains(&digits.len()).then(|| Phone::parse(&digits)).flatten()
 }
 
@@ -228,27 +176,39 @@ fn answer(h: &Heard) -> Option<bool> {
     }
 }
 
-pub fn read(utterance: &str, staff: &[String]) -> Reading {
-    let h = Heard::new(utterance);
-    let hazard = hazard(&h);
-    let describes_problem = hazard.is_some() || h.has(PROBLEM);
-    let staff = staff.iter().find(|name| h.has(&[name.to_lowercase().as_str()])).cloned();
+/// What one stretch of words asks for, most urgent first; and the policy topic it is about.
+fn intent(h: &Heard, hazard: Option<Hazard>, staff: bool) -> (Intent, Option<Topic>) {
+    let problem = hazard.is_some() || h.has(PROBLEM);
+    let question = hazard.is_none() && ((h.has(QUESTION) && !h.has(FAULT)) || h.has(WHAT_IF));
     let topic = TOPICS.iter().find(|(_, words)| h.has(words)).map(|(topic, _)| *topic);
     // "Where is the laundry room?" is a question; "the washer in the laundry room is
     // broken" is a repair.
-    let question = topic.filter(|_| hazard.is_none() && !h.has(FAULT));
-    let intent = if staff.is_some() || h.has(PERSON) {
+    let topic = topic.filter(|_| hazard.is_none() && !h.has(FAULT));
+    let asks_where = h.has(WHERE) && h.has(WHERE_TO) && !h.has(&["online"]);
+    let intent = if hazard.is_none() && (h.has(FAREWELL) || FAREWELL_ALONE.contains(&h.text().trim())) {
+        Intent::Goodbye
+    } else if staff || h.has(PERSON) {
         Intent::Person
-    } else if question.is_some() {
-        Intent::Policy
-    } else if describes_problem || h.has(REPAIR) {
+    } else if hazard.is_some() || (!question && problem) {
         Intent::Maintenance
+    } else if asks_where {
+        Intent::Address
+    } else if !question && h.has(REPAIR) {
+        Intent::Maintenance
+    } else if topic.is_some() {
+        Intent::Policy
+    } else if question {
+        Intent::Other
+    } else if h.has(HOURS_ASKED) {
+        Intent::Hours
     } else if h.has(LEASING) {
         Intent::Leasing
     } else if h.has(HOURS) {
         Intent::Hours
     } else if h.has(ADDRESS) {
         Intent::Address
+    } else if h.has(SOMEONE) {
+        Intent::Person
     } else if h.has(GOODBYE) {
         Intent::Goodbye
     } else if h.has(THANKS) {
@@ -258,21 +218,76 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
     } else {
         Intent::Other
     };
+    (intent, topic.filter(|_| intent == Intent::Policy))
+}
+
+/// The stretches of a run-on utterance that may each ask for something.
+fn clauses(h: &Heard) -> Vec<String> {
+    let mut parts = vec![h.text().to_string()];
+    for separator in SEPARATORS {
+        parts = parts
+            .iter()
+            .flat_map(|part| part.split(separator).map(|p| format!(" {} ", p.trim())).collect::<Vec<_>>())
+            .collect();
+    }
+    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// Requests besides the most urgent one: each clause that asks for something else.
+fn asides(h: &Heard, first: Intent, vocabulary: &Vocabulary, staff: &[String]) -> Vec<Aside> {
+    let mut asides: Vec<Aside> = Vec::new();
+    let parts = clauses(h);
+    if parts.len() < 2 {
+        return asides;
+    }
+    for part in parts {
+        let clause = Heard::new(&part);
+        let hazard = vocabulary.heard(&clause).first().copied();
+        let named = staff.iter().any(|name| clause.has(&[name.to_lowercase().as_str()]));
+        let (intent, _) = intent(&clause, hazard, named);
+        let substantive = matches!(
+            intent,
+            Intent::Maintenance
+                | Intent::Person
+                | Intent::Policy
+                | Intent::Leasing
+                | Intent::Hours
+                | Intent::Address
+        );
+        if substantive && intent != first && !asides.iter().any(|a| a.intent == intent) {
+            asides.push(Aside { intent, words: part.trim().to_string() });
+        }
+    }
+    asides
+}
+
+pub fn read(utterance: &str, staff: &[String]) -> Reading {
+    let h = Heard::new(utterance);
+    let hazard = ENGLISH.heard(&h).first().copied();
+    let named = staff.iter().find(|name| h.has(&[name.to_lowercase().as_str()])).cloned();
+    let (intent, topic) = intent(&h, hazard, named.is_some());
     Reading {
         intent: Some(intent),
         hazard,
-        describes_problem,
+        describes_problem: hazard.is_some() || (intent == Intent::Maintenance && h.has(PROBLEM)),
         urgent: h.has(URGENT),
         answer: answer(&h),
         location: ROOMS.iter().find(|room| h.has(&[room])).map(|room| room.to_string()),
         phone: phone(&h),
         this_number: h.has(THIS_NUMBER),
-        staff,
-        topic: question,
+        staff: named,
+        topic,
         address: None,
         language: None,
         reply: None,
+        also: asides(&h, intent, &ENGLISH, staff),
     }
+}
+
+/// The danger an utterance names, happening or not ("gas", "smoke"): a caller who keeps
+/// naming one is never left with a message offer.
+pub fn mentioned_hazard(utterance: &str) -> Option<Hazard> {
+    ENGLISH.mentioned(&Heard::new(utterance))
 }
 
 #[cfg(test)]
@@ -313,6 +328,32 @@ mod tests {
         assert_eq!(intent("No, that's all, bye"), Intent::Goodbye);
         assert_eq!(intent("Hi there"), Intent::Hello);
         assert_eq!(intent("Bananas are yellow"), Intent::Other);
+    }
+
+    #[test]
+    fn several_requests_are_read_clause_by_clause_the_most_urgent_first() {
+        let r = read("my toilet is clogged and also what time do you close", &staff());
+        assert_eq!(r.intent, Some(Intent::Maintenance));
+        assert_eq!(r.also, [Aside { intent: Intent::Hours, words: "what time do you close".into() }]);
+        let r = read("what are your hours, oh and the ceiling is pouring water", &staff());
+        assert_eq!((r.intent, r.hazard), (Some(Intent::Maintenance), Some(Hazard::Flooding)));
+        assert_eq!(r.also.iter().map(|a| a.intent).collect::<Vec<_>>(), [Intent::Hours]);
+        assert_eq!(read("what time is the leasing office open", &staff()).also, []);
+    }
+
+    #[test]
+    fn farewells_and_practical_questions_that_look_like_something_else() {
+        assert_eq!(intent("talk to you later"), Intent::Goodbye);
+        assert_eq!(intent("later"), Intent::Goodbye);
+        assert_eq!(
+            intent("can I pay part now and the rest later"),
+            Intent::Other,
+            "for staff, not a goodbye"
+        );
+        assert_eq!(intent("where do I drop off my rent check"), Intent::Address);
+        assert_eq!(intent("I need someone to come look at my shower"), Intent::Maintenance);
+        assert_eq!(intent("can somebody from the office call me"), Intent::Person);
+        assert_eq!(intent("who do I call if the elevator gets stuck"), Intent::Other);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use sqlx::{Any, AnyConnection, Executor};
 use super::effects::{OutsideWrite, WriteState};
 use super::reading::Usage;
 use super::turn::Exchange;
-use super::{Action, Call, EventKind, Source, Turn};
+use super::{Action, Call, EventKind, FollowUpKind, Source, Turn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -153,7 +153,7 @@ pub async fn save(
     record: &Record<'_>,
     now: i64,
 ) -> Result<(), StoreError> {
-    update(&mut *tx, sid, call, Some(record.turn + 1), now).await?;
+    update(&mut *tx, sid, call, Some(record.turn.saturating_add(1)), now).await?;
     // sqlx 0.9.0's Any driver declares a NULL f64 as float4 (it swaps Real and Double), and
     // PostgreSQL keeps a cached statement's first declaration: this one binds an optional f64
     // (the confidence), so on PostgreSQL it is prepared afresh each time.
@@ -187,13 +187,33 @@ pub async fn save(
     .persistent(cacheable)
     .execute(&mut *tx)
     .await?;
-    for action in &record.reply.actions {
-        keep(&mut *tx, sid, call, record.turn, action, now).await?;
+    keep_all(&mut *tx, sid, call, record.turn, &record.reply.actions, record.writes, now).await
+}
+
+/// Keeps what a turn's actions leave for staff and queues its outside writes.
+pub async fn keep_all(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    call: &Call,
+    turn: u32,
+    actions: &[Action],
+    writes: &[OutsideWrite],
+    now: i64,
+) -> Result<(), StoreError> {
+    for action in actions {
+        keep(&mut *tx, sid, call, turn, action, now).await?;
     }
-    for write in record.writes {
+    for write in writes {
         queue(&mut *tx, sid, write, now).await?;
     }
     Ok(())
+}
+
+/// The number the call's next turn would have: what a hang-up's records are filed under.
+pub async fn next_turn(tx: &mut sqlx::AnyConnection, sid: &str) -> Result<u32, StoreError> {
+    let next: i64 =
+        sqlx::query_scalar("SELECT next_turn FROM calls WHERE sid = $1").bind(sid).fetch_one(tx).await?;
+    Ok(u32::try_from(next).unwrap_or(u32::MAX))
 }
 
 /// Puts an outside write in the outbox, inside the transaction of the turn that caused it:
@@ -264,6 +284,16 @@ pub async fn finish<'e>(
     Ok(done.rows_affected() == 1)
 }
 
+/// `Some(duration)` once the call's end is recorded (`finish`), `None` before.
+pub async fn ended(tx: &mut AnyConnection, sid: &str) -> Result<Option<Option<i64>>, StoreError> {
+    let row: Option<(Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT ended_at, duration_s FROM calls WHERE sid = $1")
+            .bind(sid)
+            .fetch_optional(tx)
+            .await?;
+    Ok(row.and_then(|(ended_at, duration_s)| ended_at.map(|_| duration_s)))
+}
+
 /// What the caller said first, for summaries.
 pub async fn first_words<'e>(
     db: impl Executor<'e, Database = Any>,
@@ -292,8 +322,9 @@ async fn keep(
         Action::FileServiceIssue(issue) => {
             sqlx::query(
                 "INSERT INTO service_issues (call_sid, turn, priority, caller_phone, caller_name, unit,
-                     property, problem, location, entry_permission, callback, hazard, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                     property, problem, location, entry_permission, callback, hazard, created_at,
+                     unconfirmed_unit)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             )
             .bind(sid)
             .bind(i64::from(turn))
@@ -308,11 +339,35 @@ async fn keep(
             .bind(issue.callback.as_ref().map(|p| p.e164()))
             .bind(issue.hazard.map(|h| h.describe()))
             .bind(now)
+            .bind(issue.unconfirmed.as_deref())
             .execute(&mut *tx)
             .await?;
         }
         // A page is an outside write only (see `effects`).
         Action::PageOnCall { .. } => {}
+        // The follow-up of an unanswered emergency: a record staff see first, marked urgent,
+        // whether or not it could also be texted.
+        Action::FollowUp(follow_up) => {
+            sqlx::query(
+                "INSERT INTO follow_ups (call_sid, turn, kind, urgent, hazard, caller_phone, caller_name, unit,
+                     callback, body, texted, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(sid)
+            .bind(i64::from(turn))
+            .bind(FollowUpKind::EmergencyFollowUp.as_str())
+            .bind(true)
+            .bind(follow_up.hazard.describe())
+            .bind(phone)
+            .bind(caller.name.as_deref())
+            .bind(caller.unit.as_deref())
+            .bind(follow_up.callback.as_ref().map(|p| p.e164()))
+            .bind(&follow_up.body)
+            .bind(!follow_up.to.is_empty())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         Action::TakeMessage { body, kind } => {
             sqlx::query(
                 "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at)

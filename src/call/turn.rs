@@ -14,7 +14,9 @@ use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
 use super::reading::Interpretation;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
-use super::{Call, Caller, Event, Facts, ModelLine, Source, Turn, effects, hold, rules};
+use super::{
+    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, rules,
+};
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
 use crate::metrics::Metrics;
@@ -93,12 +95,39 @@ pub struct Exchange {
 /// Exchanges loaded for a reader that wants the conversation.
 pub const HISTORY: usize = 6;
 
+/// The most of one utterance that is kept, read and passed on. Twilio's forms may carry tens
+/// of kilobytes of `SpeechResult`; nobody says more than this in one breath, and the model's
+/// prompt, Rent Manager's issues and the transcript get the clipped text, never the whole.
+pub const MAX_UTTERANCE: usize = 1_000;
+
+/// `text` cut to `MAX_UTTERANCE` characters at a word's end, with an ellipsis saying so.
+pub fn clip(text: String) -> String {
+    if text.chars().count() <= MAX_UTTERANCE {
+        return text;
+    }
+    let cut: String = text.chars().take(MAX_UTTERANCE - 1).collect();
+    // Back to the last space, unless that loses most of the text (one enormous "word").
+    let kept = match cut.rfind(char::is_whitespace) {
+        Some(end) if end >= cut.len() / 2 => &cut[..end],
+        _ => cut.as_str(),
+    };
+    format!("{}…", kept.trim_end())
+}
+
 /// What a callback brought, before anyone has read it.
 pub enum Input {
-    Answered,
-    Speech { text: String, confidence: Option<f64> },
+    /// A new call; `attested` when the carrier vouches for the caller's number.
+    Answered {
+        attested: bool,
+    },
+    Speech {
+        text: String,
+        confidence: Option<f64>,
+    },
     Silence,
-    DialEnded { answered: bool },
+    DialEnded {
+        answered: bool,
+    },
 }
 
 /// How a turn's reply is written down for Twilio: the machine's turn, or a hold line while
@@ -143,6 +172,8 @@ pub struct Turns {
     pub lookup_deadline: Duration,
     /// Where staff pages are served (`PUBLIC_URL`): call notes link to the transcript.
     pub public_url: Option<String>,
+    /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
+    pub texting: bool,
 }
 
 impl Turns {
@@ -164,13 +195,18 @@ impl Turns {
         let mut interpretation = None;
         let mut asked = Asked::default();
         let event = match input {
-            Input::Answered => {
-                caller = Some(self.lookup(from.as_ref()).await?);
+            Input::Answered { attested } => {
+                let mut found = self.lookup(from.as_ref()).await?;
+                if attested && found.kind != CallerKind::Unknown {
+                    found.identity = Identity::Attested;
+                }
+                caller = Some(found);
                 Event::Answered
             }
             Input::Silence => Event::Silence,
             Input::DialEnded { answered } => Event::DialEnded { answered },
             Input::Speech { text, confidence } => {
+                let text = clip(text);
                 match self.read(line, turn, from.as_ref(), &text, confidence, &mut caller).await? {
                     Read::Fresh(read, how) => {
                         let event = Event::Heard { text, confidence, reading: read.reading.clone() };
@@ -292,6 +328,12 @@ impl Turns {
             Locked::Replied(text) => return Ok(Reply { text, reading }),
             Locked::Call(tx, call) => (tx, *call),
         };
+        // The status callback came first and found the call mid-transfer: this `<Dial>`
+        // action says how the transfer went, then the call is over.
+        let ended_before = match (&event, &call.stage) {
+            (Event::DialEnded { .. }, Stage::Transferring { .. }) => store::ended(&mut tx, line.sid).await?,
+            _ => None,
+        };
         let now = self.clock.now();
         let kind = event.kind();
         let heard = match &event {
@@ -299,10 +341,13 @@ impl Turns {
             _ => None,
         };
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
-        let (call, reply) = super::step(call, event, &facts);
+        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
+        let (mut call, reply) = super::step(call, event, &facts);
+        if ended_before.is_some() {
+            call = super::step(call, Event::HungUp, &facts).0;
+        }
         let text = render.turn(&reply)?;
-        let writes = effects::of_turn(line.sid, &call, &reply, self.directory.keeps_records());
+        let writes = effects::of_turn(line.sid, turn, &call, &reply, self.directory.keeps_records());
         let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
         let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
         let line_declined = match &reply.model_line {
@@ -335,6 +380,9 @@ impl Turns {
             writes: &writes,
         };
         store::save(&mut tx, line.sid, &call, &record, millis(now)).await?;
+        if let Some(duration_s) = ended_before {
+            self.note_end(&mut tx, line.sid, &call, duration_s, millis(now)).await?;
+        }
         tx.commit().await?;
         self.early.forget(line.sid, turn);
 
@@ -378,7 +426,12 @@ impl Turns {
     ) -> Result<Read, TurnError> {
         let started = Instant::now();
         let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now: self.clock.now() };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &knowledge,
+            now: self.clock.now(),
+            texting: self.texting,
+        };
         if !self.reader.wants_conversation() {
             return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await), Asked::default()));
         }
@@ -470,30 +523,66 @@ impl Turns {
     }
 
     /// The call is over (Twilio's status callback): record its end, and, the first time,
-    /// note it on the caller's history in the system of record.
-    pub async fn end(&self, sid: &str, duration_s: Option<i64>) -> Result<(), TurnError> {
-        let mut tx = self.db.begin_write().await?;
+    /// note it on the caller's history in the system of record. Twilio does not order its
+    /// callbacks: this may be the first one of the call to arrive (the call is created so its
+    /// end is kept), and a call that ended mid-transfer still awaits the `<Dial>` action that
+    /// says whether staff answered; that callback finishes it (see `take`).
+    pub async fn end(&self, line: &Line<'_>, duration_s: Option<i64>) -> Result<(), TurnError> {
+        let sid = line.sid;
         // No turn has this number: the lookup only ever finds (and locks) the call.
-        let Found::Call(call) = store::find_locked(&mut tx, sid, u32::MAX).await? else { return Ok(()) };
+        let (mut tx, call) = match self.lock(line, u32::MAX, None).await? {
+            Locked::Call(tx, call) => (tx, *call),
+            Locked::Replied(_) => return Ok(()),
+        };
         let now = self.clock.now();
-        let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now };
-        let (call, _) = super::step(*call, Event::HungUp, &facts);
-        store::update(&mut *tx, sid, &call, None, millis(now)).await?;
-        // A caller who hangs up during a hold line: the pending reading is dropped.
-        self.early.drop_call(&mut tx, sid).await?;
-        let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
-        if first_end && self.directory.keeps_records() {
-            let first_words = store::first_words(&mut *tx, sid).await?;
-            let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
-            let transcript = format!("{base}/calls/{sid}");
-            if let Some(note) = effects::history_note(&call, first_words.as_deref(), duration_s, &transcript)
-            {
-                store::queue(&mut tx, sid, &note, millis(now)).await?;
+        let awaiting_dial = matches!(call.stage, Stage::Transferring { .. });
+        let call = match awaiting_dial {
+            true => call,
+            false => {
+                let knowledge = self.knowledge.get();
+                let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
+                // A hang-up can still leave something for staff (a hazard asked about and never
+                // confirmed): kept and queued like any turn's.
+                let (call, turn) = super::step(call, Event::HungUp, &facts);
+                store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+                // A caller who hangs up during a hold line: the pending reading is dropped.
+                self.early.drop_call(&mut tx, sid).await?;
+                if !turn.actions.is_empty() {
+                    let number = store::next_turn(&mut tx, sid).await?;
+                    let writes = effects::of_turn(sid, number, &call, &turn, self.directory.keeps_records());
+                    store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
+                }
+                call
             }
+        };
+        let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
+        if first_end && !awaiting_dial {
+            self.note_end(&mut tx, sid, &call, duration_s, millis(now)).await?;
         }
         tx.commit().await?;
-        tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), "call ended");
+        tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), awaiting_dial, "call ended");
+        Ok(())
+    }
+
+    /// The call's note on the caller's history in the system of record, queued once, when
+    /// the call is over.
+    async fn note_end(
+        &self,
+        tx: &mut WriteTx,
+        sid: &str,
+        call: &Call,
+        duration_s: Option<i64>,
+        now: i64,
+    ) -> Result<(), TurnError> {
+        if !self.directory.keeps_records() {
+            return Ok(());
+        }
+        let first_words = store::first_words(&mut **tx, sid).await?;
+        let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
+        let transcript = format!("{base}/calls/{sid}");
+        if let Some(note) = effects::history_note(call, first_words.as_deref(), duration_s, &transcript) {
+            store::queue(tx, sid, &note, now).await?;
+        }
         Ok(())
     }
 }

@@ -91,6 +91,7 @@ mod tests {
             property: Some("31 Port Richmond Ave".into()),
             records: None,
             open_issues: Vec::new(),
+            identity: crate::call::Identity::Attested,
         }
     }
 
@@ -98,7 +99,8 @@ mod tests {
         let office = Office::load(None).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
         let now = chrono_tz::America::New_York.with_ymd_and_hms(2026, 12, 1, 10, 30, 0).unwrap();
-        let facts = Facts { office: &office, knowledge: &knowledge, now: now.with_timezone(&Utc) };
+        let facts =
+            Facts { office: &office, knowledge: &knowledge, now: now.with_timezone(&Utc), texting: false };
         let call = Call { stage, ..Call::new(tenant()) };
         decide(&call, text, Some(0.9), &rules::read(text, &office.staff), &facts)
     }
@@ -141,7 +143,7 @@ mod tests {
     fn an_unsure_transcript_is_asked_again_without_the_model() {
         let office = Office::load(None).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
-        let facts = Facts { office: &office, knowledge: &knowledge, now: Utc::now() };
+        let facts = Facts { office: &office, knowledge: &knowledge, now: Utc::now(), texting: false };
         let call = Call::new(tenant());
         let text = "my sink";
         let rules = rules::read(text, &office.staff);

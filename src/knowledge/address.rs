@@ -92,13 +92,20 @@ fn tokens(text: &str) -> Vec<String> {
     while i < words.len() {
         let start = i;
         let mut chunks: Vec<String> = Vec::new();
-        let mut total: Option<u32> = None;
+        let mut total: Option<u64> = None;
+        // Anything a caller says reaches this arithmetic ("nine nine nine ... thousand"): a
+        // number too big for a house is no house number, and says so with an empty token.
+        let mut too_big = false;
         while i < words.len() {
             let word = words[i].as_str();
             if word == "hundred" || word == "thousand" {
-                let scale = if word == "hundred" { 100 } else { 1000 };
-                let before: u32 = chunks.drain(..).collect::<String>().parse().unwrap_or(1);
-                total = Some(total.unwrap_or(0) + before * scale);
+                let scale: u64 = if word == "hundred" { 100 } else { 1000 };
+                let spoken: String = chunks.drain(..).collect();
+                let before = if spoken.is_empty() { Some(1) } else { spoken.parse::<u64>().ok() };
+                total = before
+                    .and_then(|before| before.checked_mul(scale))
+                    .and_then(|n| n.checked_add(total.unwrap_or(0)));
+                too_big |= total.is_none();
             } else if let Some(n) = small(word) {
                 // "forty" + "two" is one chunk; anything else starts a new one.
                 match chunks.last_mut() {
@@ -131,14 +138,22 @@ fn tokens(text: &str) -> Vec<String> {
             continue;
         }
         let rest: String = chunks.concat();
+        if too_big {
+            out.push(String::new());
+            continue;
+        }
         let number = match total {
-            Some(total) => total + rest.parse::<u32>().unwrap_or(0),
+            Some(total) => match rest.parse::<u64>() {
+                Ok(rest) => total.checked_add(rest),
+                Err(_) if rest.is_empty() => Some(total),
+                Err(_) => None,
+            },
             None => {
                 out.push(rest);
                 continue;
             }
         };
-        out.push(number.to_string());
+        out.push(number.map(|n| n.to_string()).unwrap_or_default());
     }
     out
 }
@@ -205,6 +220,17 @@ mod tests {
         assert_eq!(tokens("one oh four two"), ["1042"]);
         assert_eq!(tokens("thirty first street"), ["31", "street"]);
         assert_eq!(tokens("First Avenue"), ["1", "avenue"]);
+    }
+
+    #[test]
+    fn numbers_too_big_for_any_house_are_no_number_and_no_panic() {
+        let nines = "nine ".repeat(9);
+        assert_eq!(tokens(&format!("{nines}thousand")), ["999999999000"]);
+        let huge = format!("{} thousand thousand thousand windsor street", "nine ".repeat(40));
+        assert_eq!(tokens(&huge), ["", "windsor", "street"]);
+        assert_eq!(find(&huge, &[windsor().street]), None);
+        let sum = format!("one thousand {} street", "nine ".repeat(30));
+        assert_eq!(tokens(&sum), ["", "street"]);
     }
 
     #[test]

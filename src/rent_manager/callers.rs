@@ -20,7 +20,9 @@ use crate::phone::Phone;
 pub(super) type Everyone = Vec<(CallerKind, PersonRow)>;
 
 /// A runaway guard: 100 pages of 1000 is more than any office has.
-const MAX_PAGES: usize = 100;
+pub(super) const MAX_PAGES: usize = 100;
+/// Numbers remembered at most; past it, expired answers go first, then the oldest.
+const MAX_CACHED_CALLERS: usize = 10_000;
 /// Open issues read out on a call; older ones do not help the caller.
 const OPEN_ISSUES: usize = 20;
 
@@ -49,7 +51,16 @@ impl RentManager {
             Some((_, id)) => self.prospect(id).await?,
             None => None,
         };
-        self.inner.callers.lock().await.insert(ten, (Instant::now(), person.clone()));
+        let mut callers = self.inner.callers.lock().await;
+        if callers.len() >= MAX_CACHED_CALLERS {
+            callers.retain(|_, (at, _)| at.elapsed() < CACHE_FOR);
+        }
+        if callers.len() >= MAX_CACHED_CALLERS
+            && let Some(oldest) = callers.iter().min_by_key(|(_, (at, _))| *at).map(|(ten, _)| ten.clone())
+        {
+            callers.remove(&oldest);
+        }
+        callers.insert(ten, (Instant::now(), person.clone()));
         Ok(person)
     }
 

@@ -11,13 +11,29 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::wire::ErrorBody;
+use crate::phone::redact;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub enum Auth {
     /// `POST /Authentication/AuthorizeUser`, then the token it returns.
     Login { username: String, password: String, location_id: Option<i64> },
     /// A token issued ahead of time; sent as is, never logs in.
     ApiKey(String),
+}
+
+/// Printed without its secrets: settings end up in logs and panics.
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Login { username, location_id, .. } => f
+                .debug_struct("Login")
+                .field("username", username)
+                .field("password", &"[redacted]")
+                .field("location_id", location_id)
+                .finish(),
+            Auth::ApiKey(_) => f.write_str("ApiKey([redacted])"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +67,12 @@ impl RentManagerError {
 
 impl From<reqwest::Error> for RentManagerError {
     fn from(e: reqwest::Error) -> Self {
-        if e.is_timeout() { RentManagerError::Timeout } else { RentManagerError::Connect(e.to_string()) }
+        // The URL may hold a caller's number (the phone search): errors are logged and kept.
+        if e.is_timeout() {
+            RentManagerError::Timeout
+        } else {
+            RentManagerError::Connect(redact(&e.without_url().to_string()))
+        }
     }
 }
 
@@ -83,7 +104,7 @@ impl Client {
             .connect_timeout(connect_timeout)
             .timeout(timeout)
             .build()
-            .map_err(|e| RentManagerError::Connect(e.to_string()))?;
+            .map_err(RentManagerError::from)?;
         let token = match &auth {
             Auth::ApiKey(key) => Some(key.clone()),
             Auth::Login { .. } => None,
@@ -161,7 +182,12 @@ impl Client {
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 return Err(RentManagerError::Unauthorized(message(status, &text)));
             }
-            s => return Err(RentManagerError::Status { status: s.as_u16(), message: message(s, &text) }),
+            s => {
+                return Err(RentManagerError::Status {
+                    status: s.as_u16(),
+                    message: redact(&message(s, &text)),
+                });
+            }
         }
         // The token is a JSON string literal (`"2e995f20..."`); a bare token is taken as is.
         let token = serde_json::from_str::<String>(&text).unwrap_or_else(|_| text.trim().to_string());
@@ -192,7 +218,7 @@ impl Client {
             s if s.is_success() && text.trim().is_empty() => Ok(None),
             s if s.is_success() => serde_json::from_str(&text).map(Some).map_err(decode),
             StatusCode::UNAUTHORIZED => Err(RentManagerError::Unauthorized(message(status, &text))),
-            s => Err(RentManagerError::Status { status: s.as_u16(), message: message(s, &text) }),
+            s => Err(RentManagerError::Status { status: s.as_u16(), message: redact(&message(s, &text)) }),
         }
     }
 
@@ -228,4 +254,18 @@ fn message(status: StatusCode, text: &str) -> String {
         .or(body.user_message)
         .or(body.message)
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_never_print() {
+        let login = Auth::Login { username: "fd".into(), password: "hunter2".into(), location_id: Some(1) };
+        let key = Auth::ApiKey("rm-key-123".into());
+        let printed = format!("{login:?} {key:?}");
+        assert!(!printed.contains("hunter2") && !printed.contains("rm-key-123"), "{printed}");
+        assert!(printed.contains("fd"), "{printed}");
+    }
 }

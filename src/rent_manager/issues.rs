@@ -105,6 +105,14 @@ impl RentManager {
         Ok(saved.id)
     }
 
+    /// The issue whose description carries `marker` (see `NewServiceIssue::marker`), if any.
+    pub async fn issue_marked(&self, marker: &str) -> Result<Option<i64>, RentManagerError> {
+        let path =
+            format!("/ServiceManagerIssues?filters=Description,ct,{marker}&fields=ServiceManagerIssueID");
+        let rows: Vec<IssueRow> = self.client().get(&path).await?;
+        Ok(rows.into_iter().map(|row| row.id).find(|id| *id > 0))
+    }
+
     /// How an issue is tied to its property, unit and tenant is not documented. The linked
     /// collections go in the create body (first form); where the saved issue does not show a
     /// link, the `Link*` actions make it (second form). A failed link is logged, not

@@ -29,7 +29,7 @@ pub use client::{Auth, RentManagerError};
 
 use crate::call::effects::{NewServiceIssue, NoteOn};
 use crate::call::turn::{Directory, LookupError};
-use crate::call::{Caller, CallerKind, Records};
+use crate::call::{Caller, CallerKind, Identity, Records};
 use crate::knowledge::{self, PropertySource};
 use crate::outbox::{DeliveryError, RecordKeeper};
 use crate::phone::Phone;
@@ -92,6 +92,7 @@ impl Person {
                 property_id: self.property_id,
             }),
             open_issues: self.open_issues.iter().map(|issue| issue.title.clone()).collect(),
+            identity: Identity::CallerId,
         }
     }
 }
@@ -167,7 +168,13 @@ impl RentManager {
 #[async_trait::async_trait]
 impl Directory for RentManager {
     async fn find(&self, phone: &Phone) -> Result<Option<Caller>, LookupError> {
-        match self.find_caller(phone).await {
+        // A task of its own: when the call stops waiting (its lookup deadline), the lookup
+        // still finishes and fills the cache, so the next call from this number is known.
+        let (rent_manager, number) = (self.clone(), phone.clone());
+        let found = tokio::spawn(async move { rent_manager.find_caller(&number).await })
+            .await
+            .map_err(|e| LookupError::Unavailable(format!("the Rent Manager lookup stopped: {e}")))?;
+        match found {
             Ok(person) => Ok(person.map(|person| person.caller(phone))),
             Err(e) => Err(LookupError::Unavailable(format!("Rent Manager: {e}"))),
         }
@@ -189,6 +196,10 @@ impl PropertySource for RentManager {
 impl RecordKeeper for RentManager {
     async fn file_issue(&self, issue: &NewServiceIssue) -> Result<i64, DeliveryError> {
         self.create_service_issue(issue).await.map_err(delivery_error)
+    }
+
+    async fn find_issue(&self, marker: &str) -> Result<Option<i64>, DeliveryError> {
+        self.issue_marked(marker).await.map_err(delivery_error)
     }
 
     async fn add_note(&self, on: NoteOn, note: &str) -> Result<(), DeliveryError> {

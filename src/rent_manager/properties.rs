@@ -1,6 +1,7 @@
 //! The office's buildings from Rent Manager, as the knowledge the assistant answers from:
 //! each property with its primary address and its units.
 
+use super::callers::MAX_PAGES;
 use super::wire::PropertyRow;
 use super::{PAGE, RentManager, RentManagerError};
 use crate::knowledge;
@@ -11,7 +12,8 @@ impl RentManager {
     /// and a unit without them is not offered.
     pub async fn properties(&self) -> Result<Vec<knowledge::Property>, RentManagerError> {
         let mut properties = Vec::new();
-        for page in 1.. {
+        // Bounded like the scan: a server that ignores paging must not loop forever.
+        for page in 1..=MAX_PAGES {
             let rows: Vec<PropertyRow> = self
                 .client()
                 .get(&format!("/Properties?embeds=PrimaryAddress,Units&pageSize={PAGE}&pageNumber={page}"))

@@ -66,10 +66,11 @@ struct Csv {
     disposition: Header<'static>,
 }
 
+/// Every export is written here, so every cell passes through `inert`.
 fn csv(name: &str, rows: Vec<Vec<String>>) -> Result<Csv, PageError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        writer.write_record(row).map_err(|e| PageError::Csv(e.to_string()))?;
+        writer.write_record(row.iter().map(|cell| inert(cell))).map_err(|e| PageError::Csv(e.to_string()))?;
     }
     let bytes = writer.into_inner().map_err(|e| PageError::Csv(e.to_string()))?;
     Ok(Csv {
@@ -77,6 +78,17 @@ fn csv(name: &str, rows: Vec<Vec<String>>) -> Result<Csv, PageError> {
         kind: ContentType::CSV,
         disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{name}\"")),
     })
+}
+
+/// A cell a spreadsheet will not run: callers choose what they say and Rent Manager's names
+/// are anyone's to type, and Excel or Sheets treat a cell starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return as a formula. The usual leading apostrophe makes it text (a
+/// phone number reads `'+17185550101`).
+fn inert(cell: &str) -> String {
+    match cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{cell}"),
+        false => cell.to_string(),
+    }
 }
 
 #[get("/calls?<filters..>")]
@@ -87,7 +99,8 @@ async fn get_calls(
     filters: Filters,
 ) -> Result<RawHtml<String>, PageError> {
     let page = filters.page.unwrap_or(0).max(0);
-    let mut rows = search(app, &filters, PAGE + 1, page * PAGE).await?;
+    // `?page=` is anyone's to write: a page past the last one is empty, never an overflow.
+    let mut rows = search(app, &filters, PAGE + 1, page.saturating_mul(PAGE)).await?;
     let more = rows.len() as i64 > PAGE;
     rows.truncate(PAGE as usize);
     let calls: Vec<ListedCall> = rows.into_iter().map(|row| listed(app, row)).collect();
@@ -96,14 +109,16 @@ async fn get_calls(
         f.page = Some(page);
         query_string(&f)
     };
-    app.pages.render(
+    super::page(
+        app,
         "calls.html",
-        &json!({
+        json!({
             "staff": staff.name, "csrf": csrf.0, "page": "calls", "calls": calls, "filters": filters,
             "page_number": page, "previous": (page > 0).then(|| query(page - 1)),
-            "next": more.then(|| query(page + 1)), "export": query_string(&Filters { page: None, ..filters.clone() }),
+            "next": more.then(|| query(page.saturating_add(1))), "export": query_string(&Filters { page: None, ..filters.clone() }),
         }),
     )
+    .await
 }
 
 #[get("/calls.csv?<filters..>")]
@@ -283,6 +298,8 @@ struct IssueRow {
     /// 1 or 0: booleans cross sqlx's `Any` driver as integers.
     entry_permission: Option<i64>,
     callback: Option<String>,
+    /// What a caller known by caller ID only answered for their unit (it did not match).
+    unconfirmed_unit: Option<String>,
     created_at: i64,
 }
 
@@ -346,7 +363,7 @@ async fn get_call(
     let issues: Vec<IssueRow> = sqlx::query_as(
         "SELECT id, priority, problem, location,
                 CASE WHEN entry_permission IS NULL THEN NULL WHEN entry_permission THEN 1 ELSE 0 END AS entry_permission,
-                callback, created_at
+                callback, unconfirmed_unit, created_at
          FROM service_issues WHERE call_sid = $1 ORDER BY id",
     )
     .bind(sid)
@@ -376,14 +393,16 @@ async fn get_call(
     let times: Vec<String> = turns.iter().map(|t| local_time(app, t.created_at)).collect();
     let other_calls_query =
         query_string(&Filters { q: call.from_number.clone(), ..<Filters as Default>::default() });
-    let page = app.pages.render(
+    let page = super::page(
+        app,
         "call.html",
-        &json!({
+        json!({
             "staff": staff.name, "csrf": csrf.0, "page": "calls", "call": listed(app, call),
             "turns": turns, "times": times, "path": path, "issues": issues, "messages": messages,
             "outbox": outbox, "other_calls": other_calls, "other_calls_query": other_calls_query,
         }),
-    )?;
+    )
+    .await?;
     Ok(Some(page))
 }
 
@@ -422,6 +441,16 @@ async fn get_transcript_csv(app: &State<App>, _staff: StaffUser, sid: &str) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_become_text() {
+        for formula in ["=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\",\"y\")"] {
+            assert_eq!(inert(formula), format!("'{formula}"));
+        }
+        for text in ["my sink", "", "1+1", " =x", "'quoted"] {
+            assert_eq!(inert(text), text);
+        }
+    }
 
     #[test]
     fn search_words_cannot_break_the_fts_syntax() {

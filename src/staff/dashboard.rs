@@ -9,10 +9,13 @@ use rocket::serde::json::Json;
 use rocket::{Route, State, get, routes};
 use serde::Serialize;
 use serde_json::json;
+use sqlx::AnyPool;
 
 use super::auth::{Csrf, StaffUser};
 use super::{PageError, local_time};
 use crate::App;
+use crate::call::effects::WriteState;
+use crate::call::{EventKind, Source, Stage};
 use crate::db::millis;
 
 pub fn routes() -> Vec<Route> {
@@ -20,8 +23,9 @@ pub fn routes() -> Vec<Route> {
 }
 
 #[get("/")]
-fn get_dashboard(app: &State<App>, staff: StaffUser, csrf: Csrf) -> Result<RawHtml<String>, PageError> {
-    app.pages.render("dashboard.html", &json!({ "staff": staff.name, "csrf": csrf.0, "page": "dashboard" }))
+async fn get_dashboard(app: &State<App>, staff: StaffUser, csrf: Csrf) -> Result<RawHtml<String>, PageError> {
+    super::page(app, "dashboard.html", json!({ "staff": staff.name, "csrf": csrf.0, "page": "dashboard" }))
+        .await
 }
 
 #[derive(Serialize)]
@@ -110,93 +114,70 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         engine: app.db.engine.name(),
         latency_ms: started.elapsed().as_secs_f64() * 1e3,
     };
-    let last_webhook: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(created_at) FROM turns").fetch_one(pool).await?;
+
+    let turns = turn_figures(pool, millis(now) - 24 * 3_600_000).await?;
     let twilio = Twilio {
-        last_webhook: last_webhook.map(|ms| local_time(app, ms)),
+        last_webhook: turns.last_webhook.map(|ms| local_time(app, ms)),
         signature_rejections: app.metrics.signature_rejections.get(),
     };
-
-    let recent: Vec<(Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT brain_ms, model_error FROM turns WHERE event = 'speech' ORDER BY created_at DESC LIMIT 50",
-    )
-    .fetch_all(pool)
-    .await?;
-    let day_ago = millis(now) - 24 * 3_600_000;
-    let (speech, rules): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN source = 'rules' THEN 1 ELSE 0 END), 0)
-         FROM turns WHERE event = 'speech' AND created_at >= $1",
-    )
-    .bind(day_ago)
-    .fetch_one(pool)
-    .await?;
     let configured = app.model_name.is_some();
-    let mut latencies: Vec<i64> = recent.iter().filter_map(|(ms, _)| *ms).collect();
+    let mut latencies: Vec<i64> = turns.recent.iter().filter_map(|(ms, _)| *ms).collect();
     latencies.sort_unstable();
     let model = Model {
         configured,
         name: app.model_name.clone(),
-        reachable: recent.first().filter(|_| configured).map(|(_, error)| error.is_none()),
+        // A declined line is kept apart (`line_declined`): the model answered that turn.
+        reachable: turns.recent.first().filter(|_| configured).map(|(_, error)| error.is_none()),
         latency_ms_p50: (configured && !latencies.is_empty()).then(|| latencies[latencies.len() / 2]),
-        rules_share: (speech > 0).then(|| rules as f64 / speech as f64),
+        rules_share: (turns.speech > 0).then(|| turns.rules as f64 / turns.speech as f64),
     };
 
-    let (pending, failed): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) FROM outbox",
+    let (pending, failed, last_delivery): (i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT COALESCE(SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN status = $2 THEN 1 ELSE 0 END), 0),
+                MAX(delivered_at)
+         FROM outbox",
     )
+    .bind(WriteState::Pending.as_str())
+    .bind(WriteState::Failed.as_str())
     .fetch_one(pool)
     .await?;
-    let last_delivery: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(delivered_at) FROM outbox").fetch_one(pool).await?;
 
     let calls_in_progress: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE stage <> 'ended' AND updated_at >= $1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE stage <> $2 AND updated_at >= $1")
             .bind(millis(now) - STALE_MS)
+            .bind(Stage::Ended.name())
             .fetch_one(pool)
             .await?;
 
     let midnights = local_midnights(app, now, 30);
     let today_start = millis(midnights[midnights.len() - 1]);
-    let today: (i64, i64, i64, i64, i64) = sqlx::query_as(
+    let (total, emergency, service_issue, transferred, message, information) = sqlx::query_as(
         "SELECT COUNT(*),
                 COALESCE(SUM(CASE WHEN emergency THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN service_issue THEN 1 ELSE 0 END), 0),
                 COALESCE(SUM(CASE WHEN transferred THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN message THEN 1 ELSE 0 END), 0)
+                COALESCE(SUM(CASE WHEN message THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN emergency OR service_issue OR transferred OR message
+                                  THEN 0 ELSE 1 END), 0)
          FROM calls WHERE started_at >= $1",
     )
     .bind(today_start)
     .fetch_one(pool)
     .await?;
-    let information: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM calls WHERE started_at >= $1
-           AND NOT (emergency OR service_issue OR transferred OR message)",
-    )
-    .bind(today_start)
-    .fetch_one(pool)
-    .await?;
-    let today = Today {
-        total: today.0,
-        emergency: today.1,
-        service_issue: today.2,
-        transferred: today.3,
-        message: today.4,
-        information,
-    };
+    let today = Today { total, emergency, service_issue, transferred, message, information };
 
-    let mut per_day = Vec::with_capacity(midnights.len());
-    for (i, start) in midnights.iter().enumerate() {
-        let end = midnights.get(i + 1).map_or(millis(now) + 1, |m| millis(*m));
-        let calls: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE started_at >= $1 AND started_at < $2")
-                .bind(millis(*start))
-                .bind(end)
-                .fetch_one(pool)
-                .await?;
-        per_day
-            .push(Day { day: start.with_timezone(&app.office.timezone).format("%b %-d").to_string(), calls });
-    }
+    // Today's bar ends at now while `today` has no end, as before: a call stamped ahead of
+    // this server's clock (another worker's) counts in `today` only.
+    let counts = calls_per_day(pool, &midnights, millis(now) + 1).await?;
+    let per_day = midnights
+        .iter()
+        .zip(counts)
+        .map(|(start, calls)| Day {
+            day: start.with_timezone(&app.office.timezone).format("%b %-d").to_string(),
+            calls,
+        })
+        .collect();
 
     Ok(Status {
         generated_at: local_time(app, millis(now)),
@@ -223,6 +204,91 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
         today,
         per_day,
     })
+}
+
+/// What the turns table says about the webhooks and the brain.
+struct TurnFigures {
+    last_webhook: Option<i64>,
+    /// Caller turns since `since`, and how many of them the rules answered.
+    speech: i64,
+    rules: i64,
+    /// The last 50 caller turns, newest first: how long the brain took, and its error.
+    recent: Vec<(Option<i64>, Option<String>)>,
+}
+
+/// One row of `turn_figures`: the figures, repeated on each of the recent turns.
+#[derive(sqlx::FromRow)]
+struct TurnRow {
+    last_webhook: Option<i64>,
+    speech: i64,
+    rules: i64,
+    /// None on the one row left when there is no caller turn yet.
+    created_at: Option<i64>,
+    brain_ms: Option<i64>,
+    model_error: Option<String>,
+}
+
+async fn turn_figures(pool: &AnyPool, since: i64) -> Result<TurnFigures, sqlx::Error> {
+    // The one-row figures are joined onto the recent turns so that a single statement carries
+    // both; with no caller turn yet, the join still gives that one row, with no turn on it.
+    // `turn` breaks ties between turns stamped in the same millisecond, latest first.
+    let rows: Vec<TurnRow> = sqlx::query_as(
+        "SELECT figures.last_webhook AS last_webhook, figures.speech AS speech, figures.rules AS rules,
+                recent.created_at AS created_at, recent.brain_ms AS brain_ms,
+                recent.model_error AS model_error
+         FROM (SELECT (SELECT MAX(created_at) FROM turns) AS last_webhook,
+                      COUNT(*) AS speech,
+                      COALESCE(SUM(CASE WHEN source = $3 THEN 1 ELSE 0 END), 0) AS rules
+               FROM turns WHERE event = $2 AND created_at >= $1) figures
+         LEFT JOIN (SELECT created_at, turn, brain_ms, model_error FROM turns WHERE event = $2
+                    ORDER BY created_at DESC, turn DESC LIMIT 50) recent ON 1 = 1
+         ORDER BY recent.created_at DESC, recent.turn DESC",
+    )
+    .bind(since)
+    .bind(EventKind::Speech.as_str())
+    .bind(Source::Rules.as_str())
+    .fetch_all(pool)
+    .await?;
+    let (last_webhook, speech, rules) =
+        rows.first().map_or((None, 0, 0), |row| (row.last_webhook, row.speech, row.rules));
+    let recent = rows
+        .into_iter()
+        .filter(|row| row.created_at.is_some())
+        .map(|row| (row.brain_ms, row.model_error))
+        .collect();
+    Ok(TurnFigures { last_webhook, speech, rules, recent })
+}
+
+/// The calls that started on each office day, one count per entry of `midnights` (oldest
+/// first, as `local_midnights` gives them), the last day ending at `end`.
+async fn calls_per_day(
+    pool: &AnyPool,
+    midnights: &[DateTime<Utc>],
+    end: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    // Days are 23 or 25 hours long around clock changes, so no arithmetic on `started_at`
+    // finds a call's day: each call goes to the first day whose end it is before, with every
+    // boundary bound as a parameter, which both engines take through the Any driver. The
+    // statement's text depends only on the number of days, never on data.
+    let days = midnights.len();
+    let cases: String = (0..days).map(|day| format!(" WHEN started_at < ${} THEN {day}", day + 2)).collect();
+    let sql = format!(
+        "SELECT CASE{cases} END AS bucket, COUNT(*) FROM calls
+         WHERE started_at >= $1 AND started_at < ${} GROUP BY bucket",
+        days + 1
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for midnight in midnights {
+        query = query.bind(millis(*midnight));
+    }
+    let rows: Vec<(i64, i64)> = query.bind(end).fetch_all(pool).await?;
+    let mut counts = vec![0; days];
+    for (bucket, calls) in rows {
+        if let Some(count) = usize::try_from(bucket).ok().and_then(|b| counts.get_mut(b)) {
+            *count = calls;
+        }
+    }
+    Ok(counts)
 }
 
 /// The office's local midnights of the last `days` days, oldest first, ending with today's.

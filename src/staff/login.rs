@@ -54,38 +54,50 @@ async fn post_login(
     if !csrf.accepts(&form.csrf) {
         return refuse(Status::Forbidden, "This form expired. Please try again.");
     }
+    // `ip` is the connection's address; a proxy's header only counts when the operator
+    // names it (`ip_header` in Rocket.toml), or anyone could claim a fresh address per try.
     match app.throttle.verdict(&form.name, ip, Instant::now()) {
         Verdict::Refuse(left) => {
-            let minutes = left.as_secs().div_ceil(60);
+            app.metrics.login("refused");
+            let minutes = left.as_secs().div_ceil(60).max(1);
             return refuse(
                 Status::TooManyRequests,
-                &format!("Too many failed attempts. Try again in {minutes} minutes."),
+                &format!("Too many failed attempts from this address. Try again in {minutes} minutes."),
             );
         }
-        Verdict::Wait(delay) => tokio::time::sleep(delay).await,
+        Verdict::Wait(delay) => {
+            app.metrics.login("delayed");
+            tokio::time::sleep(delay).await;
+        }
         Verdict::Go => {}
     }
-    let Some(id) = auth::verify(&app.db, &form.name, &form.password).await? else {
+    let Some(account) = auth::verify(&app.db, &form.name, &form.password).await? else {
+        app.metrics.login("failed");
         app.throttle.failed(&form.name, ip, Instant::now());
         return refuse(Status::Unauthorized, "Wrong name or password.");
     };
+    app.metrics.login("succeeded");
     app.throttle.succeeded(&form.name, ip);
-    auth::start_session(cookies, id, millis(app.clock.now()));
+    auth::start_session(app, cookies, account, millis(app.clock.now()));
     // Only local paths: a login link must not be able to send staff elsewhere.
     let next = form.next.as_deref().filter(|n| n.starts_with('/') && !n.starts_with("//")).unwrap_or("/");
     Ok(Either::Left(Redirect::to(next.to_string())))
 }
 
+/// Logging out ends every session of this person, on every device: a cookie copied from
+/// this browser stops working too.
 #[post("/logout", data = "<form>")]
-fn post_logout(
-    _staff: StaffUser,
+async fn post_logout(
+    app: &State<App>,
+    staff: StaffUser,
     csrf: Csrf,
     cookies: &CookieJar<'_>,
     form: Form<LogoutForm>,
-) -> Result<Redirect, Status> {
+) -> Result<Result<Redirect, Status>, PageError> {
     if !csrf.accepts(&form.csrf) {
-        return Err(Status::Forbidden);
+        return Ok(Err(Status::Forbidden));
     }
+    auth::end_sessions(&app.db, staff.id).await?;
     auth::end_session(cookies);
-    Ok(Redirect::to("/login"))
+    Ok(Ok(Redirect::to("/login")))
 }

@@ -7,6 +7,7 @@
 pub mod auth;
 mod calls;
 mod dashboard;
+mod follow_ups;
 mod login;
 
 use rocket::http::{ContentType, Header, Status};
@@ -54,6 +55,21 @@ pub fn local_time(app: &crate::App, millis: i64) -> String {
     chrono::DateTime::from_timestamp_millis(millis)
         .map(|t| t.with_timezone(&app.office.timezone).format("%a %b %-d, %-I:%M:%S %p").to_string())
         .unwrap_or_default()
+}
+
+/// A logged-in page: its context, with the urgent follow-ups every staff page shows on top.
+pub async fn page(
+    app: &crate::App,
+    name: &str,
+    mut context: serde_json::Value,
+) -> Result<RawHtml<String>, PageError> {
+    if let Some(fields) = context.as_object_mut() {
+        fields.insert(
+            "urgent".into(),
+            serde_json::to_value(follow_ups::urgent(app).await?).unwrap_or_default(),
+        );
+    }
+    app.pages.render(name, &context)
 }
 
 impl Pages {

@@ -30,6 +30,9 @@ pub struct CallbackParams {
     pub dial_status: Option<String>,
     #[field(name = "CallStatus")]
     pub call_status: Option<String>,
+    /// STIR/SHAKEN: how far the carrier vouches for `From` (absent on many real calls).
+    #[field(name = "StirVerstat")]
+    pub stir_verstat: Option<String>,
     #[field(name = "CallDuration")]
     pub duration: Option<i64>,
 }
@@ -107,7 +110,7 @@ impl<'r, T: for<'a> FromForm<'a> + 'static> FromData<'r> for Signed<T> {
 fn signed_url(req: &Request<'_>, twilio: &TwilioConfig) -> String {
     let origin = req.uri().to_string();
     match &twilio.public_url {
-        Some(base) => format!("{}{origin}", base.trim_end_matches('/')),
+        Some(base) => super::public_address(base, &origin),
         None => {
             let headers = req.headers();
             let scheme = headers.get_one("X-Forwarded-Proto").unwrap_or("http");

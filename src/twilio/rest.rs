@@ -66,11 +66,13 @@ impl Rest {
             .form(&[("To", to), (sender, from), ("Body", body)])
             .send()
             .await
-            .map_err(RestError::Network)?;
+            .map_err(|e| RestError::Network(e.without_url()))?;
         let status = response.status();
         if !status.is_success() {
             let text = response.text().await.unwrap_or_default();
             let message = serde_json::from_str::<ErrorResource>(&text).map(|e| e.message).unwrap_or(text);
+            // Twilio's messages quote the number they refused: it must not reach a log.
+            let message = crate::phone::redact(&message);
             return Err(RestError::Status { status: status.as_u16(), message });
         }
         let bytes = response.bytes().await.map_err(RestError::Decode)?;

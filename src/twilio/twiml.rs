@@ -22,6 +22,8 @@ pub struct Voice<'a> {
 
 /// Where the next callback of this call goes, and from which number transfers appear.
 pub struct Callback<'a> {
+    /// The path `PUBLIC_URL` puts before `/twilio` (see `TwilioConfig::prefix`).
+    pub prefix: &'a str,
     pub next_turn: u32,
     pub caller_id: Option<&'a Phone>,
     /// Ask for partial transcripts while the caller speaks (to read them early).
@@ -35,9 +37,9 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
         let say_all = |w: &mut Xml| turn.say.iter().try_for_each(|line| say(w, voice, line));
         match &turn.next {
             Next::Listen { speech_timeout } => {
-                let action = format!("/twilio/gather?turn={}", callback.next_turn);
+                let action = format!("{}/twilio/gather?turn={}", callback.prefix, callback.next_turn);
                 let timeout = speech_timeout.to_string();
-                let partials = format!("/twilio/partial?turn={}", callback.next_turn);
+                let partials = format!("{}/twilio/partial?turn={}", callback.prefix, callback.next_turn);
                 let mut gather = w.create_element("Gather").with_attributes([
                     ("input", "speech"),
                     ("action", action.as_str()),
@@ -64,7 +66,7 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
             }
             Next::Dial { number, timeout } => {
                 say_all(w)?;
-                let action = format!("/twilio/dial?turn={}", callback.next_turn);
+                let action = format!("{}/twilio/dial?turn={}", callback.prefix, callback.next_turn);
                 let timeout = timeout.to_string();
                 let mut dial = w.create_element("Dial").with_attributes([
                     ("timeout", timeout.as_str()),
@@ -164,7 +166,7 @@ mod tests {
         let xml = render(
             &turn("Hi!", Next::Listen { speech_timeout: 3 }),
             &VOICE,
-            &Callback { next_turn: 4, caller_id: None, partials: false },
+            &Callback { prefix: "", next_turn: 4, caller_id: None, partials: false },
         )
         .unwrap();
         let doc = parse(&xml);
@@ -187,14 +189,14 @@ mod tests {
         let xml = render(
             &turn("Hi!", Next::Listen { speech_timeout: 2 }),
             &VOICE,
-            &Callback { next_turn: 4, caller_id: None, partials: true },
+            &Callback { prefix: "/frontdesk", next_turn: 4, caller_id: None, partials: true },
         )
         .unwrap();
         let doc = parse(&xml);
         let gather = doc.descendants().find(|n| n.has_tag_name("Gather")).unwrap();
-        assert_eq!(gather.attribute("partialResultCallback"), Some("/twilio/partial?turn=4"));
+        assert_eq!(gather.attribute("partialResultCallback"), Some("/frontdesk/twilio/partial?turn=4"));
         assert_eq!(gather.attribute("partialResultCallbackMethod"), Some("POST"));
-        assert_eq!(gather.attribute("action"), Some("/twilio/gather?turn=4"));
+        assert_eq!(gather.attribute("action"), Some("/frontdesk/twilio/gather?turn=4"));
     }
 
     #[test]
@@ -214,7 +216,7 @@ mod tests {
         let xml = render(
             &turn(&nasty, Next::Hangup),
             &VOICE,
-            &Callback { next_turn: 1, caller_id: None, partials: false },
+            &Callback { prefix: "", next_turn: 1, caller_id: None, partials: false },
         )
         .unwrap();
         let doc = parse(&xml);
@@ -231,12 +233,12 @@ mod tests {
         let xml = render(
             &turn("Connecting.", next),
             &VOICE,
-            &Callback { next_turn: 2, caller_id: Some(&caller), partials: false },
+            &Callback { prefix: "/frontdesk", next_turn: 2, caller_id: Some(&caller), partials: false },
         )
         .unwrap();
         let doc = parse(&xml);
         let dial = doc.descendants().find(|n| n.has_tag_name("Dial")).unwrap();
-        assert_eq!(dial.attribute("action"), Some("/twilio/dial?turn=2"));
+        assert_eq!(dial.attribute("action"), Some("/frontdesk/twilio/dial?turn=2"));
         assert_eq!(dial.attribute("callerId"), Some("+17185550101"));
         assert_eq!(dial.attribute("timeout"), Some("20"));
         assert_eq!(dial.first_element_child().unwrap().text(), Some("+17184146984"));

@@ -5,9 +5,8 @@
 //! are refused (403/400) before anything changes; any failure after that is logged and
 //! answered with `twiml::fallback`, which connects the caller to the office.
 
-use std::time::{Duration, Instant};
-
 use std::io;
+use std::time::{Duration, Instant};
 
 use rocket::http::{Header, Status};
 use rocket::{FromForm, Route, State, post, routes};
@@ -56,13 +55,15 @@ type Webhook = Result<Signed<CallbackParams>, Rejection>;
 #[post("/voice", data = "<form>")]
 async fn post_voice(app: &State<App>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    Ok(answer(app, &params, 0, Input::Answered).await)
+    // Only a full attestation means the carrier vouches that the caller owns the number.
+    let attested = params.stir_verstat.as_deref() == Some("TN-Validation-Passed-A");
+    Ok(answer(app, &params, 0, Input::Answered { attested }).await)
 }
 
 #[post("/gather?<turn>", data = "<form>")]
 async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     let input = match params.speech.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => Input::Speech { text: text.to_string(), confidence: params.confidence },
         None => Input::Silence,
@@ -73,7 +74,7 @@ async fn post_gather(app: &State<App>, turn: Option<u32>, form: Webhook) -> Resu
 #[post("/dial?<turn>", data = "<form>")]
 async fn post_dial(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     let answered = matches!(params.dial_status.as_deref(), Some("completed" | "answered"));
     Ok(answer(app, &params, turn, Input::DialEnded { answered }).await)
 }
@@ -86,7 +87,7 @@ async fn post_partial(
     form: Result<Signed<PartialParams>, Rejection>,
 ) -> Result<Status, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     if let (Some(text), Some(seq)) = (params.unstable.as_deref(), params.sequence) {
         app.turns.early.partial(&params.call_sid, turn, seq, text);
     }
@@ -102,12 +103,19 @@ async fn post_reply(
     form: Webhook,
 ) -> Result<Twiml, Rejection> {
     let Signed(params) = form?;
-    let turn = turn.ok_or_else(|| Rejection::Form("turn: missing from the query".into()))?;
+    let turn = turn_number(turn)?;
     let hold = hold.unwrap_or(1);
     let started = Instant::now();
     let render = Render::new(app, &params, turn);
     let reply = app.turns.resume(&render.line(&params), turn, hold, &render).await;
     Ok(reply_or_fallback(app, &params, turn, started, reply))
+}
+
+/// The `?turn=` of a callback. The query is signed, but the numbers are ours to bound: the
+/// last `u32` has no next turn, and `Turns::end` uses it to mean "no turn".
+fn turn_number(turn: Option<u32>) -> Result<u32, Rejection> {
+    turn.filter(|turn| *turn < u32::MAX)
+        .ok_or_else(|| Rejection::Form("turn: missing from the query or out of range".into()))
 }
 
 #[post("/status", data = "<form>")]
@@ -117,7 +125,8 @@ async fn post_status(app: &State<App>, form: Webhook) -> Result<Status, Rejectio
         params.call_status.as_deref(),
         Some("completed" | "busy" | "failed" | "no-answer" | "canceled")
     );
-    if ended && let Err(e) = app.turns.end(&params.call_sid, params.duration).await {
+    let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
+    if ended && let Err(e) = app.turns.end(&line, params.duration).await {
         tracing::error!(call = %params.call_sid, "could not record the end of the call: {e}");
     }
     Ok(Status::NoContent)
@@ -132,11 +141,12 @@ fn voice(app: &App) -> Voice<'_> {
     }
 }
 
-/// How this call's replies are rendered: the voice, the next callbacks, the transfer's
-/// caller id.
+/// How this call's replies are rendered: the voice, the next callbacks (under the
+/// `PUBLIC_URL` prefix), the transfer's caller id.
 struct Render<'a> {
     app: &'a App,
     turn: u32,
+    prefix: String,
     caller_id: Option<Phone>,
 }
 
@@ -144,7 +154,8 @@ impl<'a> Render<'a> {
     fn new(app: &'a App, params: &CallbackParams, turn: u32) -> Render<'a> {
         // A transfer shows the caller's own number to staff when it is a real one.
         let parse = |number: &Option<String>| number.as_deref().and_then(Phone::parse);
-        Render { app, turn, caller_id: parse(&params.from).or_else(|| parse(&params.to)) }
+        let caller_id = parse(&params.from).or_else(|| parse(&params.to));
+        Render { app, turn, prefix: app.twilio.prefix(), caller_id }
     }
 
     fn line<'p>(&self, params: &'p CallbackParams) -> Line<'p> {
@@ -155,7 +166,8 @@ impl<'a> Render<'a> {
 impl Renderer for Render<'_> {
     fn turn(&self, turn: &Turn) -> io::Result<String> {
         let callback = Callback {
-            next_turn: self.turn + 1,
+            prefix: &self.prefix,
+            next_turn: self.turn.saturating_add(1),
             caller_id: self.caller_id.as_ref(),
             partials: self.app.turns.early.speculating(),
         };
@@ -163,7 +175,8 @@ impl Renderer for Render<'_> {
     }
 
     fn hold(&self, line: &str, hold: u32) -> io::Result<String> {
-        twiml::hold(&voice(self.app), line, &format!("/twilio/reply?turn={}&hold={hold}", self.turn))
+        let redirect = format!("{}/twilio/reply?turn={}&hold={hold}", self.prefix, self.turn);
+        twiml::hold(&voice(self.app), line, &redirect)
     }
 }
 

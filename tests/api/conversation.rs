@@ -26,7 +26,7 @@ async fn a_tenant_is_greeted_by_first_name_from_the_directory() {
     let app = TestApp::spawn().await;
     let reply = app.call_from(TENANT).answer().await;
     assert!(reply.spoken().starts_with("Hi Maria!"), "{}", reply.spoken());
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE caller_kind = 'tenant'").await, 1);
+    assert_eq!(app.calls().await[0].caller_kind, "tenant");
 }
 
 #[rocket::async_test]
@@ -76,11 +76,7 @@ async fn a_maintenance_request_is_read_back_confirmed_and_filed_once() {
     let spoken = read_back.spoken();
     assert!(spoken.contains("the bathroom sink is leaking under the cabinet, in the bathroom"), "{spoken}");
     assert!(spoken.contains("Maintenance may enter"), "{spoken}");
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM service_issues").await,
-        0,
-        "nothing filed before confirmation"
-    );
+    assert_eq!(app.service_issues().await, [], "nothing filed before confirmation");
 
     let filed = phone.say("yes, that's right").await;
 
@@ -89,25 +85,22 @@ async fn a_maintenance_request_is_read_back_confirmed_and_filed_once() {
     );
     assert!(!filed.spoken().to_lowercase().contains("ticket number"));
     assert!(filed.listens(), "still helps with anything else");
-    let issue: (String, String, Option<String>, Option<String>, String) =
-        sqlx::query_as("SELECT priority, problem, unit, callback, caller_name FROM service_issues")
-            .fetch_one(&app.db.pool)
-            .await
-            .unwrap();
     assert_eq!(
-        issue,
-        (
-            "urgent".into(),
-            "the bathroom sink is leaking under the cabinet".into(),
-            Some("2B".into()),
-            Some(TENANT.into()),
-            "Maria Lopez".into()
-        )
+        app.service_issues().await,
+        [IssueRow {
+            priority: "urgent".into(),
+            problem: "the bathroom sink is leaking under the cabinet".into(),
+            unit: Some("2B".into()),
+            property: Some("31 Port Richmond Ave".into()),
+            location: Some("bathroom".into()),
+            callback: Some(TENANT.into()),
+            caller_name: Some("Maria Lopez".into()),
+        }]
     );
 
     let more = phone.say("where is your office").await;
     assert!(more.spoken().contains("Port Richmond"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues").await, 1);
+    assert_eq!(app.service_issues().await.len(), 1, "filed once");
 }
 
 #[rocket::async_test]
@@ -124,8 +117,8 @@ async fn an_emergency_at_3am_rings_on_call_after_the_911_line() {
     assert_eq!(reply.verbs(), ["Say", "Say", "Dial"]);
     assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER), "the seed profile's on-call number");
     assert_eq!(reply.attr("Dial", "action").as_deref(), Some("/twilio/dial?turn=2"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues WHERE priority = 'emergency'").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE outcome = 'emergency'").await, 1);
+    assert_eq!(app.issue_priorities().await, ["emergency"]);
+    assert_eq!(app.calls().await[0].outcome, "emergency");
 }
 
 #[rocket::async_test]
@@ -147,8 +140,11 @@ async fn asking_for_a_person_transfers_to_the_office_and_no_answer_takes_a_messa
     let bye = phone.say("yes").await;
 
     assert!(bye.hangs_up());
-    assert_eq!(app.count("SELECT COUNT(*) FROM messages").await, 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE outcome = 'message' AND message").await, 1);
+    let message =
+        MessageRow { kind: "message".into(), body: "Please call me back about my parking spot".into() };
+    assert_eq!(app.messages().await, [message]);
+    let call = &app.calls().await[0];
+    assert_eq!((call.outcome.as_str(), call.message), ("message", true));
 }
 
 #[rocket::async_test]
@@ -159,7 +155,7 @@ async fn an_answered_transfer_ends_the_call_as_transferred() {
     phone.say("I'd like to talk to a real person").await;
     let done = phone.dial_ends("completed").await;
     assert!(done.hangs_up());
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls WHERE outcome = 'transferred'").await, 1);
+    assert_eq!(app.calls().await[0].outcome, "transferred");
 }
 
 #[rocket::async_test]
@@ -188,7 +184,8 @@ async fn silence_reprompts_then_offers_a_transfer_then_says_goodbye() {
     assert_ne!(first.says(), greeting.says());
     assert!(second.spoken().contains("connect"), "{}", second.spoken());
     assert!(third.hangs_up());
-    assert_eq!(app.count("SELECT COUNT(*) FROM turns WHERE event = 'silence'").await, 3);
+    let events: Vec<String> = app.turns_of(&phone.sid).await.into_iter().map(|t| t.event).collect();
+    assert_eq!(events, ["answered", "silence", "silence", "silence"]);
 }
 
 #[rocket::async_test]
@@ -243,7 +240,6 @@ async fn the_status_callback_closes_the_call() {
     let mut phone = app.call_from(STRANGER);
     phone.answer().await;
     phone.hang_up().await;
-    let (stage, duration): (String, Option<i64>) =
-        sqlx::query_as("SELECT stage, duration_s FROM calls").fetch_one(&app.db.pool).await.unwrap();
-    assert_eq!((stage.as_str(), duration), ("ended", Some(42)));
+    let call = &app.calls().await[0];
+    assert_eq!((call.stage.as_str(), call.duration_s), ("ended", Some(42)));
 }

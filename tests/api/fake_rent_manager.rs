@@ -82,6 +82,10 @@ pub struct State {
     pub categories: Vec<(i64, &'static str)>,
     pub priorities: Vec<(i64, &'static str)>,
     pub statuses: Vec<(i64, &'static str)>,
+    /// Saves still to keep and then answer too late (the create's answer is lost).
+    pub lost_save_answers: usize,
+    /// Every issue saved, as saved (searchable by `Description,ct,...`).
+    pub saved_issues: Vec<Value>,
     next_issue: i64,
 }
 
@@ -107,6 +111,8 @@ impl Default for State {
             categories: vec![(4, "Landscaping"), (9, "Maintenance")],
             priorities: vec![(1, "Emergency"), (2, "High"), (3, "Normal")],
             statuses: vec![(1, "<Unassigned>"), (6, "Open")],
+            lost_save_answers: 0,
+            saved_issues: Vec::new(),
             next_issue: 4567,
         }
     }
@@ -228,7 +234,7 @@ fn list(rows: &[(i64, &str)], id: &str) -> Value {
     rows.iter().map(|(n, name)| json!({ id: n, "Name": name, "IsActive": true })).collect()
 }
 
-/// The values of `Field,in,(a,b)` or `Field,eq,a` in a `filters` parameter.
+/// The values of `Field,in,(a,b)`, `Field,eq,a` or `Field,ct,a` in a `filters` parameter.
 fn filter_values(filters: &str, field: &str) -> Vec<String> {
     filters
         .split(';')
@@ -332,6 +338,20 @@ impl Respond for FakeRentManager {
                     None => none,
                 }
             }
+            ("GET", "/ServiceManagerIssues") if !filter_values(&filters, "Description").is_empty() => {
+                let wanted = filter_values(&filters, "Description");
+                let found: Vec<Value> = state
+                    .saved_issues
+                    .iter()
+                    .filter(|issue| {
+                        wanted
+                            .iter()
+                            .all(|w| issue["Description"].as_str().unwrap_or("").contains(w.as_str()))
+                    })
+                    .map(|issue| json!({ "ServiceManagerIssueID": issue["ServiceManagerIssueID"] }))
+                    .collect();
+                if found.is_empty() { none } else { reply(200, Value::Array(found)) }
+            }
             ("GET", "/ServiceManagerIssues") => {
                 if filter_values(&filters, "LinkedTenants.TenantID").iter().any(|id| id == "42") {
                     reply(
@@ -370,6 +390,11 @@ impl Respond for FakeRentManager {
                     {
                         issue.retain(|field, _| !field.starts_with("ServiceManagerIssueLinked"));
                     }
+                }
+                state.saved_issues.extend(saved.iter().cloned());
+                if state.lost_save_answers > 0 {
+                    state.lost_save_answers -= 1;
+                    return reply(200, Value::Array(saved)).set_delay(Duration::from_secs(60));
                 }
                 reply(200, Value::Array(saved))
             }

@@ -10,7 +10,7 @@ use frontdesk::call::early::EarlySettings;
 use frontdesk::db::Db;
 use frontdesk::knowledge::{self, Knowledge, PropertySource};
 use frontdesk::office::{Clock, Office};
-use frontdesk::outbox::{Delivery, Outbox, Texts};
+use frontdesk::outbox::{Delivery, Outbox, RecordKeeper, Texts};
 use frontdesk::rent_manager::{self, Auth, RentManager};
 use frontdesk::twilio::TwilioConfig;
 use frontdesk::twilio::rest::Rest;
@@ -173,27 +173,8 @@ impl TestApp {
                 deadline: setup.model_deadline,
             })
         });
-        let delivery = Delivery {
-            texts: setup.twilio_api.as_deref().map(|base| {
-                Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>
-            }),
-            ..Delivery::default()
-        };
-        let rent_manager = setup.rent_manager.as_deref().map(|url| {
-            RentManager::new(rent_manager::Settings {
-                url: url.into(),
-                auth: Auth::Login {
-                    username: "frontdesk".into(),
-                    password: "rm-secret".into(),
-                    location_id: Some(1),
-                },
-                connect_timeout: Duration::from_secs(2),
-                request_timeout: Duration::from_secs(5),
-                category: "Maintenance".into(),
-                status: "Open".into(),
-            })
-            .unwrap()
-        });
+        let delivery = Delivery { records: None, ..outside_delivery(&setup) };
+        let rent_manager = rent_manager_client(&setup);
         let outside = Outside {
             model,
             twilio,
@@ -207,11 +188,20 @@ impl TestApp {
         }
         let source = rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn PropertySource>);
         let known = knowledge::current(&db, source.as_deref()).await.unwrap();
-        let app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
+        let mut app = App::new(db.clone(), Office::load(None).unwrap(), known, clock.clone(), outside);
+        // Login waits last a millisecond here: tests check the throttle's decisions, not a clock.
+        app.throttle = Arc::new(frontdesk::staff::Throttle::new(Duration::from_millis(1)));
         let outbox = app.outbox.clone();
-        let figment = rocket::Config::figment().merge(("log_level", "off"));
+        // Rocket's settings as `frontdesk` serves them (Rocket.toml included).
+        let figment = frontdesk::config::rocket_figment(8000).merge(("log_level", "off"));
         let client = Client::tracked(build(app, figment)).await.unwrap();
         TestApp { client, db, clock, dir, url, setup, outbox }
+    }
+
+    /// Another outbox worker on the same database, as a second process would run one.
+    pub fn outbox_worker(&self, lease: Duration) -> Outbox {
+        let delivery = Delivery { lease, ..outside_delivery(&self.setup) };
+        Outbox::new(self.db.clone(), self.clock.clone(), delivery, Arc::default())
     }
 
     /// One pass of the outbox worker, as the server's background task makes every half second.
@@ -224,6 +214,13 @@ impl TestApp {
         *now += by;
     }
 
+    /// Moves the clock forward to `at`, as between calls placed days apart.
+    pub fn advance_clock_to(&self, at: DateTime<Utc>) {
+        let mut now = self.clock.0.lock().unwrap();
+        assert!(at >= *now, "the clock only moves forward: {at} is before {now}");
+        *now = at;
+    }
+
     /// The same database, served by a new process.
     pub async fn restart(self) -> TestApp {
         let setup = Setup { now: self.clock.now(), ..self.setup.clone() };
@@ -234,7 +231,13 @@ impl TestApp {
     pub fn call_from(&self, from: &str) -> Phone<'_> {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Phone { app: self, sid: format!("CA{n:032x}"), from: from.into(), next: "/twilio/voice".into() }
+        Phone {
+            app: self,
+            sid: format!("CA{n:032x}"),
+            from: from.into(),
+            next: "/twilio/voice".into(),
+            attested: true,
+        }
     }
 
     /// A form post signed as Twilio signs it.
@@ -297,9 +300,211 @@ impl TestApp {
         (response.status(), response.into_string().await.unwrap_or_default())
     }
 
-    pub async fn count(&self, sql: &'static str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.unwrap()
+    /// Puts a person in the local directory, as an office adds one.
+    pub async fn add_to_directory(&self, phone: &str, kind: &str, name: &str, unit: &str, property: &str) {
+        sqlx::query("INSERT INTO directory (phone, kind, name, unit, property) VALUES ($1, $2, $3, $4, $5)")
+            .bind(phone)
+            .bind(kind)
+            .bind(name)
+            .bind(unit)
+            .bind(property)
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
     }
+}
+
+impl Stored for TestApp {
+    fn pool(&self) -> &sqlx::AnyPool {
+        &self.db.pool
+    }
+}
+
+impl Stored for Db {
+    fn pool(&self) -> &sqlx::AnyPool {
+        &self.pool
+    }
+}
+
+/// What the app stored, read back for assertions: the one place the tests hold SQL. A
+/// `TestApp` has these, and so does a bare `Db` that real `frontdesk` processes share.
+pub trait Stored {
+    fn pool(&self) -> &sqlx::AnyPool;
+
+    /// Every call, oldest first. (The `Any` driver reads no SQLite boolean: flags come as 0/1.)
+    async fn calls(&self) -> Vec<CallRow> {
+        let sql = "SELECT sid, caller_kind, unit, stage, outcome,
+                          CASE WHEN emergency THEN 1 ELSE 0 END AS emergency,
+                          CASE WHEN message THEN 1 ELSE 0 END AS message, duration_s
+                   FROM calls ORDER BY started_at, sid";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The turns of one call, in order.
+    async fn turns_of(&self, sid: &str) -> Vec<TurnRow> {
+        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens
+                   FROM turns WHERE call_sid = $1 ORDER BY turn";
+        sqlx::query_as(sql).bind(sid).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// A call's state as stored, as JSON.
+    async fn stored_state(&self, sid: &str) -> serde_json::Value {
+        let state: String = sqlx::query_scalar("SELECT state FROM calls WHERE sid = $1")
+            .bind(sid)
+            .fetch_one(self.pool())
+            .await
+            .unwrap();
+        serde_json::from_str(&state).unwrap()
+    }
+
+    /// Every follow-up left for staff, in order.
+    async fn follow_ups(&self) -> Vec<FollowUpRow> {
+        // Booleans cross the Any driver as integers.
+        let sql = "SELECT kind, CASE WHEN urgent THEN 1 ELSE 0 END, CASE WHEN texted THEN 1 ELSE 0 END
+                   FROM follow_ups ORDER BY id";
+        let rows: Vec<(String, i64, i64)> = sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap();
+        rows.into_iter()
+            .map(|(kind, urgent, texted)| FollowUpRow { kind, urgent: urgent == 1, texted: texted == 1 })
+            .collect()
+    }
+
+    /// Every service issue filed, in order.
+    async fn service_issues(&self) -> Vec<IssueRow> {
+        let sql = "SELECT priority, problem, unit, property, location, callback, caller_name
+                   FROM service_issues ORDER BY id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The priority of every service issue filed, in order.
+    async fn issue_priorities(&self) -> Vec<String> {
+        self.service_issues().await.into_iter().map(|issue| issue.priority).collect()
+    }
+
+    /// Every message and showing request left for staff, in order.
+    async fn messages(&self) -> Vec<MessageRow> {
+        sqlx::query_as("SELECT kind, body FROM messages ORDER BY id").fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// Every outside write queued, in order.
+    async fn outbox_items(&self) -> Vec<OutboxRow> {
+        let sql = "SELECT kind, status, attempts, last_error, external_id, locked_until, payload FROM outbox ORDER BY id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The one outside write of this kind (`sms`, `service_issue`, `history_note`).
+    async fn outbox_item(&self, kind: &str) -> OutboxRow {
+        let items: Vec<OutboxRow> =
+            self.outbox_items().await.into_iter().filter(|i| i.kind == kind).collect();
+        let [item] =
+            <[OutboxRow; 1]>::try_from(items).unwrap_or_else(|items| panic!("one {kind}: {items:?}"));
+        item
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRow {
+    pub sid: String,
+    pub caller_kind: String,
+    pub unit: Option<String>,
+    pub stage: String,
+    pub outcome: String,
+    pub emergency: bool,
+    pub message: bool,
+    pub duration_s: Option<i64>,
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for CallRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<CallRow> {
+        use sqlx::Row;
+        Ok(CallRow {
+            sid: row.try_get("sid")?,
+            caller_kind: row.try_get("caller_kind")?,
+            unit: row.try_get("unit")?,
+            stage: row.try_get("stage")?,
+            outcome: row.try_get("outcome")?,
+            emergency: row.try_get::<i64, _>("emergency")? != 0,
+            message: row.try_get::<i64, _>("message")? != 0,
+            duration_s: row.try_get("duration_s")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TurnRow {
+    pub turn: i64,
+    pub event: String,
+    pub source: String,
+    /// Why the model did not read the turn.
+    pub model_error: Option<String>,
+    /// Why the model's line was not spoken.
+    pub line_declined: Option<String>,
+    pub prompt_tokens: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct IssueRow {
+    pub priority: String,
+    pub problem: String,
+    pub unit: Option<String>,
+    pub property: Option<String>,
+    pub location: Option<String>,
+    pub callback: Option<String>,
+    pub caller_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct MessageRow {
+    pub kind: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct OutboxRow {
+    pub kind: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub external_id: Option<String>,
+    /// Until when a worker holds it.
+    pub locked_until: Option<i64>,
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpRow {
+    pub kind: String,
+    pub urgent: bool,
+    pub texted: bool,
+}
+
+/// Where outside writes go in a test app: the fake Twilio and the fake Rent Manager it has.
+fn outside_delivery(setup: &Setup) -> Delivery {
+    Delivery {
+        texts: setup
+            .twilio_api
+            .as_deref()
+            .map(|base| Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>),
+        records: rent_manager_client(setup).map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>),
+        ..Delivery::default()
+    }
+}
+
+fn rent_manager_client(setup: &Setup) -> Option<RentManager> {
+    setup.rent_manager.as_deref().map(|url| {
+        RentManager::new(rent_manager::Settings {
+            url: url.into(),
+            auth: Auth::Login {
+                username: "frontdesk".into(),
+                password: "rm-secret".into(),
+                location_id: Some(1),
+            },
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+            category: "Maintenance".into(),
+            status: "Open".into(),
+        })
+        .unwrap()
+    })
 }
 
 pub fn encode(params: &[(&str, &str)]) -> String {
@@ -322,6 +527,9 @@ pub struct Phone<'a> {
     pub sid: String,
     pub from: String,
     next: String,
+    /// Whether the carrier vouches for `from` (`StirVerstat`): true unless a test says not,
+    /// so that only the identity tests meet the unit question.
+    attested: bool,
 }
 
 impl Phone<'_> {
@@ -353,7 +561,16 @@ impl Phone<'_> {
     }
 
     pub async fn answer(&mut self) -> Twiml {
-        self.exchange(&[]).await
+        match self.attested {
+            true => self.exchange(&[("StirVerstat", "TN-Validation-Passed-A")]).await,
+            false => self.exchange(&[]).await,
+        }
+    }
+
+    /// The same phone, calling on a caller ID the carrier does not vouch for.
+    pub fn unattested(mut self) -> Self {
+        self.attested = false;
+        self
     }
 
     pub async fn say(&mut self, speech: &str) -> Twiml {
@@ -522,7 +739,10 @@ impl ServerProcess {
             .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
             .env("PUBLIC_URL", PUBLIC_URL)
             .current_dir(dir.path())
-            .stdout(Stdio::null())
+            .stdout(
+                std::fs::File::create(dir.path().join("frontdesk.log"))
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            )
             .stderr(Stdio::null());
         for (name, value) in settings {
             command.env(name, value);
@@ -538,6 +758,11 @@ impl ServerProcess {
 
     pub fn base(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("frontdesk.log")).unwrap_or_default()
     }
 
     /// A form post signed as Twilio signs it for `PUBLIC_URL`.

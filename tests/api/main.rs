@@ -1,18 +1,26 @@
 //! The whole app, driven the way Twilio drives it, with local servers playing the outside
 //! services in their real wire formats.
 
+mod bad_input;
 mod conversation;
 mod emergencies;
 mod fake_openai;
 mod fake_rent_manager;
 mod fake_twilio;
 mod helpers;
+mod identity;
 mod knowledge;
 mod model;
+mod outbox_faults;
+mod release;
 mod rent_manager;
 mod rent_manager_client;
+mod snapshots;
 mod staff;
+mod staff_security;
+mod stored_state;
 mod terminal;
 mod waiting;
+mod webhook_security;
 mod webhooks;
 mod workers;

@@ -14,14 +14,6 @@ async fn with_rent_manager() -> (FakeRentManager, TestApp) {
     (rm, app)
 }
 
-async fn outbox(app: &TestApp, kind: &str) -> (String, i64, Option<String>, Option<String>) {
-    sqlx::query_as("SELECT status, attempts, last_error, external_id FROM outbox WHERE kind = $1")
-        .bind(kind)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap()
-}
-
 #[rocket::async_test]
 async fn a_tenant_is_found_by_phone_with_the_unit_of_the_current_lease() {
     let (rm, app) = with_rent_manager().await;
@@ -30,10 +22,9 @@ async fn a_tenant_is_found_by_phone_with_the_unit_of_the_current_lease() {
     let greeting = phone.answer().await;
 
     assert!(greeting.spoken().starts_with("Hi Ana!"), "{}", greeting.spoken());
-    let (kind, unit): (String, Option<String>) =
-        sqlx::query_as("SELECT caller_kind, unit FROM calls").fetch_one(&app.db.pool).await.unwrap();
+    let call = &app.calls().await[0];
     assert_eq!(
-        (kind.as_str(), unit.as_deref()),
+        (call.caller_kind.as_str(), call.unit.as_deref()),
         ("tenant", Some("3F")),
         "the current lease's unit, not the old one"
     );
@@ -62,9 +53,7 @@ async fn a_prospect_is_found_when_no_tenant_has_the_number() {
     let (_rm, app) = with_rent_manager().await;
     let greeting = app.call_from(RM_PROSPECT).answer().await;
     assert!(greeting.spoken().starts_with("Hi Leo!"), "{}", greeting.spoken());
-    let kind: String =
-        sqlx::query_scalar("SELECT caller_kind FROM calls").fetch_one(&app.db.pool).await.unwrap();
-    assert_eq!(kind, "prospect");
+    assert_eq!(app.calls().await[0].caller_kind, "prospect");
 }
 
 #[rocket::async_test]
@@ -80,17 +69,19 @@ async fn an_unknown_number_is_a_stranger_however_rent_manager_says_no_rows() {
 #[rocket::async_test]
 async fn a_slow_rent_manager_does_not_delay_the_greeting() {
     let (rm, app) = with_rent_manager().await;
-    rm.set(|s| s.delay = Duration::from_secs(3));
+    rm.set(|s| s.delay = RENT_MANAGER_DEADLINE * 200);
     let started = Instant::now();
 
     let greeting = app.call_from(RM_TENANT).answer().await;
 
-    assert!(
-        started.elapsed() < RENT_MANAGER_DEADLINE + Duration::from_millis(150),
-        "{:?}",
-        started.elapsed()
-    );
+    let took = started.elapsed();
     assert!(greeting.spoken().starts_with("Hi there!"), "an unknown caller for this call");
+    assert_eq!(app.calls().await[0].caller_kind, "unknown");
+    // Not a timing: only a greeting that waited for Rent Manager (60 s) comes near this.
+    assert!(took < RENT_MANAGER_DEADLINE * 20, "the greeting hung for {took:?}");
+    rm.set(|s| s.delay = Duration::ZERO);
+    let next = app.call_from(RM_TENANT).answer().await;
+    assert!(next.spoken().starts_with("Hi Ana!"), "known again once it answers: {}", next.spoken());
 }
 
 #[rocket::async_test]
@@ -116,7 +107,7 @@ async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_res
     }
 
     app.deliver_outbox().await;
-    assert_eq!(outbox(&app, "service_issue").await.0, "pending", "a 503 is retried later");
+    assert_eq!(app.outbox_item("service_issue").await.status, "pending", "a 503 is retried later");
     let app = app.restart().await;
     app.advance_clock(Elapsed::minutes(1));
     app.deliver_outbox().await;
@@ -125,8 +116,11 @@ async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_res
     app.advance_clock(Elapsed::minutes(5));
     app.deliver_outbox().await;
 
-    let (status, attempts, _, id) = outbox(&app, "service_issue").await;
-    assert_eq!((status.as_str(), attempts, id.as_deref()), ("delivered", 3, Some("4567")));
+    let issue = app.outbox_item("service_issue").await;
+    assert_eq!(
+        (issue.status.as_str(), issue.attempts, issue.external_id.as_deref()),
+        ("delivered", 3, Some("4567"))
+    );
     let saves = rm.received("POST", "/ServiceManagerIssues").await;
     assert_eq!(saves.len(), 3, "two refused, one created: never two issues");
     let issue = &saves[2][0];
@@ -156,9 +150,9 @@ async fn a_refused_service_issue_ends_as_a_visible_failed_item() {
 
     app.deliver_outbox().await;
 
-    let (status, attempts, error, _) = outbox(&app, "service_issue").await;
-    assert_eq!((status.as_str(), attempts), ("failed", 1));
-    assert!(error.unwrap().contains("Issue cannot be blank"));
+    let issue = app.outbox_item("service_issue").await;
+    assert_eq!((issue.status.as_str(), issue.attempts), ("failed", 1));
+    assert!(issue.last_error.unwrap().contains("Issue cannot be blank"));
 }
 
 #[rocket::async_test]
@@ -178,7 +172,7 @@ async fn every_ended_call_becomes_a_history_note() {
     let note = notes[0][0]["Note"].as_str().unwrap();
     assert!(note.contains("what are your hours"), "{note}");
     assert!(note.contains(&format!("{PUBLIC_URL}/calls/{}", phone.sid)), "{note}");
-    assert_eq!(outbox(&app, "history_note").await.0, "delivered");
+    assert_eq!(app.outbox_item("history_note").await.status, "delivered");
 }
 
 #[rocket::async_test]

@@ -42,10 +42,12 @@ fn phone(raw: &str) -> Phone {
 fn leak(tenant_id: Option<i64>) -> NewServiceIssue {
     NewServiceIssue {
         title: "Kitchen sink leaking".into(),
-        description: "Caller's words: \"my kitchen sink is leaking\". Permission to enter: yes.".into(),
+        description: "Caller's words: \"my kitchen sink is leaking\". Permission to enter: yes. (call CA9-3)"
+            .into(),
         allowed_to_enter: Some(true),
         priority: Priority::Urgent,
         records: Records { tenant_id, prospect_id: None, unit_id: Some(321), property_id: Some(5) },
+        marker: Some("CA9-3".into()),
     }
 }
 
@@ -416,4 +418,16 @@ async fn the_check_logs_in_and_reports_ok() {
 
     assert_eq!(rm.logins(), 1);
     assert_eq!(rm.count("GET", "/ServiceManagerStatuses").await, 1, "remembered for a minute");
+}
+
+#[tokio::test]
+async fn an_issue_is_found_again_by_its_marker_and_only_by_it() {
+    let rm = FakeRentManager::start().await;
+    let client = RentManager::new(settings(rm.url())).unwrap();
+    assert_eq!(client.issue_marked("CA9-3").await.unwrap(), None);
+
+    let id = client.create_service_issue(&leak(Some(42))).await.unwrap();
+
+    assert_eq!(client.issue_marked("CA9-3").await.unwrap(), Some(id));
+    assert_eq!(client.issue_marked("CA9-4").await.unwrap(), None);
 }

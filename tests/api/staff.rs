@@ -1,7 +1,8 @@
 //! The staff pages as a browser uses them: login, sessions, CSRF, search, filters, exports.
 
-use chrono::Duration;
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use rocket::http::{ContentType, Status};
+use serde_json::json;
 
 use crate::helpers::*;
 
@@ -73,14 +74,16 @@ async fn repeated_failed_logins_are_slowed_down() {
     frontdesk::staff::auth::add(&app.db, STAFF, STAFF_PASSWORD).await.unwrap();
     let csrf = app.csrf().await;
     let attempt = || async {
-        let started = std::time::Instant::now();
         app.submit_form("/login", &[("name", STAFF), ("password", "guess"), ("csrf", &csrf)]).await;
-        started.elapsed()
     };
     for _ in 0..3 {
         attempt().await;
     }
-    assert!(attempt().await >= std::time::Duration::from_secs(1));
+    let metric = "frontdesk_staff_logins_total{outcome=\"delayed\"}";
+    assert!(!app.get("/metrics").await.1.contains(metric), "three tries are free");
+    attempt().await;
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(metrics.lines().any(|l| l == format!("{metric} 1")), "{metrics}");
 }
 
 #[rocket::async_test]
@@ -153,4 +156,123 @@ async fn the_status_endpoint_reports_every_dependency_and_todays_calls() {
     assert_eq!(status["today"]["emergency"], 1);
     assert_eq!(status["per_day"].as_array().unwrap().len(), 30);
     assert_eq!(status["per_day"][29]["calls"], 1);
+}
+
+/// One short call at each of `moments`: answered, then hung up.
+async fn calls_at(app: &TestApp, moments: &[DateTime<Utc>]) {
+    for at in moments {
+        app.advance_clock_to(*at);
+        let mut phone = app.call_from(STRANGER);
+        phone.answer().await;
+        phone.hang_up().await;
+    }
+}
+
+/// The chart's 30 office days ending `today`, labelled as the page shows them: zero calls
+/// except on the `busy` days.
+fn chart(today: NaiveDate, busy: &[(&str, i64)]) -> Vec<(String, i64)> {
+    (0..30)
+        .rev()
+        .map(|back| {
+            let day = (today - Days::new(back)).format("%b %-d").to_string();
+            let calls = busy.iter().find(|(label, _)| *label == day).map_or(0, |(_, n)| *n);
+            (day, calls)
+        })
+        .collect()
+}
+
+async fn fetch_status(app: &TestApp) -> serde_json::Value {
+    let (code, body) = app.get("/status.json").await;
+    assert_eq!(code, Status::Ok, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn per_day(status: &serde_json::Value) -> Vec<(String, i64)> {
+    let days = status["per_day"].as_array().unwrap();
+    days.iter().map(|d| (d["day"].as_str().unwrap().to_string(), d["calls"].as_i64().unwrap())).collect()
+}
+
+#[rocket::async_test]
+async fn the_chart_counts_calls_per_office_day_across_the_november_clock_change() {
+    let app = TestApp::at(eastern(2026, 10, 20, 23, 59)).await;
+    calls_at(
+        &app,
+        &[
+            eastern(2026, 10, 20, 23, 59), // the day before the chart's first day
+            eastern(2026, 10, 21, 0, 0),
+            eastern(2026, 10, 31, 23, 59),
+            eastern(2026, 11, 1, 0, 0),
+            // November 1 has 25 hours: 23:30 EST is 24.5 hours after its midnight (EDT).
+            eastern(2026, 11, 1, 23, 30),
+            eastern(2026, 11, 1, 23, 59),
+            eastern(2026, 11, 2, 0, 0),
+            eastern(2026, 11, 18, 23, 59),
+            eastern(2026, 11, 19, 0, 0),
+        ],
+    )
+    .await;
+
+    // Thursday, November 19, in office hours: one call of each outcome.
+    app.advance_clock_to(eastern(2026, 11, 19, 10, 0));
+    let mut emergency = app.call_from(TENANT);
+    emergency.answer().await;
+    emergency.say("there's smoke in the hallway").await;
+    let mut repair = app.call_from(TENANT);
+    repair.answer().await;
+    for words in ["my bathtub drain is clogged", "bathroom", "yes", "yes", "yes"] {
+        repair.say(words).await;
+    }
+    let mut transfer = app.call_from(STRANGER);
+    transfer.answer().await;
+    transfer.say("I'd like to talk to a real person").await;
+    transfer.dial_ends("completed").await;
+    let mut message = app.call_from(TENANT);
+    message.answer().await;
+    message.say("Can I speak with Janier please").await;
+    message.dial_ends("no-answer").await;
+    message.say("Please call me back about my parking spot").await;
+    message.say("yes").await;
+    let mut question = app.call_from(STRANGER);
+    question.answer().await;
+    question.say("what are your hours").await;
+
+    app.advance_clock_to(eastern(2026, 11, 19, 15, 0));
+    app.log_in().await;
+    let status = fetch_status(&app).await;
+
+    let today = NaiveDate::from_ymd_opt(2026, 11, 19).unwrap();
+    let busy = [("Oct 21", 1), ("Oct 31", 1), ("Nov 1", 3), ("Nov 2", 1), ("Nov 18", 1), ("Nov 19", 6)];
+    assert_eq!(per_day(&status), chart(today, &busy));
+    // The emergency files a service issue of its own; the midnight call and the question
+    // about hours are information.
+    assert_eq!(
+        status["today"],
+        json!({
+            "total": 6, "emergency": 1, "service_issue": 2, "transferred": 1, "message": 1, "information": 2
+        })
+    );
+}
+
+#[rocket::async_test]
+async fn the_chart_counts_calls_per_office_day_across_the_march_clock_change() {
+    let app = TestApp::at(eastern(2026, 3, 7, 23, 59)).await;
+    calls_at(
+        &app,
+        &[
+            eastern(2026, 3, 7, 23, 59),
+            eastern(2026, 3, 8, 0, 0),
+            eastern(2026, 3, 8, 23, 59),
+            // March 8 has 23 hours: 00:30 EDT on the 9th is 23.5 hours after its midnight (EST).
+            eastern(2026, 3, 9, 0, 30),
+        ],
+    )
+    .await;
+    app.advance_clock_to(eastern(2026, 3, 20, 9, 0));
+    app.log_in().await;
+    let status = fetch_status(&app).await;
+
+    let today = NaiveDate::from_ymd_opt(2026, 3, 20).unwrap();
+    assert_eq!(per_day(&status), chart(today, &[("Mar 7", 1), ("Mar 8", 2), ("Mar 9", 1)]));
+    assert_eq!(status["today"]["total"], 0);
+    assert_eq!(status["today"]["information"], 0);
 }

@@ -20,8 +20,8 @@ async fn a_bad_or_missing_signature_is_refused_and_changes_nothing() {
         app.post("/twilio/gather?turn=1", &params, Some(sign("/twilio/gather?turn=2", &params))).await;
 
     assert_eq!([missing, forged, altered, other_path], [Status::Forbidden; 4]);
-    assert_eq!(app.count("SELECT COUNT(*) FROM calls").await, 0);
-    assert_eq!(app.count("SELECT COUNT(*) FROM turns").await, 0);
+    assert_eq!(app.calls().await, []);
+    assert_eq!(app.turns_of("CA1").await, []);
 }
 
 #[rocket::async_test]
@@ -80,8 +80,8 @@ async fn a_repeated_callback_gets_the_same_twiml_and_changes_nothing() {
 
     assert_eq!(first, second);
     assert!(Twiml::parse(first).spoken().contains("maintenance"));
-    assert_eq!(app.count("SELECT COUNT(*) FROM service_issues").await, 1);
-    let turns = app.count("SELECT COUNT(*) FROM turns").await;
+    assert_eq!(app.service_issues().await.len(), 1);
+    let turns = app.turns_of(&phone.sid).await.len();
     assert_eq!(turns, 6, "greeting, four answers, one confirmation");
 }
 
@@ -96,7 +96,7 @@ async fn twin_callbacks_racing_each_other_make_one_turn() {
     let (a, b) = tokio::join!(app.post_signed(&path, &params), app.post_signed(&path, &params));
 
     assert_eq!(a, b);
-    assert_eq!(app.count("SELECT COUNT(*) FROM turns").await, 2);
+    assert_eq!(app.turns_of(&phone.sid).await.len(), 2);
 }
 
 #[rocket::async_test]

@@ -1,0 +1,230 @@
+//! A maintenance request, detail by detail: what, which building (for a caller the records
+//! do not place), where in the home, permission to enter, a callback number; read back, and
+//! filed on "yes". Where in the home and which building are taken only as the caller said them.
+
+use super::Machine;
+use crate::call::reading::{Intent, Reading};
+use crate::call::{Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, vet};
+
+impl Machine<'_> {
+    /// Where in the home, as the caller said it: a reader's proposal that the caller's words
+    /// do not hold is dropped.
+    pub(super) fn location(&self, reading: &Reading, text: &str) -> Option<String> {
+        reading.location.as_deref().and_then(|proposed| vet::location(proposed, text))
+    }
+
+    /// The caller's words name a building the office may not manage: ours, the request goes
+    /// on there; not ours, they hear so plainly.
+    pub(super) fn located(&mut self, request: &mut Request, reading: &Reading, text: &str) -> Option<Next> {
+        let located = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))?;
+        match located.property {
+            Some(property) => {
+                request.property = Some(property.name.clone());
+                self.say_fixed(lines::ours(property));
+                None
+            }
+            None => {
+                self.say_fixed(lines::not_ours());
+                Some(self.listen(Stage::Listening { offer: Some(Offer::Transfer) }))
+            }
+        }
+    }
+
+    /// Asks for the first missing detail of a maintenance request, or reads it all back.
+    pub(super) fn next_question(&mut self, request: Request) -> Next {
+        let placed = self.call.caller.unit.is_some() || request.property.is_some();
+        let asking = if request.problem.is_none() {
+            Field::Problem
+        } else if !placed {
+            Field::Address
+        } else if request.location.is_none() {
+            Field::Location
+        } else if request.entry.is_none() {
+            Field::Entry
+        } else if request.callback.is_none() {
+            match self.call.caller.phone {
+                Some(_) => Field::Callback,
+                None => Field::CallbackNumber,
+            }
+        } else {
+            self.say_fixed(lines::read_back(&request));
+            return self.listen(Stage::Confirming { request });
+        };
+        self.say(lines::ask(asking, &self.call.caller));
+        self.listen(Stage::Intake { request, asking })
+    }
+
+    pub(super) fn intake(
+        &mut self,
+        mut request: Request,
+        asking: Field,
+        text: &str,
+        reading: &Reading,
+    ) -> Next {
+        if reading.intent == Some(Intent::Person) {
+            return self.transfer(reading.staff.as_deref());
+        }
+        // An address in any answer of a caller the records do not place: it must be ours.
+        if request.property.is_none()
+            && self.call.caller.unit.is_none()
+            && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
+        {
+            let Some(property) = located.property else {
+                self.say_fixed(lines::not_ours());
+                return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
+            };
+            request.property = Some(property.name.clone());
+            self.say_fixed(lines::ours(property));
+            if asking == Field::Address {
+                self.call.misses = 0;
+                return self.next_question(request);
+            }
+        }
+        let understood = match asking {
+            Field::Address => false,
+            Field::Problem => {
+                request.problem = Some(text.to_string());
+                request.location = request.location.or_else(|| self.location(reading, text));
+                request.priority = Some(self.priority(reading));
+                request.hazard = reading.hazard;
+                true
+            }
+            Field::Location => {
+                request.location = Some(self.location(reading, text).unwrap_or_else(|| text.to_string()));
+                true
+            }
+            Field::Entry => {
+                request.entry = reading.answer;
+                reading.answer.is_some()
+            }
+            Field::Callback | Field::CallbackNumber => {
+                let caller_phone = self.call.caller.phone.clone();
+                request.callback = match (&reading.phone, reading.this_number, reading.answer) {
+                    (Some(phone), _, _) => Some(phone.clone()),
+                    (None, true, _) => caller_phone,
+                    (None, false, Some(true)) if asking == Field::Callback => caller_phone,
+                    _ => None,
+                };
+                if request.callback.is_none() && reading.answer == Some(false) {
+                    self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
+                    return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
+                }
+                request.callback.is_some()
+            }
+        };
+        if !understood {
+            let variants = match asking {
+                Field::Entry => lines::yes_or_no(),
+                _ => lines::ask(asking, &self.call.caller),
+            };
+            self.call.stage = Stage::Intake { request, asking };
+            return self.missed(variants);
+        }
+        self.call.misses = 0;
+        self.next_question(request)
+    }
+
+    pub(super) fn confirming(&mut self, request: Request, reading: &Reading) -> Next {
+        match reading.answer {
+            Some(true) => {
+                self.call.misses = 0;
+                // Letting someone into a home on a caller ID alone is what a spoofed number
+                // would buy: ask for the unit first (never during an emergency).
+                let caller = &self.call.caller;
+                if request.entry == Some(true)
+                    && request.hazard.is_none()
+                    && caller.unit.is_some()
+                    && !caller.verified()
+                {
+                    self.say_fixed(lines::which_unit());
+                    return self.listen(Stage::ConfirmingUnit { request });
+                }
+                self.file_request(request, None)
+            }
+            Some(false) => {
+                self.say(lines::start_over());
+                self.listen(Stage::Intake { request: Request::default(), asking: Field::Problem })
+            }
+            None => {
+                self.call.stage = Stage::Confirming { request };
+                self.missed(lines::yes_or_no())
+            }
+        }
+    }
+
+    /// The caller's answer to "which unit are you in?", compared with the records.
+    pub(super) fn confirming_unit(&mut self, request: Request, text: &str) -> Next {
+        self.call.misses = 0;
+        let unit = self.call.caller.unit.as_deref().unwrap_or_default();
+        if same_unit(text, unit) {
+            self.call.caller.identity = Identity::Confirmed;
+            return self.file_request(request, None);
+        }
+        self.file_request(request, Some(text.trim().to_string()))
+    }
+
+    fn file_request(&mut self, request: Request, unconfirmed: Option<String>) -> Next {
+        let priority = request.priority.unwrap_or(Priority::Routine);
+        let checks_first = unconfirmed.is_some();
+        self.file(ServiceIssue {
+            priority,
+            problem: request.problem.unwrap_or_default(),
+            property: request.property,
+            location: request.location,
+            entry: request.entry,
+            callback: request.callback,
+            hazard: request.hazard,
+            unconfirmed,
+        });
+        self.say_fixed(lines::filed(priority >= Priority::Urgent));
+        if checks_first {
+            self.say_fixed(lines::entry_waits_for_staff());
+        }
+        self.anything_else()
+    }
+
+    pub(super) fn file(&mut self, issue: ServiceIssue) {
+        self.call.outcomes.service_issue = true;
+        self.actions.push(Action::FileServiceIssue(issue));
+    }
+}
+
+/// Whether a spoken unit ("it's two B", "apartment 2b") is the records' unit ("2B").
+fn same_unit(said: &str, unit: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "its", "it", "is", "unit", "apartment", "apt", "number", "im", "i", "am", "in", "the", "um", "uh",
+        "please",
+    ];
+    const NUMBERS: &[&str] = &[
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    let key = |text: &str| -> String {
+        text.to_lowercase()
+            .replace('\'', "")
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| !word.is_empty() && !FILLER.contains(word))
+            .map(|word| match NUMBERS.iter().position(|n| *n == word) {
+                Some(n) => n.to_string(),
+                None => word.to_string(),
+            })
+            .collect()
+    };
+    let unit = key(unit);
+    !unit.is_empty() && key(said) == unit
+}
+
+#[cfg(test)]
+mod unit_tests {
+    use super::same_unit;
+
+    #[test]
+    fn a_unit_is_recognised_however_it_is_said_and_only_that_unit() {
+        for said in ["2B", "it's two B", "apartment 2 b", "Unit 2b please", "I'm in 2B."] {
+            assert!(same_unit(said, "2B"), "{said}");
+        }
+        for said in ["12B", "twelve b", "2C", "", "I don't know"] {
+            assert!(!same_unit(said, "2B"), "{said}");
+        }
+    }
+}
