@@ -16,6 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 
 use crate::brain::{Azure, KeyHeader, Model, ModelSettings};
+use crate::call::early::EarlySettings;
 use crate::db::Db;
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
@@ -205,6 +206,22 @@ pub struct Settings {
     /// Log lines as text or JSON.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Readings started on partial transcripts per caller turn, at most; 0 turns speculation
+    /// off (for a local model server that answers one request at a time).
+    #[arg(long, env = "SPECULATIVE_READINGS", default_value_t = 2)]
+    pub speculative_readings: u32,
+    /// How long a partial transcript must stay unchanged before it is read.
+    #[arg(long, env = "PARTIAL_STABLE_MS", default_value_t = 900)]
+    pub partial_stable_ms: u64,
+    /// No speculation on partial transcripts longer than this many words.
+    #[arg(long, env = "SPECULATION_MAX_WORDS", default_value_t = 30)]
+    pub speculation_max_words: usize,
+    /// How long the final result waits for the model before the caller hears a hold line.
+    #[arg(long, env = "HOLD_GRACE_MS", default_value_t = 500)]
+    pub hold_grace_ms: u64,
+    /// How long a redirect after a hold line waits for the model, at most (silence for the caller).
+    #[arg(long, env = "HOLD_REPLY_WAIT_MS", default_value_t = 1500)]
+    pub hold_reply_wait_ms: u64,
 }
 
 impl Settings {
@@ -327,7 +344,20 @@ impl Settings {
             delivery: self.delivery(),
             rent_manager: self.rent_manager()?,
             lookup_deadline: Duration::from_millis(self.rent_manager_lookup_ms),
+            early: self.early(),
         })
+    }
+
+    /// Speculative readings and the caller's wait; the deadline is the model's.
+    pub fn early(&self) -> EarlySettings {
+        EarlySettings {
+            speculative_readings: self.speculative_readings,
+            stable: Duration::from_millis(self.partial_stable_ms),
+            max_words: self.speculation_max_words,
+            grace: Duration::from_millis(self.hold_grace_ms),
+            reply_wait: Duration::from_millis(self.hold_reply_wait_ms),
+            deadline: Duration::from_millis(self.openai_deadline_ms),
+        }
     }
 
     pub fn model(&self) -> Option<Model> {

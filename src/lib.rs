@@ -27,6 +27,7 @@ use std::time::Duration;
 use rocket::{Build, Rocket};
 
 use brain::{Brain, Model};
+use call::early::{Early, EarlySettings};
 use call::turn::{Directory, Reader, Rules, Turns};
 use db::Db;
 use directory::LocalDirectory;
@@ -46,6 +47,8 @@ pub struct Outside {
     pub rent_manager: Option<RentManager>,
     /// How long a call's start waits on Rent Manager to say who is calling.
     pub lookup_deadline: Duration,
+    /// Speculative readings and the caller's wait.
+    pub early: EarlySettings,
 }
 
 /// What the build (release or debug) and the settings allow, decided once at start
@@ -120,6 +123,15 @@ impl App {
             Some(model) => Arc::new(Brain { model }),
             None => Arc::new(Rules),
         };
+        let early = Arc::new(Early::new(
+            db.clone(),
+            reader.clone(),
+            office.clone(),
+            knowledge.clone(),
+            clock.clone(),
+            texting,
+            outside.early,
+        ));
         let turns = Turns {
             db: db.clone(),
             office: office.clone(),
@@ -127,6 +139,7 @@ impl App {
             clock: clock.clone(),
             directory,
             reader,
+            early,
             metrics: metrics.clone(),
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),

@@ -49,6 +49,28 @@ pub struct Office {
     pub style: String,
     pub hours: Hours,
     pub emergencies: EmergencyPolicy,
+    /// How long a silence ends the caller's turn, by what they were asked.
+    pub pauses: Pauses,
+}
+
+/// Seconds of silence after which Twilio takes the caller's turn as finished
+/// (`<Gather speechTimeout>`), by what the caller was asked. Whole seconds: with a
+/// `speechModel` set, Twilio accepts nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pauses {
+    /// A yes or no ("did I get that right?").
+    pub yes_no: u8,
+    /// A name, a number or another short answer.
+    pub short: u8,
+    /// A problem, an address, a location or a message: callers pause mid-description.
+    pub long: u8,
+}
+
+impl Default for Pauses {
+    fn default() -> Pauses {
+        Pauses { yes_no: 1, short: 2, long: 3 }
+    }
 }
 
 /// What counts as an emergency beyond the life-safety core: offices disagree, so it is data.
@@ -119,6 +141,8 @@ struct ProfileFile {
     #[serde(default)]
     holidays: Holidays,
     emergencies: EmergencyPolicy,
+    #[serde(default)]
+    pauses: Pauses,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +213,12 @@ impl Office {
             greeting: file.personality.greeting,
             style: file.personality.style,
             emergencies: file.emergencies,
+            // Twilio refuses a speechTimeout of 0 when a speech model is set.
+            pauses: Pauses {
+                yes_no: file.pauses.yes_no.max(1),
+                short: file.pauses.short.max(1),
+                long: file.pauses.long.max(1),
+            },
         })
     }
 

@@ -40,6 +40,17 @@ impl Breaker {
         }
     }
 
+    /// Whether the model is being skipped at `now` (resting, or one probe already out),
+    /// without taking the probe as `allow` does.
+    pub fn is_open(&self, now: Instant) -> bool {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match *state {
+            State::Closed { .. } => false,
+            State::Open { until } => now < until,
+            State::Probing => true,
+        }
+    }
+
     pub fn record(&self, ok: bool, now: Instant) {
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *state = match (*state, ok) {
@@ -65,6 +76,8 @@ mod tests {
             breaker.record(false, t0);
         }
         assert!(!breaker.allow(t0 + Duration::from_secs(29)), "open: the model is skipped");
+        assert!(breaker.is_open(t0 + Duration::from_secs(29)));
+        assert!(!breaker.is_open(t0 + Duration::from_secs(31)), "looking does not take the probe");
 
         let later = t0 + Duration::from_secs(31);
         assert!(breaker.allow(later), "one probe after the cooldown");

@@ -34,6 +34,10 @@ impl Reader for Brain {
         true
     }
 
+    fn resting(&self) -> bool {
+        self.model.resting()
+    }
+
     /// Never fails and never waits past the model's deadline: when the model cannot read the
     /// caller, the rules do.
     async fn read(

@@ -179,6 +179,11 @@ impl Model {
         runtime.spawn(self.inner.clone().negotiate_forever());
     }
 
+    /// Whether the breaker is open: the model is resting after repeated failures.
+    pub fn resting(&self) -> bool {
+        self.inner.breaker.is_open(Instant::now())
+    }
+
     /// Reads one utterance. Never waits past the deadline, and makes at most two requests.
     pub async fn read(&self, ctx: &Context<'_>, utterance: &str) -> Result<(Reading, Usage), ModelError> {
         self.negotiate_in_background();

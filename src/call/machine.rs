@@ -9,7 +9,7 @@ mod request;
 use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
     Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Request, Stage, Target, Turn,
-    lines, vet,
+    lines, pause, vet,
 };
 use crate::office::{Openness, hours};
 
@@ -99,15 +99,11 @@ impl Machine<'_> {
         }
     }
 
-    /// Waits for the caller; a longer pause while they describe a problem or leave a message.
+    /// Waits for the caller, as long a pause as the question needs (see `pause`).
     fn listen(&mut self, stage: Stage) -> Next {
-        let describing = matches!(
-            stage,
-            Stage::Intake { asking: Field::Problem | Field::Location, .. }
-                | Stage::TakingMessage { draft: None, .. }
-        );
+        let speech_timeout = pause::speech_timeout(&stage, &self.facts.office.pauses);
         self.call.stage = stage;
-        Next::Listen { speech_timeout: if describing { 3 } else { 2 } }
+        Next::Listen { speech_timeout }
     }
 
     fn end(&mut self) -> Next {

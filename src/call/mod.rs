@@ -6,19 +6,26 @@
 //!   reader); `vet`: whether a model's proposed line may be spoken.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
+//! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
+//!   the caller's turn; `early`: readings started on partial transcripts, and the wait for
+//!   them; `hold`: what the caller hears meanwhile.
 //! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
 //!   any worker can take the next one.
 
+pub mod early;
 pub mod effects;
 pub mod hazards;
 pub mod heard;
+pub mod hold;
 pub mod lines;
 pub mod machine;
+pub mod pause;
 pub mod reading;
 pub mod rules;
 pub mod store;
 pub mod turn;
 pub mod vet;
+pub mod worth;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -131,6 +131,13 @@ pub struct Record<'a> {
     /// Time spent reading the caller (the model's wait, when it was asked).
     pub brain_ms: Option<i64>,
     pub latency_ms: i64,
+    /// Whether the model was asked (`None`: no speech, or no model), and why not.
+    pub model_asked: Option<bool>,
+    pub model_skipped: Option<&'a str>,
+    /// Where the reading used started: `partial` (speculative) or `final`.
+    pub read_from: Option<&'a str>,
+    /// The hold lines played before the answer, as a JSON array (never counted as said).
+    pub hold_lines: Option<&'a str>,
     pub reply: &'a Turn,
     pub twiml: &'a str,
     /// What the turn causes outside frontdesk, queued with it.
@@ -154,8 +161,8 @@ pub async fn save(
     sqlx::query(
         "INSERT INTO turns (call_sid, turn, event, caller_text, confidence, reply_text, stage, source,
                             model_error, line_declined, prompt_tokens, completion_tokens, brain_ms, latency_ms,
-                            twiml, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+                            twiml, created_at, model_asked, model_skipped, read_from, hold_lines)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
     )
     .bind(sid)
     .bind(i64::from(record.turn))
@@ -173,6 +180,10 @@ pub async fn save(
     .bind(record.latency_ms)
     .bind(record.twiml)
     .bind(now)
+    .bind(record.model_asked)
+    .bind(record.model_skipped)
+    .bind(record.read_from)
+    .bind(record.hold_lines)
     .persistent(cacheable)
     .execute(&mut *tx)
     .await?;

@@ -10,10 +10,13 @@ use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::effects;
+use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
 use super::reading::Interpretation;
 use super::store::{self, Found, Line, Record, StoreError};
-use super::{Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn};
+use super::worth::{self, Ask, Skip};
+use super::{
+    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, rules,
+};
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
 use crate::metrics::Metrics;
@@ -45,6 +48,11 @@ pub trait Reader: Send + Sync {
     /// Whether `read` uses the conversation so far: the turn only loads it for a reader that
     /// does.
     fn wants_conversation(&self) -> bool;
+    /// Whether the reader would skip a model that is resting after repeated failures: then
+    /// nothing is read early (only the final result's reading falls back to the rules).
+    fn resting(&self) -> bool {
+        false
+    }
     /// Never fails and never waits past its own deadline.
     async fn read(
         &self,
@@ -122,6 +130,13 @@ pub enum Input {
     },
 }
 
+/// How a turn's reply is written down for Twilio: the machine's turn, or a hold line while
+/// the model finishes (then a redirect to `/twilio/reply` for that turn's `hold`th wait).
+pub trait Renderer {
+    fn turn(&self, turn: &Turn) -> io::Result<String>;
+    fn hold(&self, line: &str, hold: u32) -> io::Result<String>;
+}
+
 /// The reply to send, and how long reading the caller took (the model's wait).
 pub struct Reply {
     pub text: String,
@@ -138,6 +153,8 @@ pub enum TurnError {
     Render(#[from] io::Error),
     #[error("the call's row vanished while it was being created")]
     Vanished,
+    #[error("reading early: {0}")]
+    Early(#[from] EarlyError),
 }
 
 /// The turn service, with every capability decided once when the app is assembled.
@@ -148,6 +165,8 @@ pub struct Turns {
     pub clock: Arc<dyn Clock>,
     pub directory: Arc<dyn Directory>,
     pub reader: Arc<dyn Reader>,
+    /// Readings started before the final result, and the wait for them.
+    pub early: Arc<Early>,
     pub metrics: Arc<Metrics>,
     /// How long a call's start waits on the directory to say who is calling.
     pub lookup_deadline: Duration,
@@ -161,18 +180,20 @@ impl Turns {
     /// One turn: read the caller outside any lock (a model may take seconds), then, holding
     /// the call's lock, replay a twin's stored reply or step the machine and store the new
     /// state, the turn and its writes together. `render` turns the machine's turn into the
-    /// reply that is sent and kept for replays.
+    /// reply that is sent and kept for replays. A reading not ready within the grace is
+    /// answered with a hold line instead, and the turn finishes in `resume`.
     pub async fn take(
         &self,
         line: &Line<'_>,
         turn: u32,
         input: Input,
-        render: impl Fn(&Turn) -> io::Result<String>,
+        render: &impl Renderer,
     ) -> Result<Reply, TurnError> {
         let started = Instant::now();
         let from = line.from.and_then(Phone::parse);
         let mut caller = None;
         let mut interpretation = None;
+        let mut asked = Asked::default();
         let event = match input {
             Input::Answered { attested } => {
                 let mut found = self.lookup(from.as_ref()).await?;
@@ -186,17 +207,123 @@ impl Turns {
             Input::DialEnded { answered } => Event::DialEnded { answered },
             Input::Speech { text, confidence } => {
                 let text = clip(text);
-                let read = match self.read(line, turn, from.as_ref(), &text, &mut caller).await? {
-                    Read::Fresh(read) => *read,
+                match self.read(line, turn, from.as_ref(), &text, confidence, &mut caller).await? {
+                    Read::Fresh(read, how) => {
+                        let event = Event::Heard { text, confidence, reading: read.reading.clone() };
+                        interpretation = Some(*read);
+                        asked = how;
+                        event
+                    }
                     Read::Replied(text) => return Ok(Reply { text, reading: Duration::ZERO }),
-                };
-                let event = Event::Heard { text, confidence, reading: read.reading.clone() };
-                interpretation = Some(read);
-                event
+                    Read::Held => return self.hold(line, turn, text, confidence, render).await,
+                }
             }
         };
-        let reading = interpretation.as_ref().map(|i| i.elapsed).unwrap_or_default();
+        self.commit(line, turn, started, event, interpretation, asked, caller, render).await
+    }
 
+    /// `/twilio/reply?turn=N&hold=K`, fetched by Twilio once hold line K has played: the
+    /// reading if it is ready within the time left (Twilio plays nothing meanwhile), else a
+    /// second hold line, else the rules.
+    pub async fn resume(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        hold: u32,
+        render: &impl Renderer,
+    ) -> Result<Reply, TurnError> {
+        let started = Instant::now();
+        if let Found::Replied(text) = store::find(&self.db.pool, line.sid, turn).await? {
+            return Ok(Reply { text, reading: Duration::ZERO });
+        }
+        let Some(held) = self.early.held(line.sid, turn).await? else {
+            // Nothing held for this turn (a stray redirect, or the call ended and its hold
+            // was dropped): carry on as after a silence rather than fail the caller.
+            return self.take(line, turn, Input::Silence, render).await;
+        };
+        if hold < held.holds {
+            // A twin of an earlier redirect: the reply already given stands.
+            return Ok(Reply { text: held.twiml, reading: Duration::ZERO });
+        }
+        let settings = &self.early.settings;
+        let left = settings.deadline.saturating_sub(since(held.final_at));
+        let within = left.min(settings.reply_wait);
+        let pending = self.early.for_final(line.sid, turn, &held.heard).await?;
+        let asked =
+            Asked { asked: Some(true), skipped: None, from: Some(pending.from), holds: held.lines.clone() };
+        let interpretation = match self.early.wait(&pending, within).await? {
+            Some(stored) => stored.interpretation(),
+            None if held.holds < MAX_HOLDS && left > within => {
+                let said = hold::pick(held.lines.last().map(String::as_str), rand::random::<u32>());
+                let mut lines = held.lines.clone();
+                lines.push(said.to_string());
+                let again = Held {
+                    holds: held.holds + 1,
+                    lines,
+                    twiml: render.hold(said, held.holds + 1)?,
+                    ..held.clone()
+                };
+                let text = self.early.hold_again(line.sid, turn, held.holds, &again).await?;
+                return Ok(Reply { text, reading: Duration::ZERO });
+            }
+            None => Interpretation {
+                reading: rules::read(&held.heard, &self.office.staff),
+                model_error: Some(format!(
+                    "no reading within {} ms of the final result, after {} hold lines",
+                    settings.deadline.as_millis(),
+                    held.holds
+                )),
+                usage: None,
+                elapsed: since(held.final_at),
+            },
+        };
+        let event = Event::Heard {
+            text: held.heard.clone(),
+            confidence: held.confidence,
+            reading: interpretation.reading.clone(),
+        };
+        self.commit(line, turn, started, event, Some(interpretation), asked, None, render).await
+    }
+
+    /// The first hold line of a turn whose reading is not ready: kept with what was heard,
+    /// so the redirect finishes the turn on any worker; nothing of it is stored as said.
+    async fn hold(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        heard: String,
+        confidence: Option<f64>,
+        render: &impl Renderer,
+    ) -> Result<Reply, TurnError> {
+        let previous = self.early.last_hold_line(line.sid).await?;
+        let said = hold::pick(previous.as_deref(), rand::random::<u32>());
+        let held = Held {
+            heard,
+            confidence,
+            final_at: wall_clock_ms(),
+            holds: 1,
+            lines: vec![said.to_string()],
+            twiml: render.hold(said, 1)?,
+        };
+        let text = self.early.hold(line.sid, turn, &held).await?;
+        tracing::info!(call = line.sid, turn, "the reading is not ready: a hold line");
+        Ok(Reply { text, reading: Duration::ZERO })
+    }
+
+    /// Holding the call's lock, steps the machine and stores the turn with its writes.
+    #[allow(clippy::too_many_arguments)]
+    async fn commit(
+        &self,
+        line: &Line<'_>,
+        turn: u32,
+        started: Instant,
+        event: Event,
+        interpretation: Option<Interpretation>,
+        asked: Asked,
+        caller: Option<Caller>,
+        render: &impl Renderer,
+    ) -> Result<Reply, TurnError> {
+        let reading = interpretation.as_ref().map(|i| i.elapsed).unwrap_or_default();
         let (mut tx, call) = match self.lock(line, turn, caller).await? {
             Locked::Replied(text) => return Ok(Reply { text, reading }),
             Locked::Call(tx, call) => (tx, *call),
@@ -219,13 +346,17 @@ impl Turns {
         if ended_before.is_some() {
             call = super::step(call, Event::HungUp, &facts).0;
         }
-        let text = render(&reply)?;
+        let text = render.turn(&reply)?;
         let writes = effects::of_turn(line.sid, turn, &call, &reply, self.directory.keeps_records());
         let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
         let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
         let line_declined = match &reply.model_line {
             ModelLine::Declined(why) => Some(why.as_str()),
             ModelLine::NotOffered | ModelLine::Spoken => None,
+        };
+        let hold_lines = match asked.holds.as_slice() {
+            [] => None,
+            lines => Some(serde_json::to_string(lines).map_err(StoreError::State)?),
         };
         let record = Record {
             turn,
@@ -240,6 +371,10 @@ impl Turns {
                 .as_ref()
                 .map(|i| i64::try_from(i.elapsed.as_millis()).unwrap_or(i64::MAX)),
             latency_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            model_asked: asked.asked,
+            model_skipped: asked.skipped.map(Skip::as_str),
+            read_from: asked.from.map(ReadFrom::as_str),
+            hold_lines: hold_lines.as_deref(),
             reply: &reply,
             twiml: &text,
             writes: &writes,
@@ -249,6 +384,7 @@ impl Turns {
             self.note_end(&mut tx, line.sid, &call, duration_s, millis(now)).await?;
         }
         tx.commit().await?;
+        self.early.forget(line.sid, turn);
 
         let metrics = &self.metrics;
         metrics.turn_seconds.observe(started.elapsed().saturating_sub(reading).as_secs_f64());
@@ -266,22 +402,29 @@ impl Turns {
             stage = call.stage.name(),
             source = source.as_str(),
             brain_ms = interpretation.as_ref().map(|i| i.elapsed.as_secs_f64() * 1e3),
+            model_skipped = asked.skipped.map(Skip::as_str),
+            read_from = asked.from.map(ReadFrom::as_str),
+            holds = asked.holds.len(),
             elapsed_ms = started.elapsed().as_secs_f64() * 1e3,
             "turn"
         );
         Ok(Reply { text, reading })
     }
 
-    /// Reads an utterance, with the conversation so far when the reader wants it (and then
-    /// finds a twin callback's stored reply, when this turn was answered already).
+    /// Reads an utterance (and finds a twin callback's stored reply, when this turn was
+    /// answered already). With a model: the rules alone where the model's line could not be
+    /// spoken (`worth`), else the reading of these words, started early on a partial or now,
+    /// if it is ready within the grace; `Held` when it is not.
     async fn read(
         &self,
         line: &Line<'_>,
         turn: u32,
         from: Option<&Phone>,
         text: &str,
+        confidence: Option<f64>,
         caller: &mut Option<Caller>,
     ) -> Result<Read, TurnError> {
+        let started = Instant::now();
         let knowledge = self.knowledge.get();
         let facts = Facts {
             office: &self.office,
@@ -290,7 +433,7 @@ impl Turns {
             texting: self.texting,
         };
         if !self.reader.wants_conversation() {
-            return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await)));
+            return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await), Asked::default()));
         }
         let known = match store::find(&self.db.pool, line.sid, turn).await? {
             Found::Replied(twiml) => return Ok(Read::Replied(twiml)),
@@ -301,9 +444,28 @@ impl Turns {
                 Call::new(found)
             }
         };
-        let history = store::history(&self.db.pool, line.sid, HISTORY).await?;
-        let conversation = Conversation { call: &known, history: &history };
-        Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, Some(&conversation)).await)))
+        let rules = rules::read(text, &self.office.staff);
+        if let Ask::RulesAlone(why) = worth::decide(&known, text, confidence, &rules, &facts) {
+            let reading =
+                Interpretation { reading: rules, model_error: None, usage: None, elapsed: started.elapsed() };
+            return Ok(Read::Fresh(
+                Box::new(reading),
+                Asked { asked: Some(false), skipped: Some(why), ..Asked::default() },
+            ));
+        }
+        if self.reader.resting() {
+            // The reader answers at once with the rules and says why: nothing to wait for.
+            let history = store::history(&self.db.pool, line.sid, HISTORY).await?;
+            let conversation = Conversation { call: &known, history: &history };
+            let reading = self.reader.read(text, &facts, Some(&conversation)).await;
+            return Ok(Read::Fresh(Box::new(reading), Asked { asked: Some(true), ..Asked::default() }));
+        }
+        let pending = self.early.for_final(line.sid, turn, text).await?;
+        let asked = Asked { asked: Some(true), from: Some(pending.from), ..Asked::default() };
+        Ok(match self.early.wait(&pending, self.early.settings.grace).await? {
+            Some(stored) => Read::Fresh(Box::new(stored.interpretation()), asked),
+            None => Read::Held,
+        })
     }
 
     /// The caller as the directory knows them. Never fails the call on the directory's
@@ -383,6 +545,8 @@ impl Turns {
                 // confirmed): kept and queued like any turn's.
                 let (call, turn) = super::step(call, Event::HungUp, &facts);
                 store::update(&mut *tx, sid, &call, None, millis(now)).await?;
+                // A caller who hangs up during a hold line: the pending reading is dropped.
+                self.early.drop_call(&mut tx, sid).await?;
                 if !turn.actions.is_empty() {
                     let number = store::next_turn(&mut tx, sid).await?;
                     let writes = effects::of_turn(sid, number, &call, &turn, self.directory.keeps_records());
@@ -424,9 +588,32 @@ impl Turns {
 }
 
 enum Read {
-    Fresh(Box<Interpretation>),
+    Fresh(Box<Interpretation>, Asked),
     /// A twin of this callback answered first.
     Replied(String),
+    /// The reading is not ready within the grace: a hold line first.
+    Held,
+}
+
+/// What a turn did with the model, for its record.
+#[derive(Default)]
+struct Asked {
+    /// `None` for a turn without speech, or without a model at all.
+    asked: Option<bool>,
+    skipped: Option<Skip>,
+    from: Option<ReadFrom>,
+    /// The hold lines played before the answer (never counted as said).
+    holds: Vec<String>,
+}
+
+/// The deadline of a held turn is wall time (Twilio's), not the office clock, which tests
+/// stop: Unix milliseconds now, and the time since such a moment.
+fn wall_clock_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn since(at_ms: i64) -> Duration {
+    Duration::from_millis(u64::try_from(wall_clock_ms() - at_ms).unwrap_or(0))
 }
 
 enum Locked {

@@ -106,19 +106,31 @@ impl Outbox {
         Ok(texts? + records?)
     }
 
-    /// Claims one batch of the lane's due items and delivers them all at once.
+    /// Claims one batch of the lane's due items and delivers them: texts one after another,
+    /// in the order they were written (on-call reads an emergency's page before its
+    /// follow-up), and the system of record's writes all at once.
     pub async fn deliver_lane(&self, lane: Lane) -> Result<usize, sqlx::Error> {
         let (claimed, token) = self.claim(lane).await?;
-        let settled = join_all(claimed.iter().map(|item| async {
-            let outcome = match serde_json::from_str::<OutsideWrite>(&item.payload) {
-                Ok(payload) => self.while_leased(item, &token, self.deliver(item, &payload)).await,
-                Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
-            };
-            self.settle(item, &token, outcome).await
-        }))
-        .await;
-        settled.into_iter().collect::<Result<Vec<()>, _>>()?;
+        match lane {
+            Lane::Texts => {
+                for item in &claimed {
+                    self.deliver_claimed(item, &token).await?;
+                }
+            }
+            Lane::Records => {
+                let all = claimed.iter().map(|item| self.deliver_claimed(item, &token));
+                join_all(all).await.into_iter().collect::<Result<Vec<()>, _>>()?;
+            }
+        }
         Ok(claimed.len())
+    }
+
+    async fn deliver_claimed(&self, item: &Claimed, token: &str) -> Result<(), sqlx::Error> {
+        let outcome = match serde_json::from_str::<OutsideWrite>(&item.payload) {
+            Ok(payload) => self.while_leased(item, token, self.deliver(item, &payload)).await,
+            Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
+        };
+        self.settle(item, token, outcome).await
     }
 
     async fn deliver(&self, claimed: &Claimed, item: &OutsideWrite) -> Result<String, DeliveryError> {

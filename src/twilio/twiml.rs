@@ -26,6 +26,8 @@ pub struct Callback<'a> {
     pub prefix: &'a str,
     pub next_turn: u32,
     pub caller_id: Option<&'a Phone>,
+    /// Ask for partial transcripts while the caller speaks (to read them early).
+    pub partials: bool,
 }
 
 type Xml = Writer<Vec<u8>>;
@@ -37,19 +39,25 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
             Next::Listen { speech_timeout } => {
                 let action = format!("{}/twilio/gather?turn={}", callback.prefix, callback.next_turn);
                 let timeout = speech_timeout.to_string();
-                w.create_element("Gather")
-                    .with_attributes([
-                        ("input", "speech"),
-                        ("action", action.as_str()),
-                        ("method", "POST"),
-                        ("speechModel", voice.speech_model),
-                        ("enhanced", "true"),
-                        ("speechTimeout", timeout.as_str()),
-                        ("language", voice.language),
-                        ("hints", voice.hints),
-                        ("actionOnEmptyResult", "true"),
-                    ])
-                    .write_inner_content(say_all)?;
+                let partials = format!("{}/twilio/partial?turn={}", callback.prefix, callback.next_turn);
+                let mut gather = w.create_element("Gather").with_attributes([
+                    ("input", "speech"),
+                    ("action", action.as_str()),
+                    ("method", "POST"),
+                    ("speechModel", voice.speech_model),
+                    ("enhanced", "true"),
+                    ("speechTimeout", timeout.as_str()),
+                    ("language", voice.language),
+                    ("hints", voice.hints),
+                    ("actionOnEmptyResult", "true"),
+                ]);
+                if callback.partials {
+                    gather = gather.with_attributes([
+                        ("partialResultCallback", partials.as_str()),
+                        ("partialResultCallbackMethod", "POST"),
+                    ]);
+                }
+                gather.write_inner_content(say_all)?;
                 // Never reached when Twilio posts the empty result; a safety net if it doesn't,
                 // because a Gather with nothing after it ends the call.
                 w.create_element("Redirect")
@@ -80,6 +88,19 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
             }
             Next::Nothing => say_all(w)?,
         }
+        Ok(())
+    })
+}
+
+/// A hold line while the model finishes, then the redirect that fetches the answer. Twilio
+/// fetches it only once the line has played. No `<Gather>`: words said meanwhile are not
+/// captured.
+pub fn hold(voice: &Voice, line: &str, redirect: &str) -> io::Result<String> {
+    document(|w| {
+        say(w, voice, line)?;
+        w.create_element("Redirect")
+            .with_attribute(("method", "POST"))
+            .write_text_content(BytesText::new(redirect))?;
         Ok(())
     })
 }
@@ -145,7 +166,7 @@ mod tests {
         let xml = render(
             &turn("Hi!", Next::Listen { speech_timeout: 3 }),
             &VOICE,
-            &Callback { prefix: "", next_turn: 4, caller_id: None },
+            &Callback { prefix: "", next_turn: 4, caller_id: None, partials: false },
         )
         .unwrap();
         let doc = parse(&xml);
@@ -156,10 +177,37 @@ mod tests {
         assert_eq!(gather.attribute("speechModel"), Some("phone_call"));
         assert_eq!(gather.attribute("actionOnEmptyResult"), Some("true"));
         assert_eq!(gather.attribute("hints"), Some("Diane,Janier"));
+        assert_eq!(gather.attribute("partialResultCallback"), None, "not asked for");
         let say = gather.first_element_child().unwrap();
         assert_eq!(say.tag_name().name(), "Say");
         assert_eq!(say.attribute("voice"), Some("Google.en-US-Neural2-J"));
         assert_eq!(say.text(), Some("Hi!"));
+    }
+
+    #[test]
+    fn partial_results_come_back_for_the_same_turn() {
+        let xml = render(
+            &turn("Hi!", Next::Listen { speech_timeout: 2 }),
+            &VOICE,
+            &Callback { prefix: "/frontdesk", next_turn: 4, caller_id: None, partials: true },
+        )
+        .unwrap();
+        let doc = parse(&xml);
+        let gather = doc.descendants().find(|n| n.has_tag_name("Gather")).unwrap();
+        assert_eq!(gather.attribute("partialResultCallback"), Some("/frontdesk/twilio/partial?turn=4"));
+        assert_eq!(gather.attribute("partialResultCallbackMethod"), Some("POST"));
+        assert_eq!(gather.attribute("action"), Some("/frontdesk/twilio/gather?turn=4"));
+    }
+
+    #[test]
+    fn a_hold_line_then_the_redirect() {
+        let xml = hold(&VOICE, "One moment.", "/twilio/reply?turn=3&hold=1").unwrap();
+        let doc = parse(&xml);
+        let verbs: Vec<_> = doc.root_element().children().filter(|n| n.is_element()).collect();
+        assert_eq!(verbs.iter().map(|n| n.tag_name().name()).collect::<Vec<_>>(), ["Say", "Redirect"]);
+        assert_eq!(verbs[0].attribute("voice"), Some("Google.en-US-Neural2-J"));
+        assert_eq!(verbs[1].attribute("method"), Some("POST"));
+        assert_eq!(verbs[1].text(), Some("/twilio/reply?turn=3&hold=1"));
     }
 
     #[test]
@@ -168,7 +216,7 @@ mod tests {
         let xml = render(
             &turn(&nasty, Next::Hangup),
             &VOICE,
-            &Callback { prefix: "", next_turn: 1, caller_id: None },
+            &Callback { prefix: "", next_turn: 1, caller_id: None, partials: false },
         )
         .unwrap();
         let doc = parse(&xml);
@@ -185,7 +233,7 @@ mod tests {
         let xml = render(
             &turn("Connecting.", next),
             &VOICE,
-            &Callback { prefix: "/frontdesk", next_turn: 2, caller_id: Some(&caller) },
+            &Callback { prefix: "/frontdesk", next_turn: 2, caller_id: Some(&caller), partials: false },
         )
         .unwrap();
         let doc = parse(&xml);

@@ -5,20 +5,35 @@
 //! are refused (403/400) before anything changes; any failure after that is logged and
 //! answered with `twiml::fallback`, which connects the caller to the office.
 
+use std::io;
 use std::time::{Duration, Instant};
 
 use rocket::http::{Header, Status};
-use rocket::{Route, State, post, routes};
+use rocket::{FromForm, Route, State, post, routes};
 
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
 use crate::App;
+use crate::call::Turn;
 use crate::call::store::Line;
-use crate::call::turn::{Input, Reply};
+use crate::call::turn::{Input, Renderer, Reply};
 use crate::phone::Phone;
 
 pub fn routes() -> Vec<Route> {
-    routes![post_voice, post_gather, post_dial, post_status]
+    routes![post_voice, post_gather, post_dial, post_status, post_partial, post_reply]
+}
+
+/// A partial transcript, posted while the caller is still speaking.
+#[derive(Debug, FromForm)]
+pub struct PartialParams {
+    #[field(name = "CallSid")]
+    call_sid: String,
+    /// The text so far; it may still change.
+    #[field(name = "UnstableSpeechResult")]
+    unstable: Option<String>,
+    /// Partials arrive out of order: the highest number is the newest.
+    #[field(name = "SequenceNumber")]
+    sequence: Option<i64>,
 }
 
 /// TwiML, with a `Server-Timing` header saying how long frontdesk itself took (`turn`,
@@ -64,6 +79,38 @@ async fn post_dial(app: &State<App>, turn: Option<u32>, form: Webhook) -> Result
     Ok(answer(app, &params, turn, Input::DialEnded { answered }).await)
 }
 
+/// Twilio ignores the reply: answer at once, and read early in the background.
+#[post("/partial?<turn>", data = "<form>")]
+async fn post_partial(
+    app: &State<App>,
+    turn: Option<u32>,
+    form: Result<Signed<PartialParams>, Rejection>,
+) -> Result<Status, Rejection> {
+    let Signed(params) = form?;
+    let turn = turn_number(turn)?;
+    if let (Some(text), Some(seq)) = (params.unstable.as_deref(), params.sequence) {
+        app.turns.early.partial(&params.call_sid, turn, seq, text);
+    }
+    Ok(Status::NoContent)
+}
+
+/// Fetched by Twilio once a hold line has played: the answer, or one more hold line.
+#[post("/reply?<turn>&<hold>", data = "<form>")]
+async fn post_reply(
+    app: &State<App>,
+    turn: Option<u32>,
+    hold: Option<u32>,
+    form: Webhook,
+) -> Result<Twiml, Rejection> {
+    let Signed(params) = form?;
+    let turn = turn_number(turn)?;
+    let hold = hold.unwrap_or(1);
+    let started = Instant::now();
+    let render = Render::new(app, &params, turn);
+    let reply = app.turns.resume(&render.line(&params), turn, hold, &render).await;
+    Ok(reply_or_fallback(app, &params, turn, started, reply))
+}
+
 /// The `?turn=` of a callback. The query is signed, but the numbers are ours to bound: the
 /// last `u32` has no next turn, and `Turns::end` uses it to mean "no turn".
 fn turn_number(turn: Option<u32>) -> Result<u32, Rejection> {
@@ -94,18 +141,62 @@ fn voice(app: &App) -> Voice<'_> {
     }
 }
 
+/// How this call's replies are rendered: the voice, the next callbacks (under the
+/// `PUBLIC_URL` prefix), the transfer's caller id.
+struct Render<'a> {
+    app: &'a App,
+    turn: u32,
+    prefix: String,
+    caller_id: Option<Phone>,
+}
+
+impl<'a> Render<'a> {
+    fn new(app: &'a App, params: &CallbackParams, turn: u32) -> Render<'a> {
+        // A transfer shows the caller's own number to staff when it is a real one.
+        let parse = |number: &Option<String>| number.as_deref().and_then(Phone::parse);
+        let caller_id = parse(&params.from).or_else(|| parse(&params.to));
+        Render { app, turn, prefix: app.twilio.prefix(), caller_id }
+    }
+
+    fn line<'p>(&self, params: &'p CallbackParams) -> Line<'p> {
+        Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() }
+    }
+}
+
+impl Renderer for Render<'_> {
+    fn turn(&self, turn: &Turn) -> io::Result<String> {
+        let callback = Callback {
+            prefix: &self.prefix,
+            next_turn: self.turn.saturating_add(1),
+            caller_id: self.caller_id.as_ref(),
+            partials: self.app.turns.early.speculating(),
+        };
+        twiml::render(turn, &voice(self.app), &callback)
+    }
+
+    fn hold(&self, line: &str, hold: u32) -> io::Result<String> {
+        let redirect = format!("{}/twilio/reply?turn={}&hold={hold}", self.prefix, self.turn);
+        twiml::hold(&voice(self.app), line, &redirect)
+    }
+}
+
 /// Hands the callback to the turn service and renders its turn as TwiML; any failure there
 /// is logged and answered with `twiml::fallback`, never with an error.
 async fn answer(app: &App, params: &CallbackParams, turn: u32, input: Input) -> Twiml {
     let started = Instant::now();
-    let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
-    // A transfer shows the caller's own number to staff when it is a real one.
-    let caller_id = line.from.and_then(Phone::parse).or_else(|| line.to.and_then(Phone::parse));
-    let prefix = app.twilio.prefix();
-    let callback =
-        Callback { prefix: &prefix, next_turn: turn.saturating_add(1), caller_id: caller_id.as_ref() };
-    let render = |reply: &_| twiml::render(reply, &voice(app), &callback);
-    match app.turns.take(&line, turn, input, render).await {
+    let render = Render::new(app, params, turn);
+    let reply = app.turns.take(&render.line(params), turn, input, &render).await;
+    reply_or_fallback(app, params, turn, started, reply)
+}
+
+fn reply_or_fallback(
+    app: &App,
+    params: &CallbackParams,
+    turn: u32,
+    started: Instant,
+    reply: Result<Reply, crate::call::turn::TurnError>,
+) -> Twiml {
+    match reply {
         Ok(Reply { text, reading }) => Twiml(text, server_timing(started.elapsed(), reading)),
         Err(e) => {
             tracing::error!(call = %params.call_sid, turn, "answering with the fallback: {e}");

@@ -25,6 +25,8 @@ pub enum Behaviour {
     /// "prompt") and refuses the others as real ones do: `json_schema` with a 500 naming
     /// `response_format` (llama.cpp-python), tools with a 400.
     Only(&'static str, Value),
+    /// Any of the above, answered after a delay (as a real model takes its time).
+    After(Duration, Box<Behaviour>),
 }
 
 pub struct FakeModel {
@@ -44,6 +46,16 @@ impl FakeModel {
 
     pub fn base_url(&self) -> String {
         format!("{}/v1", self.server.uri())
+    }
+
+    /// What the caller said, as the model was asked it, request by request (the background
+    /// negotiation's probes left out).
+    pub async fn utterances(&self) -> Vec<String> {
+        let requests = self.turn_requests().await;
+        requests
+            .iter()
+            .filter_map(|r| r["messages"].as_array()?.last()?["content"].as_str().map(String::from))
+            .collect()
     }
 
     /// The request bodies the model received, as JSON.
@@ -177,6 +189,7 @@ impl Respond for Behaviour {
                 };
                 ResponseTemplate::new(200).set_body_json(completion(message, prompt_tokens))
             }
+            Behaviour::After(delay, behaviour) => behaviour.respond(request).set_delay(*delay),
         }
     }
 }

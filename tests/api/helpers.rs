@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::brain::{Model, ModelSettings};
+use frontdesk::call::early::EarlySettings;
 use frontdesk::db::Db;
 use frontdesk::knowledge::{self, Knowledge, PropertySource};
 use frontdesk::office::{Clock, Office};
@@ -100,6 +101,19 @@ pub struct Setup {
     pub knowledge: Option<&'static str>,
     /// `TRANSCRIPT_RETENTION_DAYS`.
     pub retention_days: Option<u32>,
+    /// Speculative readings and the caller's wait.
+    pub early: EarlySettings,
+}
+
+/// The wait as most tests see it: the final result waits out the model (no hold lines), as
+/// before the wait existed; the tests of the wait shorten the grace.
+pub fn patient() -> EarlySettings {
+    EarlySettings {
+        stable: Duration::from_millis(300),
+        grace: MODEL_DEADLINE * 4,
+        deadline: MODEL_DEADLINE,
+        ..EarlySettings::default()
+    }
 }
 
 /// How long a call's start waits on Rent Manager in tests.
@@ -117,6 +131,7 @@ impl Default for Setup {
             rent_manager: None,
             knowledge: None,
             retention_days: None,
+            early: patient(),
         }
     }
 }
@@ -179,6 +194,7 @@ impl TestApp {
             delivery,
             rent_manager: rent_manager.clone(),
             lookup_deadline: RENT_MANAGER_DEADLINE,
+            early: setup.early.clone(),
         };
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
@@ -340,7 +356,7 @@ pub trait Stored {
 
     /// The turns of one call, in order.
     async fn turns_of(&self, sid: &str) -> Vec<TurnRow> {
-        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens
+        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens, read_from
                    FROM turns WHERE call_sid = $1 ORDER BY turn";
         sqlx::query_as(sql).bind(sid).fetch_all(self.pool()).await.unwrap()
     }
@@ -444,6 +460,8 @@ pub struct TurnRow {
     /// Why the model's line was not spoken.
     pub line_declined: Option<String>,
     pub prompt_tokens: Option<i64>,
+    /// Whether the reading started on a partial transcript or on the final result.
+    pub read_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -590,6 +608,26 @@ impl Phone<'_> {
         self.exchange(&[]).await
     }
 
+    /// Twilio fetching a `<Redirect>` (after a hold line): the call's fields, nothing heard.
+    pub async fn follow_redirect(&mut self) -> Twiml {
+        self.exchange(&[]).await
+    }
+
+    /// A partial transcript of the turn the call is in, as Twilio posts it while the caller
+    /// speaks; Twilio ignores the reply.
+    pub async fn partial(&self, sequence: u32, unstable: &str) -> Status {
+        let turn = self.next.split("turn=").nth(1).and_then(|t| t.split('&').next()).unwrap_or("0");
+        let path = format!("/twilio/partial?turn={turn}");
+        let sequence = sequence.to_string();
+        let params = self.params(&[
+            ("UnstableSpeechResult", unstable),
+            ("SequenceNumber", sequence.as_str()),
+            ("Stability", "0.8"),
+        ]);
+        let (status, _) = self.app.post_signed(&path, &params).await;
+        status
+    }
+
     pub async fn dial_ends(&mut self, status: &str) -> Twiml {
         self.exchange(&[("DialCallStatus", status)]).await
     }
@@ -681,8 +719,19 @@ impl Twiml {
         self.verbs().last().is_some_and(|v| v == "Hangup")
     }
 
+    /// The URL of a top-level `<Redirect>` (a hold line's), not the `<Gather>`'s safety net.
+    pub fn redirect(&self) -> Option<String> {
+        self.with(|doc| {
+            let mut verbs = doc.root_element().children().filter(|n| n.is_element());
+            if verbs.clone().any(|n| n.has_tag_name("Gather")) {
+                return None;
+            }
+            verbs.find(|n| n.has_tag_name("Redirect")).and_then(|n| n.text()).map(String::from)
+        })
+    }
+
     fn next_url(&self) -> Option<String> {
-        self.attr("Gather", "action").or_else(|| self.attr("Dial", "action"))
+        self.attr("Gather", "action").or_else(|| self.attr("Dial", "action")).or_else(|| self.redirect())
     }
 }
 

@@ -21,6 +21,7 @@ mod staff;
 mod staff_security;
 mod stored_state;
 mod terminal;
+mod waiting;
 mod wal;
 mod webhook_security;
 mod webhooks;

@@ -52,3 +52,35 @@ fn the_terminal_phone_follows_a_transfer_and_says_when_its_signature_is_refused(
     assert!(!ok);
     assert!(printed.contains("refused our signature"), "{printed}");
 }
+
+#[rocket::async_test]
+async fn the_terminal_phone_follows_a_hold_lines_redirect_and_prints_both() {
+    use crate::fake_openai::{Behaviour, FakeModel};
+    use serde_json::json;
+    let reply = Behaviour::Reply(json!({
+        "intent": "maintenance", "describes_problem": true, "location": "kitchen",
+        "reply": "Sorry to hear it! May our team let themselves in if you're not home?", "reply_asks": "entry"
+    }));
+    let model =
+        FakeModel::start(Behaviour::After(std::time::Duration::from_millis(1000), Box::new(reply))).await;
+    let base_url = model.base_url();
+    let server = ServerProcess::start(&[
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", &base_url),
+        ("OPENAI_DEADLINE_MS", "8000"),
+        ("HOLD_GRACE_MS", "50"),
+        ("HOLD_REPLY_WAIT_MS", "6000"),
+    ]);
+
+    let (ok, printed) = tokio::task::spawn_blocking(move || {
+        call(&server, "+17185550101", AUTH_TOKEN, "my kitchen faucet is dripping\n")
+    })
+    .await
+    .unwrap();
+
+    assert!(ok, "{printed}");
+    let said: Vec<&str> = printed.lines().filter_map(|l| l.split("assistant: ").nth(1)).collect();
+    let hold = said.iter().position(|l| frontdesk::call::hold::LINES.contains(l));
+    let answer = said.iter().position(|l| l.starts_with("Sorry to hear it!"));
+    assert!(matches!((hold, answer), (Some(h), Some(a)) if h < a), "a hold line, then the answer: {printed}");
+}

@@ -130,3 +130,97 @@ async fn wait_for<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[rocket::async_test]
+async fn a_turn_held_on_one_worker_is_answered_by_the_redirect_on_another() {
+    use crate::fake_openai::{Behaviour, FakeModel};
+    let url = shared_database().await;
+    let line_said = "Oh no, a dripping faucet! May our team let themselves in if you're not home?";
+    let reply = Behaviour::Reply(json!({
+        "intent": "maintenance", "describes_problem": true, "location": "kitchen",
+        "reply": line_said, "reply_asks": "entry"
+    }));
+    let model = FakeModel::start(Behaviour::After(Duration::from_millis(1500), Box::new(reply))).await;
+    let base_url = model.base_url();
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", base_url.as_str()),
+        ("OPENAI_DEADLINE_MS", "8000"),
+        ("HOLD_GRACE_MS", "50"),
+        ("HOLD_REPLY_WAIT_MS", "6000"),
+        ("PARTIAL_STABLE_MS", "300"),
+    ];
+    let (a, b) = (ServerProcess::start(&settings), ServerProcess::start(&settings));
+    let sid = "CAheldacrossworkers";
+    a.post_signed("/twilio/voice", &line(sid)).await;
+
+    // The partials of the turn reach both workers; one of them reads the words early.
+    for (worker, seq, words) in [(&a, "1", "my kitchen"), (&b, "2", "my kitchen faucet is dripping")] {
+        let mut partial = line(sid);
+        partial.extend([("UnstableSpeechResult", words), ("SequenceNumber", seq)]);
+        let (status, _) = worker.post_signed("/twilio/partial?turn=1", &partial).await;
+        assert_eq!(status, 204);
+    }
+    wait_for("the early reading", || async { model.turn_requests().await.len() == 1 }).await;
+
+    let mut speech = line(sid);
+    speech.extend([("SpeechResult", "My kitchen faucet is dripping."), ("Confidence", "0.9")]);
+    let (_, held) = a.post_signed("/twilio/gather?turn=1", &speech).await;
+    let held = Twiml::parse(held);
+    let redirect = held.redirect().expect("a hold line and a redirect");
+    let (status, answer) = b.post_signed(&redirect, &line(sid)).await;
+
+    assert_eq!(status, 200);
+    assert_eq!(Twiml::parse(answer).says(), [line_said]);
+    assert_eq!(model.turn_requests().await.len(), 1, "read once, used by the other worker");
+    let db = Db::connect(&url).await.unwrap();
+    let turn = &db.turns_of(sid).await[1];
+    assert_eq!((turn.source.as_str(), turn.read_from.as_deref()), ("model", Some("partial")));
+}
+
+#[rocket::async_test]
+async fn a_worker_that_dies_mid_reading_costs_the_caller_at_most_the_rules_answer() {
+    use crate::fake_openai::{Behaviour, FakeModel};
+    let url = shared_database().await;
+    let reply =
+        Behaviour::Reply(json!({ "intent": "maintenance", "reply": "Never heard.", "reply_asks": "entry" }));
+    let model = FakeModel::start(Behaviour::After(Duration::from_secs(60), Box::new(reply))).await;
+    let base_url = model.base_url();
+    let settings = [
+        ("DATABASE_URL", url.as_str()),
+        ("OPENAI_API_KEY", "sk-test"),
+        ("OPENAI_BASE_URL", base_url.as_str()),
+        ("OPENAI_DEADLINE_MS", "4000"),
+        ("HOLD_GRACE_MS", "50"),
+        ("HOLD_REPLY_WAIT_MS", "1000"),
+    ];
+    let (mut a, b) = (ServerProcess::start(&settings), ServerProcess::start(&settings));
+    let sid = "CAdiesmidreading";
+    a.post_signed("/twilio/voice", &line(sid)).await;
+    let mut speech = line(sid);
+    speech.extend([("SpeechResult", "my kitchen faucet is dripping"), ("Confidence", "0.9")]);
+    let (_, held) = a.post_signed("/twilio/gather?turn=1", &speech).await;
+    let mut redirect = Twiml::parse(held).redirect().expect("a hold line while the model reads");
+
+    a.kill();
+    let mut answer = None;
+    for _ in 0..3 {
+        let (status, body) = b.post_signed(&redirect, &line(sid)).await;
+        assert_eq!(status, 200);
+        let reply = Twiml::parse(body);
+        match reply.redirect() {
+            Some(next) => redirect = next,
+            None => {
+                answer = Some(reply);
+                break;
+            }
+        }
+    }
+
+    let answer = answer.expect("the rules answer after the hold lines");
+    assert!(answer.listens() && !answer.spoken().contains("Never heard"), "{}", answer.xml);
+    let db = Db::connect(&url).await.unwrap();
+    assert_eq!(db.turns_of(sid).await[1].source, "rules");
+    assert_eq!(model.turn_requests().await.len(), 1, "B waited for A's reading, never doubled it");
+}
