@@ -356,7 +356,9 @@ pub trait Stored {
 
     /// The turns of one call, in order.
     async fn turns_of(&self, sid: &str) -> Vec<TurnRow> {
-        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens, read_from
+        let sql = "SELECT turn, event, source, model_error, line_declined, prompt_tokens, read_from,
+                          caller_text, reply_text, model_skipped, hold_lines,
+                          CASE WHEN model_asked IS NULL THEN NULL WHEN model_asked THEN 1 ELSE 0 END AS model_asked
                    FROM turns WHERE call_sid = $1 ORDER BY turn";
         sqlx::query_as(sql).bind(sid).fetch_all(self.pool()).await.unwrap()
     }
@@ -369,6 +371,12 @@ pub trait Stored {
             .await
             .unwrap();
         serde_json::from_str(&state).unwrap()
+    }
+
+    /// Rows the caller's wait keeps while a turn is pending: (held finals, readings).
+    async fn early_rows(&self) -> (i64, i64) {
+        let sql = "SELECT (SELECT COUNT(*) FROM held_turns), (SELECT COUNT(*) FROM readings)";
+        sqlx::query_as(sql).fetch_one(self.pool()).await.unwrap()
     }
 
     /// How many turns are stored, of every call.
@@ -462,6 +470,21 @@ pub struct TurnRow {
     pub prompt_tokens: Option<i64>,
     /// Whether the reading started on a partial transcript or on the final result.
     pub read_from: Option<String>,
+    pub caller_text: Option<String>,
+    pub reply_text: String,
+    /// 1 when the model was asked, 0 when the turn skipped it (booleans cross the Any
+    /// driver as integers).
+    pub model_asked: Option<i64>,
+    /// Why the model was not asked.
+    pub model_skipped: Option<String>,
+    /// The hold lines said before the answer, as JSON.
+    pub hold_lines: Option<String>,
+}
+
+impl TurnRow {
+    pub fn holds(&self) -> Vec<String> {
+        self.hold_lines.as_deref().map(|h| serde_json::from_str(h).unwrap()).unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use frontdesk::call::early::EarlySettings;
 use frontdesk::call::hold;
 use rocket::http::Status;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::fake_openai::{Behaviour, FakeModel};
 use crate::helpers::*;
@@ -55,10 +55,6 @@ async fn settled(phone: &mut Phone<'_>, mut reply: Twiml) -> Twiml {
     reply
 }
 
-async fn count(app: &TestApp, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.db.pool).await.unwrap()
-}
-
 /// Readings the model was asked for (the negotiation's probes are not turns).
 async fn asked(model: &FakeModel) -> usize {
     model.turn_requests().await.len()
@@ -72,32 +68,24 @@ async fn eventually(what: &str, check: impl AsyncFn() -> bool) {
     }
 }
 
-/// A turn's record: (source, model_asked, model_skipped, read_from, hold_lines).
-async fn record(
-    app: &TestApp,
-    turn: i64,
-) -> (String, Option<i64>, Option<String>, Option<String>, Vec<String>) {
-    let (source, asked, skipped, from, holds): (
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(
-        "SELECT source, CASE WHEN model_asked IS NULL THEN NULL WHEN model_asked THEN 1 ELSE 0 END,
-                    model_skipped, read_from, hold_lines FROM turns WHERE turn = $1",
-    )
-    .bind(turn)
-    .fetch_one(&app.db.pool)
-    .await
-    .unwrap();
-    let holds = holds.map(|h| serde_json::from_str(&h).unwrap()).unwrap_or_default();
-    (source, asked, skipped, from, holds)
+/// Turn `n` of the call as stored, if it is.
+async fn turn(app: &TestApp, phone: &Phone<'_>, n: i64) -> Option<TurnRow> {
+    app.turns_of(&phone.sid).await.into_iter().find(|turn| turn.turn == n)
 }
 
-async fn said(app: &TestApp) -> Vec<String> {
-    let state: String = sqlx::query_scalar("SELECT state FROM calls").fetch_one(&app.db.pool).await.unwrap();
-    let state: Value = serde_json::from_str(&state).unwrap();
+/// A stored turn's record: (source, model_asked, model_skipped, read_from, hold_lines).
+async fn record(
+    app: &TestApp,
+    phone: &Phone<'_>,
+    n: i64,
+) -> (String, Option<i64>, Option<String>, Option<String>, Vec<String>) {
+    let turn = turn(app, phone, n).await.expect("the turn is stored");
+    let holds = turn.holds();
+    (turn.source, turn.model_asked, turn.model_skipped, turn.read_from, holds)
+}
+
+async fn said(app: &TestApp, phone: &Phone<'_>) -> Vec<String> {
+    let state = app.stored_state(&phone.sid).await;
     state["said"].as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect()
 }
 
@@ -119,16 +107,17 @@ async fn partials_then_the_final_use_the_reading_started_while_the_caller_spoke(
 
     assert_eq!(reply.says(), [FAUCET_LINE]);
     assert_eq!(asked(&model).await, 1, "the model was asked once");
-    let (source, asked_model, skipped, from, _) = record(&app, 1).await;
+    let (source, asked_model, skipped, from, _) = record(&app, &phone, 1).await;
     assert_eq!(
         (source.as_str(), asked_model, skipped, from.as_deref()),
         ("model", Some(1), None, Some("partial"))
     );
-    let heard: String = sqlx::query_scalar("SELECT caller_text FROM turns WHERE turn = 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(heard, "Um, my kitchen faucet is dripping.", "the final's words are the turn's");
+    let heard = turn(&app, &phone, 1).await.unwrap().caller_text;
+    assert_eq!(
+        heard.as_deref(),
+        Some("Um, my kitchen faucet is dripping."),
+        "the final's words are the turn's"
+    );
 }
 
 #[rocket::async_test]
@@ -144,7 +133,7 @@ async fn a_final_that_differs_from_the_partials_is_read_on_its_own_words() {
 
     assert_eq!(model.utterances().await, ["my kitchen faucet is dripping", "my bathroom faucet is dripping"]);
     assert!(reply.listens());
-    let (_, asked_model, _, from, _) = record(&app, 1).await;
+    let (_, asked_model, _, from, _) = record(&app, &phone, 1).await;
     assert_eq!((asked_model, from.as_deref()), (Some(1), Some("final")));
 }
 
@@ -161,21 +150,17 @@ async fn a_slow_model_gets_a_hold_line_then_the_redirect_brings_its_answer() {
     assert!(hold::LINES.contains(&line.as_str()), "{line}");
     assert_eq!(held.redirect().as_deref(), Some("/twilio/reply?turn=1&hold=1"));
     assert_eq!(held.attr("Redirect", "method").as_deref(), Some("POST"));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM turns WHERE turn = 1").await, 0, "nothing stored yet");
+    assert!(turn(&app, &phone, 1).await.is_none(), "nothing stored yet");
 
     let reply = phone.follow_redirect().await;
 
     assert_eq!(reply.says(), [FAUCET_LINE]);
     assert!(reply.listens());
     assert_eq!(asked(&model).await, 1);
-    let (source, _, _, _, holds) = record(&app, 1).await;
+    let (source, _, _, _, holds) = record(&app, &phone, 1).await;
     assert_eq!((source.as_str(), holds), ("model", vec![line.clone()]));
-    assert!(!said(&app).await.contains(&line), "a hold line is not counted as said");
-    let reply_text: String = sqlx::query_scalar("SELECT reply_text FROM turns WHERE turn = 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
-    assert_eq!(reply_text, FAUCET_LINE);
+    assert!(!said(&app, &phone).await.contains(&line), "a hold line is not counted as said");
+    assert_eq!(turn(&app, &phone, 1).await.unwrap().reply_text, FAUCET_LINE);
 }
 
 #[rocket::async_test]
@@ -197,13 +182,10 @@ async fn a_model_slower_than_the_deadline_gets_two_different_hold_lines_then_the
     assert!(answer.listens(), "{}", answer.xml);
     assert!(!answer.spoken().contains("Oh no"), "the rules answered: {}", answer.spoken());
     assert_eq!(asked(&model).await, 1);
-    let (source, asked_model, _, _, holds) = record(&app, 1).await;
+    let (source, asked_model, _, _, holds) = record(&app, &phone, 1).await;
     assert_eq!((source.as_str(), asked_model), ("rules", Some(1)));
     assert_eq!(holds, [first.spoken(), second.spoken()]);
-    let error: String = sqlx::query_scalar("SELECT model_error FROM turns WHERE turn = 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let error = turn(&app, &phone, 1).await.unwrap().model_error.unwrap();
     assert!(error.contains("after 2 hold lines"), "{error}");
 }
 
@@ -218,7 +200,7 @@ async fn the_emergency_protocol_is_never_delayed_by_a_hold_line() {
 
     assert!(reply.says()[0].contains("911"), "{:?}", reply.says());
     assert_eq!(reply.dials().as_deref(), Some(OFFICE_NUMBER));
-    let (_, asked_model, skipped, _, holds) = record(&app, 1).await;
+    let (_, asked_model, skipped, _, holds) = record(&app, &phone, 1).await;
     assert_eq!((asked_model, skipped.as_deref()), (Some(0), Some("emergency")));
     assert!(holds.is_empty());
     // The early reading of the partial may have started; the final never waited on it.
@@ -249,12 +231,9 @@ async fn a_clear_yes_to_a_read_back_and_a_goodbye_are_answered_without_the_model
     let bye = phone.say("no thanks, bye").await;
     assert!(bye.hangs_up(), "{}", bye.xml);
 
-    let skipped: Vec<(i64, Option<String>)> =
-        sqlx::query_as("SELECT turn, model_skipped FROM turns WHERE turn >= 3 ORDER BY turn")
-            .fetch_all(&app.db.pool)
-            .await
-            .unwrap();
-    let skipped: Vec<Option<&str>> = skipped.iter().map(|(_, s)| s.as_deref()).collect();
+    let turns = app.turns_of(&phone.sid).await;
+    let skipped: Vec<Option<&str>> =
+        turns.iter().filter(|turn| turn.turn >= 3).map(|turn| turn.model_skipped.as_deref()).collect();
     assert_eq!(skipped, [Some("callback_number"), Some("yes_or_no"), Some("goodbye")]);
     assert_eq!(asked(&model).await, 2, "only the problem and the permission were read by the model");
 }
@@ -292,7 +271,7 @@ async fn twins_of_every_request_are_harmless() {
     // The action again after the answer: the stored answer, word for word.
     let again = Twiml::parse(app.post_signed(&action, &speech).await.1);
     assert_eq!(again.says(), [FAUCET_LINE]);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM turns WHERE turn = 1").await, 1);
+    assert_eq!(app.turns_of(&phone.sid).await.iter().filter(|turn| turn.turn == 1).count(), 1);
     assert_eq!(asked(&model).await, 1, "one reading for all the twins");
 }
 
@@ -317,7 +296,7 @@ async fn a_partial_after_the_final_changes_nothing() {
     tokio::time::sleep(waiting().early.stable * 3).await;
 
     assert_eq!(asked(&model).await, 1, "no reading for a turn already answered");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM turns").await, 2);
+    assert_eq!(app.turns_stored().await, 2, "the greeting and the one answer");
 }
 
 #[rocket::async_test]
@@ -343,13 +322,10 @@ async fn a_caller_who_hangs_up_during_a_hold_line_ends_the_call_cleanly() {
 
     phone.hang_up().await;
 
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM turns WHERE turn = 1").await, 0, "nothing stored as said");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM held_turns").await, 0, "the pending final is dropped");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM readings").await, 0);
-    assert!(!said(&app).await.contains(&held.spoken()));
-    let ended: Option<i64> =
-        sqlx::query_scalar("SELECT ended_at FROM calls").fetch_one(&app.db.pool).await.unwrap();
-    assert!(ended.is_some());
+    assert!(turn(&app, &phone, 1).await.is_none(), "nothing stored as said");
+    assert_eq!(app.early_rows().await, (0, 0), "the pending final and its reading are dropped");
+    assert!(!said(&app, &phone).await.contains(&held.spoken()));
+    assert_eq!(app.calls().await[0].stage, "ended");
 }
 
 #[rocket::async_test]
