@@ -4,6 +4,13 @@
 
 use std::fmt::Write;
 
+use std::time::Duration;
+
+use frontdesk::call::early::EarlySettings;
+use frontdesk::call::hold;
+use serde_json::json;
+
+use crate::fake_openai::{Behaviour, FakeModel};
 use crate::helpers::*;
 
 /// What the caller does at one callback.
@@ -12,6 +19,8 @@ enum Act<'a> {
     Say(&'a str),
     Silence,
     DialEnds(&'a str),
+    /// Twilio fetches a hold line's `<Redirect>` once the line has played.
+    FollowRedirect,
 }
 
 use Act::*;
@@ -29,6 +38,7 @@ async fn play(app: &TestApp, from: &str, acts: &[Act<'_>]) -> String {
             Say(words) => (format!("SpeechResult={words:?}"), phone.say(words).await),
             Silence => ("no speech".to_string(), phone.stay_silent().await),
             DialEnds(status) => (format!("DialCallStatus={status}"), phone.dial_ends(status).await),
+            FollowRedirect => ("the hold line's redirect".to_string(), phone.follow_redirect().await),
         };
         let tags = reply.xml.replace("><", ">\n<");
         writeln!(transcript, "== POST {path} ({did})\n{tags}\n").unwrap();
@@ -113,6 +123,40 @@ async fn a_transfer_to_the_office_during_hours() {
 
     let transcript =
         play(&app, STRANGER, &[Answer, Say("Can I speak with Janier please"), DialEnds("completed")]).await;
+
+    insta::assert_snapshot!(transcript);
+}
+
+#[rocket::async_test]
+async fn a_caller_with_the_model_hears_a_hold_line_then_its_answer() {
+    let reply = json!({
+        "intent": "maintenance", "describes_problem": true, "location": "kitchen",
+        "reply": "Oh no, a dripping faucet! May our team let themselves in if you're not home?",
+        "reply_asks": "entry"
+    });
+    // Slower than the grace, far quicker than the wait for it: one hold line, then the answer.
+    let model =
+        FakeModel::start(Behaviour::After(Duration::from_millis(300), Box::new(Behaviour::Reply(reply))))
+            .await;
+    let app = TestApp::start(Setup {
+        model: Some(model.base_url()),
+        model_deadline: Duration::from_secs(8),
+        early: EarlySettings {
+            grace: Duration::from_millis(50),
+            reply_wait: Duration::from_secs(5),
+            deadline: Duration::from_secs(8),
+            ..patient()
+        },
+        ..Setup::default()
+    })
+    .await;
+
+    let mut transcript =
+        play(&app, TENANT, &[Answer, Say("my kitchen faucet is dripping"), FollowRedirect]).await;
+    // Which hold line is said is chosen at random from the pool.
+    for line in hold::LINES {
+        transcript = transcript.replace(&format!(">{line}<"), ">[a hold line]<");
+    }
 
     insta::assert_snapshot!(transcript);
 }
