@@ -28,7 +28,8 @@ use rocket::{Build, Rocket};
 
 use brain::{Brain, Model};
 use call::early::{Early, EarlySettings};
-use call::turn::{Directory, Reader, Rules, Turns};
+use call::reader::{Reader, Rules};
+use call::turn::{Directory, Turns};
 use db::Db;
 use directory::LocalDirectory;
 use knowledge::{Knowledge, PropertySource};

@@ -15,9 +15,9 @@ pub mod wire;
 use std::time::Instant;
 
 use crate::call::Facts;
+use crate::call::reader::{Conversation, Reader};
 use crate::call::reading::{Interpretation, Reading};
 use crate::call::rules;
-use crate::call::turn::{Conversation, Reader};
 pub use model::{Azure, Model, ModelSettings};
 pub use negotiate::{Mode, Status};
 pub use prompt::Context;

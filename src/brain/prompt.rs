@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::call::turn::Exchange;
+use crate::call::reader::Exchange;
 use crate::call::{Call, CallerKind, Field, MessageKind, Offer, Request, Stage, lines::quote};
 use crate::knowledge::Knowledge;
 use crate::office::{Office, Openness, hours};

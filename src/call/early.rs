@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
+use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::{Interpretation, Reading, Usage};
 use super::store::{self, Found};
-use super::turn::{Conversation, HISTORY, Reader};
 use super::worth::{self, Ask};
 use super::{Call, Caller, Facts, pause, rules};
 use crate::db::{Db, Engine, WriteTx, millis};

@@ -20,6 +20,7 @@ pub mod hold;
 pub mod lines;
 pub mod machine;
 pub mod pause;
+pub mod reader;
 pub mod reading;
 pub mod rules;
 pub mod store;

@@ -4,8 +4,8 @@
 use sqlx::{Any, AnyConnection, Executor};
 
 use super::effects::{OutsideWrite, WriteState};
+use super::reader::Exchange;
 use super::reading::Usage;
-use super::turn::Exchange;
 use super::{Action, Call, EventKind, FollowUpKind, Source, Turn};
 
 #[derive(Debug, thiserror::Error)]

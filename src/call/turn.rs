@@ -2,8 +2,8 @@
 //! call, replays a twin callback's stored reply, reads the caller, and, holding the call's
 //! lock, steps the machine and stores the turn with its outside writes in one transaction.
 //!
-//! What it needs from outside it names here as small traits (`Directory`, `Reader`), which
-//! the adapters implement: Rent Manager or the local directory, the model or the rules.
+//! What it needs from outside it names as small traits (`Directory` here, `reader::Reader`),
+//! which the adapters implement: Rent Manager or the local directory, the model or the rules.
 //! The reply's wire format is the caller's business: `take` is handed a renderer.
 
 use std::io;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
+use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
@@ -41,59 +42,6 @@ pub enum LookupError {
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
-
-/// Reads what the caller said: the keyword rules (`rules::Rules`) or a model over them.
-#[async_trait::async_trait]
-pub trait Reader: Send + Sync {
-    /// Whether `read` uses the conversation so far: the turn only loads it for a reader that
-    /// does.
-    fn wants_conversation(&self) -> bool;
-    /// Whether the reader would skip a model that is resting after repeated failures: then
-    /// nothing is read early (only the final result's reading falls back to the rules).
-    fn resting(&self) -> bool {
-        false
-    }
-    /// Never fails and never waits past its own deadline.
-    async fn read(
-        &self,
-        utterance: &str,
-        facts: &Facts<'_>,
-        conversation: Option<&Conversation<'_>>,
-    ) -> Interpretation;
-}
-
-/// The rules as a reader of their own: what answers every turn when no model is configured.
-pub struct Rules;
-
-#[async_trait::async_trait]
-impl Reader for Rules {
-    fn wants_conversation(&self) -> bool {
-        false
-    }
-
-    async fn read(&self, utterance: &str, facts: &Facts<'_>, _: Option<&Conversation<'_>>) -> Interpretation {
-        let started = Instant::now();
-        let reading = super::rules::read(utterance, &facts.office.staff);
-        Interpretation { reading, model_error: None, usage: None, elapsed: started.elapsed() }
-    }
-}
-
-/// The call so far, for a reader that wants it.
-pub struct Conversation<'a> {
-    pub call: &'a Call,
-    /// Oldest first.
-    pub history: &'a [Exchange],
-}
-
-/// One exchange: what the caller said (nothing for a greeting or silence) and the answer.
-#[derive(Debug, Clone)]
-pub struct Exchange {
-    pub caller: Option<String>,
-    pub assistant: String,
-}
-
-/// Exchanges loaded for a reader that wants the conversation.
-pub const HISTORY: usize = 6;
 
 /// The most of one utterance that is kept, read and passed on. Twilio's forms may carry tens
 /// of kilobytes of `SpeechResult`; nobody says more than this in one breath, and the model's
