@@ -464,4 +464,4 @@ fn expects(stage: &Stage, next: &Next) -> Option<Asks> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -77,23 +77,11 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::call::{Caller, CallerKind, Request, rules};
+    use crate::call::machine::tests::tenant;
+    use crate::call::{Request, rules};
     use crate::knowledge::Knowledge;
     use crate::office::Office;
     use crate::phone::Phone;
-
-    fn tenant() -> Caller {
-        Caller {
-            phone: Phone::parse("+17185550101"),
-            kind: CallerKind::Tenant,
-            name: Some("Maria Lopez".into()),
-            unit: Some("2B".into()),
-            property: Some("31 Port Richmond Ave".into()),
-            records: None,
-            open_issues: Vec::new(),
-            identity: crate::call::Identity::Attested,
-        }
-    }
 
     fn ask(stage: Stage, text: &str) -> Ask {
         let office = Office::load(None).unwrap();

@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::helpers::{Setup, TestApp};
+
 /// The tenant every test can call as: Ana Ruiz, unit 3F at Windsor Court, current lease.
 pub const RM_TENANT: &str = "+17185550111";
 pub const RM_PROSPECT: &str = "+17185550122";
@@ -135,6 +137,13 @@ impl FakeRentManager {
     pub fn with_tenant(self, tenant: FakeTenant) -> FakeRentManager {
         self.set(|s| s.tenants.push(tenant));
         self
+    }
+
+    /// A fake Rent Manager and a test app that uses it as the system of record.
+    pub async fn with_app() -> (FakeRentManager, TestApp) {
+        let rm = FakeRentManager::start().await;
+        let app = TestApp::start(Setup { rent_manager: Some(rm.url()), ..Setup::default() }).await;
+        (rm, app)
     }
 
     pub fn url(&self) -> String {

@@ -5,16 +5,10 @@ use serde_json::json;
 
 use crate::fake_openai::{Behaviour, FakeModel};
 use crate::fake_rent_manager::{FakeRentManager, RM_TENANT};
-use crate::helpers::{Setup, TENANT, TestApp};
+use crate::helpers::{TENANT, TestApp};
 
 /// A tenant's request with permission to enter, up to its read-back.
 const REQUEST: [&str; 3] = ["my kitchen faucet is dripping", "yes you can go in", "yes"];
-
-async fn rent_manager_app() -> (FakeRentManager, TestApp) {
-    let rm = FakeRentManager::start().await;
-    let app = TestApp::start(Setup { rent_manager: Some(rm.url()), ..Setup::default() }).await;
-    (rm, app)
-}
 
 #[rocket::async_test]
 async fn on_a_caller_id_alone_the_model_hears_a_first_name_and_nothing_private() {
@@ -33,7 +27,7 @@ async fn on_a_caller_id_alone_the_model_hears_a_first_name_and_nothing_private()
 
 #[rocket::async_test]
 async fn a_wrong_unit_files_the_request_without_entry_and_tells_staff_why() {
-    let (rm, app) = rent_manager_app().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_TENANT).unattested();
     phone.answer().await;
     for words in REQUEST {
@@ -58,7 +52,7 @@ async fn a_wrong_unit_files_the_request_without_entry_and_tells_staff_why() {
 
 #[rocket::async_test]
 async fn the_right_unit_confirms_the_caller_and_lets_maintenance_in() {
-    let (rm, app) = rent_manager_app().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_TENANT).unattested();
     phone.answer().await;
     for words in REQUEST {
@@ -76,7 +70,7 @@ async fn the_right_unit_confirms_the_caller_and_lets_maintenance_in() {
 
 #[rocket::async_test]
 async fn an_emergency_is_never_held_up_by_the_unit_question() {
-    let (_rm, app) = rent_manager_app().await;
+    let (_rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_TENANT).unattested();
     phone.answer().await;
 

@@ -118,8 +118,7 @@ async fn a_service_issue_whose_answer_was_lost_is_found_not_filed_twice() {
 
 #[rocket::async_test]
 async fn a_lookup_that_outlives_the_calls_deadline_still_recognises_the_next_call() {
-    let rm = FakeRentManager::start().await;
-    let app = TestApp::start(Setup { rent_manager: Some(rm.url()), ..Setup::default() }).await;
+    let (rm, app) = FakeRentManager::with_app().await;
     // Slower than the call's lookup deadline, but it does answer.
     rm.set(|s| s.delay = Duration::from_millis(400));
 

@@ -8,15 +8,9 @@ use chrono::Duration as Elapsed;
 use crate::fake_rent_manager::{FakeRentManager, RM_PROSPECT, RM_TENANT};
 use crate::helpers::*;
 
-async fn with_rent_manager() -> (FakeRentManager, TestApp) {
-    let rm = FakeRentManager::start().await;
-    let app = TestApp::start(Setup { rent_manager: Some(rm.url()), ..Setup::default() }).await;
-    (rm, app)
-}
-
 #[rocket::async_test]
 async fn a_tenant_is_found_by_phone_with_the_unit_of_the_current_lease() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_TENANT);
 
     let greeting = phone.answer().await;
@@ -36,7 +30,7 @@ async fn a_tenant_is_found_by_phone_with_the_unit_of_the_current_lease() {
 
 #[rocket::async_test]
 async fn when_the_phone_filter_is_refused_a_cached_scan_finds_every_spelling() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     rm.set(|s| s.refuse_phone_filter = true);
 
     for _ in 0..2 {
@@ -50,7 +44,7 @@ async fn when_the_phone_filter_is_refused_a_cached_scan_finds_every_spelling() {
 
 #[rocket::async_test]
 async fn a_prospect_is_found_when_no_tenant_has_the_number() {
-    let (_rm, app) = with_rent_manager().await;
+    let (_rm, app) = FakeRentManager::with_app().await;
     let greeting = app.call_from(RM_PROSPECT).answer().await;
     assert!(greeting.spoken().starts_with("Hi Leo!"), "{}", greeting.spoken());
     assert_eq!(app.calls().await[0].caller_kind, "prospect");
@@ -59,7 +53,7 @@ async fn a_prospect_is_found_when_no_tenant_has_the_number() {
 #[rocket::async_test]
 async fn an_unknown_number_is_a_stranger_however_rent_manager_says_no_rows() {
     for no_rows in [204, 404, 200] {
-        let (rm, app) = with_rent_manager().await;
+        let (rm, app) = FakeRentManager::with_app().await;
         rm.set(|s| s.no_rows = no_rows);
         let greeting = app.call_from(STRANGER).answer().await;
         assert!(greeting.spoken().starts_with("Hi there!"), "{no_rows}: {}", greeting.spoken());
@@ -68,7 +62,7 @@ async fn an_unknown_number_is_a_stranger_however_rent_manager_says_no_rows() {
 
 #[rocket::async_test]
 async fn a_slow_rent_manager_does_not_delay_the_greeting() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     rm.set(|s| s.delay = RENT_MANAGER_DEADLINE * 200);
     let started = Instant::now();
 
@@ -86,7 +80,7 @@ async fn a_slow_rent_manager_does_not_delay_the_greeting() {
 
 #[rocket::async_test]
 async fn a_stale_token_is_renewed_once() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     app.call_from(RM_TENANT).answer().await;
     rm.expire_token();
 
@@ -98,7 +92,7 @@ async fn a_stale_token_is_renewed_once() {
 
 #[rocket::async_test]
 async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_restart() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     rm.set(|s| s.failing_saves = 2);
     let mut phone = app.call_from(RM_TENANT);
     phone.answer().await;
@@ -140,7 +134,7 @@ async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_res
 
 #[rocket::async_test]
 async fn a_refused_service_issue_ends_as_a_visible_failed_item() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     rm.set(|s| s.refuse_saves = true);
     let mut phone = app.call_from(RM_TENANT);
     phone.answer().await;
@@ -157,7 +151,7 @@ async fn a_refused_service_issue_ends_as_a_visible_failed_item() {
 
 #[rocket::async_test]
 async fn every_ended_call_becomes_a_history_note() {
-    let (rm, app) = with_rent_manager().await;
+    let (rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_TENANT);
     phone.answer().await;
     phone.say("what are your hours").await;
@@ -177,7 +171,7 @@ async fn every_ended_call_becomes_a_history_note() {
 
 #[rocket::async_test]
 async fn properties_and_vacant_units_come_from_rent_manager() {
-    let (_rm, app) = with_rent_manager().await;
+    let (_rm, app) = FakeRentManager::with_app().await;
     let mut phone = app.call_from(RM_PROSPECT);
     phone.answer().await;
 

@@ -16,7 +16,8 @@ fn eastern(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     chrono_tz::America::New_York.with_ymd_and_hms(y, m, d, h, min, 0).unwrap().with_timezone(&Utc)
 }
 
-fn tenant() -> Caller {
+/// Maria Lopez, unit 2B, attested: the tenant the core's unit tests call as.
+pub(crate) fn tenant() -> Caller {
     Caller {
         phone: Phone::parse("+17185550101"),
         kind: CallerKind::Tenant,
