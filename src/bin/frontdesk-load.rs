@@ -9,13 +9,15 @@
 //! has stopped. `--history N` adds N generated calls and measures the staff transcript search
 //! over them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use common::{Error, start_frontdesk};
 use frontdesk::db::Db;
 use frontdesk::twilio::signature::{Algorithm, sign};
 use rocket::serde::json::{Json, Value, json};
@@ -74,8 +76,6 @@ struct Args {
     settled_mb: f64,
 }
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
 #[rocket::main]
 async fn main() -> Result<(), Error> {
     let args = Args::parse();
@@ -92,7 +92,10 @@ async fn main() -> Result<(), Error> {
     let (server, base, ready) = match &args.url {
         Some(url) => (None, url.trim_end_matches('/').to_string(), None),
         None => {
-            let (child, base, ready) = start_frontdesk(&args, &database, model.as_deref()).await?;
+            let model_env =
+                model.as_deref().map(|url| [("OPENAI_API_KEY", "sk-load"), ("OPENAI_BASE_URL", url)]);
+            let env = model_env.as_ref().map_or(&[][..], |env| &env[..]);
+            let (child, base, ready) = start_frontdesk(args.bin.as_deref(), &database, TOKEN, env).await?;
             (Some(child), base, Some(ready))
         }
     };
@@ -309,58 +312,6 @@ async fn stand_in_model(delay_ms: u64) -> Result<String, Error> {
     tokio::spawn(async move { rocket.launch().await });
     let port = rx.await?;
     Ok(format!("http://127.0.0.1:{port}/v1"))
-}
-
-async fn start_frontdesk(
-    args: &Args,
-    database: &str,
-    model: Option<&str>,
-) -> Result<(Server, String, Duration), Error> {
-    let bin = match &args.bin {
-        Some(bin) => bin.clone(),
-        None => std::env::current_exe()?.with_file_name("frontdesk"),
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut command = Command::new(&bin);
-    command
-        .env("PORT", port.to_string())
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .env("DATABASE_URL", database)
-        .env("TWILIO_AUTH_TOKEN", TOKEN)
-        .env("PUBLIC_URL", &base)
-        .env("ROCKET_SECRET_KEY", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(model) = model {
-        command.env("OPENAI_API_KEY", "sk-load").env("OPENAI_BASE_URL", model);
-    }
-    let started = Instant::now();
-    let child = Server(command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?);
-    let http = reqwest::Client::new();
-    while !http.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
-        if started.elapsed() > Duration::from_secs(30) {
-            return Err("frontdesk did not become ready".into());
-        }
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    Ok((child, base, started.elapsed()))
-}
-
-/// The frontdesk this tool started, stopped when the tool is done with it, on an error too.
-struct Server(Child);
-
-impl Server {
-    fn id(&self) -> u32 {
-        self.0.id()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// One call: the greeting, `turns` caller turns, the hang-up. Returns (caller-side ms,

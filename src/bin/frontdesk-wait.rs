@@ -11,14 +11,16 @@
 //! (to the real answer), per turn of the script and as p50/p90/p99, with the share of turns
 //! read early, held, or answered without the model, and model calls per turn.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use common::{Error, start_frontdesk};
 use frontdesk::call::rules;
 use frontdesk::db::Db;
 use frontdesk::twilio::signature::{Algorithm, sign};
@@ -72,8 +74,6 @@ struct Args {
     verbose: bool,
 }
 
-type Error = Box<dyn std::error::Error + Send + Sync>;
-
 /// One caller turn as the caller lived it.
 struct Sample {
     line: usize,
@@ -91,7 +91,9 @@ async fn main() -> Result<(), Error> {
     let dir = std::env::temp_dir().join(format!("frontdesk-wait-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let database = format!("sqlite://{}", dir.join("frontdesk.db").display());
-    let (mut server, base) = start_frontdesk(&args, &database, &model).await?;
+    let mut env = vec![("OPENAI_API_KEY", "sk-wait"), ("OPENAI_BASE_URL", model.as_str())];
+    env.extend(args.env.iter().filter_map(|setting| setting.split_once('=')));
+    let (server, base, _) = start_frontdesk(args.bin.as_deref(), &database, TOKEN, &env).await?;
     println!(
         "frontdesk-wait: {} calls x {} script turns x {}, {} wpm, model median {} ms / p90 {} ms, {}",
         args.calls,
@@ -145,8 +147,7 @@ async fn main() -> Result<(), Error> {
         }
     }
     report(&samples, errors, asked.load(Ordering::Relaxed), &database).await;
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
@@ -406,40 +407,4 @@ async fn stand_in_model(median_ms: u64, p90_ms: u64, asked: Arc<AtomicUsize>) ->
         }));
     tokio::spawn(async move { rocket.launch().await });
     Ok(format!("http://127.0.0.1:{}/v1", rx.await?))
-}
-
-async fn start_frontdesk(args: &Args, database: &str, model: &str) -> Result<(Child, String), Error> {
-    let bin = match &args.bin {
-        Some(bin) => bin.clone(),
-        None => std::env::current_exe()?.with_file_name("frontdesk"),
-    };
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut command = Command::new(&bin);
-    command
-        .env("PORT", port.to_string())
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .env("DATABASE_URL", database)
-        .env("TWILIO_AUTH_TOKEN", TOKEN)
-        .env("PUBLIC_URL", &base)
-        .env("ROCKET_SECRET_KEY", "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=")
-        .env("OPENAI_API_KEY", "sk-wait")
-        .env("OPENAI_BASE_URL", model)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for setting in &args.env {
-        if let Some((name, value)) = setting.split_once('=') {
-            command.env(name, value);
-        }
-    }
-    let child = command.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-    let http = reqwest::Client::new();
-    let started = Instant::now();
-    while !http.get(format!("{base}/ready")).send().await.is_ok_and(|r| r.status().is_success()) {
-        if started.elapsed() > Duration::from_secs(30) {
-            return Err("frontdesk did not become ready".into());
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    Ok((child, base))
 }
