@@ -21,8 +21,7 @@ use common::{Error, start_frontdesk};
 use frontdesk::db::Db;
 use frontdesk::twilio::signature::{Algorithm, sign};
 use rocket::serde::json::{Json, Value, json};
-use rocket::{Config, State, post, routes};
-use tokio::sync::oneshot;
+use rocket::{State, post, routes};
 
 const TOKEN: &str = "load-test-token";
 const WORDS: &[&str] = &["what are your hours", "where is your office", "thank you so much", "hello there"];
@@ -290,28 +289,10 @@ async fn stand_in_model(delay_ms: u64) -> Result<String, Error> {
             "usage": { "prompt_tokens": body.len() / 4, "completion_tokens": 60, "total_tokens": body.len() / 4 + 60 }
         }))
     }
-    let (tx, rx) = oneshot::channel();
-    let tx = std::sync::Mutex::new(Some(tx));
-    let config = Config {
-        port: 0,
-        log_level: rocket::config::LogLevel::Off,
-        // Release builds refuse the default key; the stand-in keeps no secrets anyway.
-        secret_key: rocket::config::SecretKey::from(&[7u8; 64]),
-        ..Config::default()
-    };
-    let rocket = rocket::custom(config)
-        .manage(Duration::from_millis(delay_ms))
-        .mount("/", routes![complete])
-        .attach(rocket::fairing::AdHoc::on_liftoff("port", move |rocket| {
-            Box::pin(async move {
-                if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
-                    let _ = tx.send(rocket.config().port);
-                }
-            })
-        }));
-    tokio::spawn(async move { rocket.launch().await });
-    let port = rx.await?;
-    Ok(format!("http://127.0.0.1:{port}/v1"))
+    common::launch_stand_in(None, |rocket| {
+        rocket.manage(Duration::from_millis(delay_ms)).mount("/", routes![complete])
+    })
+    .await
 }
 
 /// One call: the greeting, `turns` caller turns, the hang-up. Returns (caller-side ms,

@@ -25,8 +25,7 @@ use frontdesk::call::rules;
 use frontdesk::db::Db;
 use frontdesk::twilio::signature::{Algorithm, sign};
 use rocket::serde::json::{Json, Value, json};
-use rocket::{Config, State, post, routes};
-use tokio::sync::oneshot;
+use rocket::{State, post, routes};
 
 const TOKEN: &str = "wait-test-token";
 
@@ -386,25 +385,8 @@ async fn stand_in_model(median_ms: u64, p90_ms: u64, asked: Arc<AtomicUsize>) ->
     }
     let median = median_ms.max(1) as f64;
     let sigma = ((p90_ms.max(median_ms + 1) as f64) / median).ln() / 1.2816;
-    let (tx, rx) = oneshot::channel();
-    let tx = std::sync::Mutex::new(Some(tx));
-    let config = Config {
-        port: 0,
-        log_level: rocket::config::LogLevel::Off,
-        workers: 4,
-        secret_key: rocket::config::SecretKey::from(&[7u8; 64]),
-        ..Config::default()
-    };
-    let rocket = rocket::custom(config)
-        .manage(Model { median, sigma, asked })
-        .mount("/", routes![complete])
-        .attach(rocket::fairing::AdHoc::on_liftoff("port", move |rocket| {
-            Box::pin(async move {
-                if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
-                    let _ = tx.send(rocket.config().port);
-                }
-            })
-        }));
-    tokio::spawn(async move { rocket.launch().await });
-    Ok(format!("http://127.0.0.1:{}/v1", rx.await?))
+    common::launch_stand_in(Some(4), |rocket| {
+        rocket.manage(Model { median, sigma, asked }).mount("/", routes![complete])
+    })
+    .await
 }

@@ -1,9 +1,14 @@
 //! What the benchmark binaries share: a frontdesk of their own to measure, started from the
-//! binary beside them (or `--bin`) on a free port, and stopped when they are done with it.
+//! binary beside them (or `--bin`) on a free port and stopped when they are done with it, and
+//! a stand-in model served in their own process.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use rocket::fairing::AdHoc;
+use rocket::{Build, Config, Rocket};
+use tokio::sync::oneshot;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -59,4 +64,32 @@ pub async fn start_frontdesk(
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     Ok((server, base, started.elapsed()))
+}
+
+/// Serves a stand-in model (the routes and state `mount` adds) on a free loopback port, in
+/// this process; returns the base URL frontdesk's `OPENAI_BASE_URL` takes.
+pub async fn launch_stand_in(
+    workers: Option<usize>,
+    mount: impl FnOnce(Rocket<Build>) -> Rocket<Build>,
+) -> Result<String, Error> {
+    let (tx, rx) = oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let defaults = Config::default();
+    let config = Config {
+        port: 0,
+        log_level: rocket::config::LogLevel::Off,
+        workers: workers.unwrap_or(defaults.workers),
+        // Release builds refuse the default key; the stand-in keeps no secrets anyway.
+        secret_key: rocket::config::SecretKey::from(&[7u8; 64]),
+        ..defaults
+    };
+    let rocket = mount(rocket::custom(config)).attach(AdHoc::on_liftoff("port", move |rocket| {
+        Box::pin(async move {
+            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(rocket.config().port);
+            }
+        })
+    }));
+    tokio::spawn(async move { rocket.launch().await });
+    Ok(format!("http://127.0.0.1:{}/v1", rx.await?))
 }
