@@ -132,9 +132,6 @@ impl Db {
         };
         let writer = Arc::new(Mutex::new(()));
         let db = Db { pool, engine, writer, write_pool, log };
-        if engine == Engine::Sqlite {
-            db.upkeep();
-        }
         if db.log.is_some() {
             db.checkpoints();
         }
@@ -266,6 +263,10 @@ impl Db {
             Engine::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator.run(&self.pool).await?;
+        // Only now: the upkeep indexes tables the migrations create.
+        if self.engine == Engine::Sqlite {
+            self.upkeep();
+        }
         Ok(())
     }
 

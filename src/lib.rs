@@ -19,6 +19,7 @@ pub mod retention;
 pub mod secret;
 pub mod softphone;
 pub mod staff;
+pub mod startup;
 pub mod twilio;
 
 use std::sync::Arc;

@@ -49,6 +49,8 @@ enum StaffCommand {
     Passwd { name: String },
     /// Removes an account; its sessions end.
     Remove { name: String },
+    /// Lists the accounts.
+    List,
 }
 
 #[rocket::main]
@@ -90,6 +92,18 @@ async fn staff(settings: &Settings, command: StaffCommand) -> Result<(), Error> 
             auth::remove(&db, &name).await?;
             println!("removed staff account {name}; their sessions have ended");
         }
+        StaffCommand::List => {
+            let accounts = auth::list(&db).await?;
+            if accounts.is_empty() {
+                println!("no staff accounts yet: frontdesk staff add NAME");
+            }
+            for account in accounts {
+                let added = chrono::DateTime::from_timestamp_millis(account.created_at)
+                    .map(|at| at.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default();
+                println!("{}\tadded {added}", account.name);
+            }
+        }
     }
     Ok(())
 }
@@ -129,9 +143,18 @@ async fn import_knowledge(settings: &Settings, file: &std::path::Path) -> Result
     Ok(())
 }
 
+fn log(level: Level, line: &str) {
+    match level {
+        Level::Info => tracing::info!("{line}"),
+        Level::Warn => tracing::warn!("{line}"),
+    }
+}
+
 async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rocket=warn,sqlx=warn"));
+    // Rocket's launch banner and its secret-key warning are said below in frontdesk's words.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,rocket=warn,rocket::launch=off,rocket::config=error,sqlx=warn")
+    });
     let subscriber =
         tracing_subscriber::fmt().with_env_filter(filter).with_ansi(std::io::stdout().is_terminal());
     match settings.log_format {
@@ -139,15 +162,15 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
         LogFormat::Text => subscriber.init(),
     }
     for (level, line) in settings.report() {
-        match level {
-            Level::Info => tracing::info!("{line}"),
-            Level::Warn => tracing::warn!("{line}"),
-        }
+        log(level, &line);
     }
     let figment = frontdesk::config::rocket_figment(settings.port);
     let release = frontdesk::config::release(&figment);
     let posture = settings.posture(release)?;
-    if release && figment.find_value("secret_key").is_err() {
+    // Rocket's defaults carry a zero key, which it replaces with a random one at launch.
+    let stable_sessions =
+        figment.extract_inner::<rocket::config::SecretKey>("secret_key").is_ok_and(|key| !key.is_zero());
+    if release && !stable_sessions {
         return Err("ROCKET_SECRET_KEY is not set: release builds need it to encrypt staff sessions \
                     (generate one with `openssl rand -base64 32`; every worker must share it)"
             .into());
@@ -173,6 +196,20 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
         model.negotiate_in_background();
     }
     app.throttle.clone().spawn_pruning();
-    frontdesk::build(app, figment).launch().await?;
+    let pages = match &settings.public_url {
+        Some(url) => format!("{}/", url.trim_end_matches('/')),
+        None => format!("http://127.0.0.1:{}/", settings.port),
+    };
+    let listening = frontdesk::startup::Listening { pages, stable_sessions };
+    for (level, line) in frontdesk::startup::report(&app, &listening).await {
+        log(level, &line);
+    }
+    let announce = rocket::fairing::AdHoc::on_liftoff("listening", |rocket| {
+        Box::pin(async move {
+            let config = rocket.config();
+            tracing::info!("listening on {}:{}", config.address, config.port);
+        })
+    });
+    frontdesk::build(app, figment).attach(announce).launch().await?;
     Ok(())
 }

@@ -170,6 +170,11 @@ impl Office {
         }
     }
 
+    /// Whether the weekly hours are still the shipped profile's, which are examples.
+    pub fn has_example_hours(&self) -> bool {
+        Office::parse(SEED_PROFILE).is_ok_and(|seed| seed.hours == self.hours)
+    }
+
     pub fn parse(text: &str) -> Result<Office, ProfileError> {
         let file: ProfileFile = toml::from_str(text).map_err(|e| ProfileError::Invalid(e.to_string()))?;
         let phone = |field: &str, raw: &str| {

@@ -1,8 +1,10 @@
 //! `frontdesk call`: a terminal phone that calls a running frontdesk exactly as Twilio does.
 //!
 //! It posts signed forms, reads the TwiML that comes back and follows it: `<Say>` is printed,
-//! `<Gather>` waits for a typed line (an empty line is silence), `<Redirect>` and `<Dial
-//! action>` are followed, `<Hangup/>` ends the call. At the end it sends the status callback.
+//! `<Gather>` waits for a typed line (an empty line is silence; `[0.3] words` are heard with
+//! that speech-recognition confidence), `<Redirect>` and `<Dial action>` are followed,
+//! `<Hangup/>` ends the call, and so does end of input (Ctrl-D), as the caller hanging up.
+//! At the end it sends the status callback.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -23,6 +25,28 @@ pub struct Args {
     /// The office's Twilio number being called.
     #[arg(long, default_value = "+17185550100")]
     to: String,
+    /// How sure the speech recognition is of every typed line (0 to 1); a line can say its
+    /// own: `[0.3] my sink is leaking`. Below the server's threshold a line is not trusted.
+    #[arg(long, default_value_t = 0.92, value_parser = confidence)]
+    confidence: f64,
+}
+
+fn confidence(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..=1.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?} is not a confidence between 0 and 1")),
+    }
+}
+
+/// A typed line's own confidence, `[0.3] words`, or the call's.
+fn heard(line: &str, default: f64) -> (String, f64) {
+    if let Some(rest) = line.strip_prefix('[')
+        && let Some((value, words)) = rest.split_once(']')
+        && let Ok(value) = confidence(value.trim())
+    {
+        return (words.trim().to_string(), value);
+    }
+    (line.to_string(), default)
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -35,6 +59,7 @@ struct Line {
     token: String,
     params: Vec<(String, String)>,
     started: SystemTime,
+    confidence: f64,
 }
 
 enum Next {
@@ -65,14 +90,16 @@ pub async fn run(settings: &Settings, args: Args) -> Result<(), Error> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .to_vec(),
         started,
+        confidence: args.confidence,
     };
     println!(
-        "[calling {} from {} — type what the caller says; an empty line is silence, Ctrl-D hangs up]",
+        "[calling {} from {} — type what the caller says; an empty line is silence, [0.3] before \
+         words sets their confidence, Ctrl-D hangs up]",
         line.base, args.from
     );
     let mut input = BufReader::new(tokio::io::stdin()).lines();
     let mut twiml = line.post("/twilio/voice", vec![]).await?;
-    while let Next::Post { path, extra } = play(&twiml, &mut input).await? {
+    while let Next::Post { path, extra } = play(&twiml, &mut input, line.confidence).await? {
         twiml = line.post(&path, extra).await?;
     }
     line.hang_up().await
@@ -86,12 +113,24 @@ async fn token(settings: &Settings) -> Result<String, Error> {
     }
     let missing = || {
         format!(
-            "TWILIO_AUTH_TOKEN is not set and no development token is kept at {}: start frontdesk on \
-             this DATABASE_URL first, or give this command the server's TWILIO_AUTH_TOKEN",
+            "is frontdesk running? start it with `cargo run` on this DATABASE_URL ({}): it keeps the \
+             development token this command signs with there; or give this command the server's \
+             TWILIO_AUTH_TOKEN",
             settings.database_url
         )
     };
-    let db = crate::db::Db::connect(&settings.database_url).await?;
+    // Read-only: looking for the token must not leave an empty database behind.
+    let url = match settings.database_url.starts_with("sqlite:") && !settings.database_url.contains("mode=") {
+        true => format!(
+            "{}{}mode=ro",
+            settings.database_url,
+            if settings.database_url.contains('?') { '&' } else { '?' }
+        ),
+        false => settings.database_url.clone(),
+    };
+    let Ok(db) = crate::db::Db::connect(&url).await else {
+        return Err(missing().into());
+    };
     let stored = crate::config::stored_development_token(&db).await;
     db.pool.close().await;
     match stored {
@@ -101,7 +140,7 @@ async fn token(settings: &Settings) -> Result<String, Error> {
 }
 
 /// Follows one TwiML document until it needs the server again or the call ends.
-async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Next, Error> {
+async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>, confidence: f64) -> Result<Next, Error> {
     let doc = roxmltree::Document::parse(twiml)?;
     for verb in doc.root_element().children().filter(|n| n.is_element()) {
         match verb.tag_name().name() {
@@ -109,13 +148,14 @@ async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Next, 
             "Gather" => {
                 verb.children().filter(|n| n.has_tag_name("Say")).for_each(say);
                 let action = verb.attribute("action").unwrap_or_default().to_string();
-                let Some(heard) = prompt("you: ", input).await? else {
-                    return Ok(Next::End);
+                let Some(typed) = prompt("you: ", input).await? else {
+                    return Ok(hung_up());
                 };
-                let extra = if heard.is_empty() {
+                let (words, confidence) = heard(&typed, confidence);
+                let extra = if words.is_empty() {
                     vec![]
                 } else {
-                    vec![("SpeechResult".into(), heard), ("Confidence".into(), "0.92".into())]
+                    vec![("SpeechResult".into(), words), ("Confidence".into(), confidence.to_string())]
                 };
                 return Ok(Next::Post { path: action, extra });
             }
@@ -129,7 +169,7 @@ async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Next, 
                     continue;
                 };
                 let Some(answer) = prompt("[does someone answer? y/N] ", input).await? else {
-                    return Ok(Next::End);
+                    return Ok(hung_up());
                 };
                 let status = if answer.eq_ignore_ascii_case("y") { "completed" } else { "no-answer" };
                 let extra = vec![("DialCallStatus".into(), status.into())];
@@ -144,6 +184,11 @@ async fn play(twiml: &str, input: &mut Lines<BufReader<Stdin>>) -> Result<Next, 
     }
     println!("[the call ended]");
     Ok(Next::End)
+}
+
+fn hung_up() -> Next {
+    println!("\n[you hung up]");
+    Next::End
 }
 
 fn say(node: roxmltree::Node) {
@@ -172,13 +217,25 @@ impl Line {
             .header("X-Twilio-Signature", signature)
             .form(&params)
             .send()
-            .await?;
+            .await
+            .map_err(|e| self.unreachable(e))?;
         let status = response.status();
         let body = response.text().await?;
         match status.as_u16() {
             200..=299 => Ok(body),
             403 => Err(format!("the server refused our signature ({body}): give this command the server's TWILIO_AUTH_TOKEN and PUBLIC_URL").into()),
             _ => Err(format!("{path} answered {status}: {body}").into()),
+        }
+    }
+
+    fn unreachable(&self, e: reqwest::Error) -> Error {
+        match e.is_connect() {
+            true => format!(
+                "nothing answers at {}: is frontdesk running? start it with `cargo run` (or give --url)",
+                self.base
+            )
+            .into(),
+            false => e.into(),
         }
     }
 
@@ -196,8 +253,22 @@ impl Line {
             .header("X-Twilio-Signature", signature)
             .form(&params)
             .send()
-            .await?
+            .await
+            .map_err(|e| self.unreachable(e))?
             .error_for_status()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heard;
+
+    #[test]
+    fn a_typed_line_may_carry_its_own_confidence() {
+        assert_eq!(heard("[0.3] my sink is leaking", 0.92), ("my sink is leaking".into(), 0.3));
+        assert_eq!(heard("my sink is leaking", 0.92), ("my sink is leaking".into(), 0.92));
+        assert_eq!(heard("[unit 2B] is mine", 0.92), ("[unit 2B] is mine".into(), 0.92));
+        assert_eq!(heard("[1.5] loud", 0.5), ("[1.5] loud".into(), 0.5));
     }
 }

@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the office's facts", &["office", "knowledge"]),
     ("the core", &["call"]),
     ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention"]),
-    ("assembly", &["config", "softphone"]),
+    ("assembly", &["config", "softphone", "startup"]),
 ];
 
 /// The core's pure files: the machine, the reading, the lines, the effects. They see only

@@ -21,7 +21,7 @@ pub(super) struct WeekFile {
     sunday: Option<[String; 2]>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Hours {
     /// Opening and closing time per weekday, Monday first; `None` is closed all day.
     week: [Option<(NaiveTime, NaiveTime)>; 7],

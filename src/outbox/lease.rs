@@ -80,7 +80,7 @@ impl Outbox {
         let label = match &outcome {
             Ok(_) => WriteState::Delivered.as_str(),
             Err(DeliveryError::Retryable(_)) => "retry",
-            Err(DeliveryError::Permanent(_)) => WriteState::Failed.as_str(),
+            Err(DeliveryError::Permanent(_) | DeliveryError::Off(_)) => WriteState::Failed.as_str(),
         };
         self.metrics.delivered(item.kind.as_str(), label);
         let (status, next_attempt, external_id, error) = match outcome {
@@ -97,6 +97,10 @@ impl Outbox {
                 let retry_at =
                     now.saturating_add(i64::try_from(backoff(item.attempts).as_millis()).unwrap_or(i64::MAX));
                 (WriteState::Pending, Some(retry_at), None, Some(error))
+            }
+            Err(DeliveryError::Off(error)) => {
+                tracing::info!(item = item.id, "outbox item not sent: {error}");
+                (WriteState::Failed, None, None, Some(error))
             }
             Err(DeliveryError::Retryable(error) | DeliveryError::Permanent(error)) => {
                 tracing::error!(

@@ -38,6 +38,10 @@ pub enum DeliveryError {
     Retryable(String),
     #[error("{0}")]
     Permanent(String),
+    /// Not sent because the office has not configured this channel: expected, not a fault,
+    /// though the item is still kept as failed so staff see what was not sent.
+    #[error("{0}")]
+    Off(String),
 }
 
 /// Sends texts (Twilio's REST API); returns the message's id.
@@ -137,7 +141,7 @@ impl Outbox {
         match item {
             OutsideWrite::Sms { to, body } => {
                 let texts = self.delivery.texts.as_ref().ok_or_else(|| {
-                    DeliveryError::Permanent("SMS is not configured: set TWILIO_ACCOUNT_SID".into())
+                    DeliveryError::Off("texting is off: set TWILIO_ACCOUNT_SID to send texts".into())
                 })?;
                 let from = match &self.delivery.sms_from {
                     Some(from) => from.clone(),
@@ -166,9 +170,10 @@ impl Outbox {
     }
 
     fn records(&self) -> Result<&dyn RecordKeeper, DeliveryError> {
-        self.delivery.records.as_deref().ok_or_else(|| {
-            DeliveryError::Permanent("Rent Manager is not configured: set RENT_MANAGER_URL".into())
-        })
+        self.delivery
+            .records
+            .as_deref()
+            .ok_or_else(|| DeliveryError::Off("Rent Manager is not configured: set RENT_MANAGER_URL".into()))
     }
 
     async fn dialled_number(&self, claimed: &Claimed) -> Result<String, DeliveryError> {

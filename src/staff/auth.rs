@@ -113,6 +113,19 @@ pub async fn remove(db: &Db, name: &str) -> Result<(), AccountError> {
     }
 }
 
+/// A staff account as `frontdesk staff list` shows it.
+pub struct Listed {
+    pub name: String,
+    pub created_at: i64,
+}
+
+/// Every staff account, by name.
+pub async fn list(db: &Db) -> Result<Vec<Listed>, AccountError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT name, created_at FROM staff_users ORDER BY name").fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(name, created_at)| Listed { name, created_at }).collect())
+}
+
 /// Ends every session of this account (logging out ends them on every device).
 pub async fn end_sessions(db: &Db, id: i64) -> Result<(), AccountError> {
     sqlx::query("UPDATE staff_users SET session_generation = session_generation + 1 WHERE id = $1")

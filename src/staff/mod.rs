@@ -87,7 +87,7 @@ impl Pages {
 }
 
 pub fn routes() -> Vec<Route> {
-    let mut routes = routes![get_asset];
+    let mut routes = routes![get_asset, get_favicon];
     routes.extend(login::routes());
     routes.extend(dashboard::routes());
     routes.extend(calls::routes());
@@ -113,6 +113,7 @@ const ASSETS: &[(&str, ContentType, &[u8])] = &[
     ("bootstrap.min.css", ContentType::CSS, include_bytes!("../../static/bootstrap.min.css")),
     ("app.css", ContentType::CSS, include_bytes!("../../static/app.css")),
     ("dashboard.js", ContentType::JavaScript, include_bytes!("../../static/dashboard.js")),
+    ("favicon.svg", ContentType::SVG, include_bytes!("../../static/favicon.svg")),
 ];
 
 #[derive(Responder)]
@@ -129,6 +130,12 @@ fn get_asset(name: &str) -> Option<Asset> {
         kind: kind.clone(),
         cache: Header::new("Cache-Control", "public, max-age=3600"),
     })
+}
+
+/// Browsers ask for `/favicon.ico` whatever the page says; an SVG answers them all.
+#[get("/favicon.ico")]
+fn get_favicon() -> Option<Asset> {
+    get_asset("favicon.svg")
 }
 
 #[cfg(test)]

@@ -759,6 +759,17 @@ impl Twiml {
 }
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_frontdesk");
+/// A fixed 256-bit key, base64: release builds need one for private cookies.
+pub const SECRET_KEY: &str = "qernfPEhhlG4QV2cYRXK8OnuRoo/MyNd1leydiFkb5w=";
+
+/// Waits (at most 20 s) until `check` holds: for what another process or task does.
+pub async fn wait_for<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
 
 /// A real `frontdesk` process on a free port, as an office runs it; killed when dropped.
 pub struct ServerProcess {

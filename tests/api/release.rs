@@ -10,9 +10,6 @@ use frontdesk::twilio::signature::{self, Algorithm};
 
 use crate::helpers::*;
 
-/// A fixed 256-bit key, base64: release builds need one for private cookies.
-const SECRET_KEY: &str = "hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=";
-
 struct Server {
     child: std::process::Child,
     port: u16,
@@ -205,7 +202,7 @@ async fn without_a_token_a_debug_server_accepts_only_its_own_random_development_
 }
 
 #[test]
-fn the_staff_commands_add_change_and_remove_accounts() {
+fn the_staff_commands_add_list_change_and_remove_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let (ok, printed) = run(&dir, &["staff", "passwd", "Ghost"], "some long password\n");
     assert!(!ok && printed.contains("no staff account named \"Ghost\""), "{printed}");
@@ -214,8 +211,12 @@ fn the_staff_commands_add_change_and_remove_accounts() {
     assert!(!ok && printed.contains("at least 8"), "{printed}");
     let (ok, printed) = run(&dir, &["staff", "passwd", STAFF], "another long password\n");
     assert!(ok && printed.contains("sessions have ended"), "{printed}");
+    let (ok, printed) = run(&dir, &["staff", "list"], "");
+    assert!(ok && printed.starts_with(&format!("{STAFF}\tadded 20")), "{printed}");
     let (ok, printed) = run(&dir, &["staff", "remove", STAFF], "");
     assert!(ok, "{printed}");
     let (ok, printed) = run(&dir, &["staff", "remove", STAFF], "");
     assert!(!ok && printed.contains("no staff account"), "{printed}");
+    let (ok, printed) = run(&dir, &["staff", "list"], "");
+    assert!(ok && printed.contains("no staff accounts yet: frontdesk staff add NAME"), "{printed}");
 }

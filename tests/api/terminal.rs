@@ -84,3 +84,48 @@ async fn the_terminal_phone_follows_a_hold_lines_redirect_and_prints_both() {
     let answer = said.iter().position(|l| l.starts_with("Sorry to hear it!"));
     assert!(matches!((hold, answer), (Some(h), Some(a)) if h < a), "a hold line, then the answer: {printed}");
 }
+
+#[test]
+fn the_terminal_phone_tries_a_poor_line_and_says_when_the_caller_hangs_up() {
+    let server = ServerProcess::start(&[]);
+
+    // Every line heard at 0.3 by the flag; one line lifted to a clear 0.9 by its prefix.
+    let mut phone = Command::new(BIN)
+        .args(["call", "--confidence", "0.3"])
+        .env_clear()
+        .env("PORT", server.port.to_string())
+        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+        .env("PUBLIC_URL", PUBLIC_URL)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    phone.stdin.take().unwrap().write_all(b"where are you located\n[0.9] where are you located\n").unwrap();
+    let output = phone.wait_with_output().unwrap();
+    let printed = String::from_utf8_lossy(&output.stdout);
+
+    assert!(output.status.success(), "{printed}");
+    // What the assistant said after each typed line.
+    let answers: Vec<&str> = printed.split("you: ").skip(1).collect();
+    assert!(!answers[0].contains("31 Port Richmond Avenue"), "a 0.3 line is not trusted: {printed}");
+    assert!(answers[1].contains("31 Port Richmond Avenue"), "a [0.9] line is: {printed}");
+    assert!(printed.trim_end().ends_with("[you hung up]"), "end of input hangs up: {printed}");
+}
+
+#[test]
+fn the_terminal_phone_says_how_to_start_a_server_that_is_not_running() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+
+    let output = Command::new(BIN)
+        .args(["call", "--url", &format!("http://127.0.0.1:{closed}")])
+        .env_clear()
+        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("is frontdesk running? start it with `cargo run`"), "{said}");
+}

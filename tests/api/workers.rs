@@ -2,7 +2,7 @@
 //! worker answers any callback, twins make one turn, and a dead worker's delivery is retaken.
 //! They need PostgreSQL: `TEST_DATABASE_URL`, or the machine's own on 127.0.0.1:5432.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use frontdesk::db::Db;
 use serde_json::json;
@@ -121,14 +121,6 @@ async fn a_worker_killed_mid_delivery_leaves_its_item_to_another() {
     let text = db.outbox_item("sms").await;
     assert_eq!((text.attempts, text.external_id.as_deref()), (2, Some("SMretaken000000000000000000000000")));
     assert_eq!(twilio.received_requests().await.unwrap().len(), 2);
-}
-
-async fn wait_for<F: Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
-    let started = Instant::now();
-    while !check().await {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[rocket::async_test]
