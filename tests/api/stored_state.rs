@@ -103,7 +103,7 @@ fn intake_callback_number(call: &Call) {
 
 fn confirming(call: &Call) {
     maria(call);
-    let Stage::Confirming { request } = &call.stage else { panic!("{:?}", call.stage) };
+    let Stage::Confirming { request, .. } = &call.stage else { panic!("{:?}", call.stage) };
     assert_eq!(request.problem.as_deref(), Some("the bathroom sink is leaking under the cabinet"));
     assert_eq!(request.location.as_deref(), Some("bathroom"));
     assert_eq!(request.entry, Some(true));
@@ -124,7 +124,10 @@ fn taking_message(call: &Call) {
     assert_eq!(call.caller.kind, CallerKind::Prospect);
     assert_eq!(call.caller.name.as_deref(), Some("Priya Shah"));
     let draft = "the one bedroom, Saturday at noon, Priya Shah, 718 555 0104";
-    assert_eq!(call.stage, Stage::TakingMessage { draft: Some(draft.into()), kind: MessageKind::Showing });
+    assert_eq!(
+        call.stage,
+        Stage::TakingMessage { draft: Some(draft.into()), kind: MessageKind::Showing, note: None }
+    );
 }
 
 fn ended(call: &Call) {

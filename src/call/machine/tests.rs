@@ -193,7 +193,7 @@ fn after_hours_a_transfer_becomes_a_message() {
           Would you like to leave one?"]
     );
     s.says("yes please");
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None });
     let turn = s.says("Please call me about my lease renewal");
     assert_eq!(
         turn.say,
@@ -216,7 +216,7 @@ fn nobody_answering_a_transfer_leads_to_a_message() {
     s.says("transfer me to someone");
     let turn = s.event(Event::DialEnded { answered: false });
     assert_eq!(turn.next, Next::Listen { speech_timeout: 3 });
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None });
 }
 
 #[test]
