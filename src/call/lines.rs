@@ -26,6 +26,17 @@ pub fn pick(said: &[String], variants: Vec<String>) -> String {
     format!("Let me say that a {} time: {}", ordinal(repeats + 1), variants[0])
 }
 
+/// The variants of a line whose words change each time (a read-back, a correction), those
+/// with an opening not heard yet in this call first: "Let me read that back" starts one
+/// read-back, "Here's what I have" the next.
+pub fn varied(said: &[String], variants: Vec<String>) -> Vec<String> {
+    let opening = |line: &str| line.split([':', ',', '.', '!', '?']).next().unwrap_or_default().to_string();
+    let heard: Vec<String> = said.iter().map(|line| opening(line)).collect();
+    let (fresh, used): (Vec<String>, Vec<String>) =
+        variants.into_iter().partition(|line| !heard.contains(&opening(line)));
+    fresh.into_iter().chain(used).collect()
+}
+
 fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",

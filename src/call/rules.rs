@@ -456,7 +456,7 @@ fn details(utterance: &str, h: &Heard) -> Details {
         correction: h.has(CORRECTION),
         question,
         another: h.has(ANOTHER),
-        entry: match (h.has(ENTRY_YES), h.has(ENTRY_NO)) {
+        entry: match (h.has(ENTRY_YES) && !question, h.has(ENTRY_NO) && !question) {
             (true, false) => Some(true),
             (false, true) => Some(false),
             _ => None,

@@ -466,7 +466,7 @@ mod tests {
             "a kitchen faucet leak that has been fixed",
             "a dripping faucet, a plumber is on the way",
             "",
-            "kitchen faucet leaking dripping kitchen faucet leaking dripping kitchen faucet leaking dripping",
+            "kitchen faucet leaking dripping kitchen faucet leaking dripping kitchen faucet leaking dripping kitchen faucet leaking",
         ] {
             assert_eq!(summary(added, &heard), None, "{added}");
         }

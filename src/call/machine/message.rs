@@ -68,7 +68,7 @@ impl Machine<'_> {
         let mut note = note.unwrap_or_else(|| self.known_note(kind));
         let Some(draft) = draft else {
             self.fill(&mut note, kind, text, reading, true);
-            self.say_fixed(read_back(kind, &note));
+            self.say_fixed(read_back(&self.call.said, kind, &note));
             return self.listen(Stage::TakingMessage {
                 draft: Some(text.to_string()),
                 kind,
@@ -80,7 +80,7 @@ impl Machine<'_> {
         self.fill(&mut note, kind, text, reading, false);
         if note != before {
             self.call.misses = 0;
-            self.say_fixed(read_back(kind, &note));
+            self.say_fixed(read_back(&self.call.said, kind, &note));
             return self.listen(Stage::TakingMessage { draft: Some(draft), kind, note: Some(note) });
         }
         match self.answer(reading) {
@@ -174,9 +174,12 @@ fn complete(note: &Note) -> bool {
     note.unit.is_some() && note.when.is_some() && note.from.is_some() && note.callback.is_some()
 }
 
-fn read_back(kind: MessageKind, note: &Note) -> Vec<String> {
-    match kind {
-        MessageKind::Message => lines::message_read_back(note),
-        MessageKind::Showing => lines::showing_read_back(note),
-    }
+fn read_back(said: &[String], kind: MessageKind, note: &Note) -> Vec<String> {
+    lines::varied(
+        said,
+        match kind {
+            MessageKind::Message => lines::message_read_back(note),
+            MessageKind::Showing => lines::showing_read_back(note),
+        },
+    )
 }

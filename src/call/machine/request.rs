@@ -106,7 +106,7 @@ impl Machine<'_> {
                 None => Field::CallbackNumber,
             }
         } else {
-            self.say_fixed(lines::read_back(&request));
+            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
             return self.listen(Stage::Confirming { request, fixing: false });
         };
         self.say(lines::ask(asking, &self.call.caller));
@@ -158,10 +158,14 @@ impl Machine<'_> {
                 request.location = request.location.or_else(|| self.location(reading, text));
                 true
             }
-            Field::Location => {
-                request.location = Some(self.location(reading, text).unwrap_or_else(|| text.to_string()));
-                true
-            }
+            // Any words are where it is, as the caller said them; a question of theirs is not.
+            Field::Location => match self.location(reading, text) {
+                None if reading.details.question => false,
+                place => {
+                    request.location = Some(place.unwrap_or_else(|| text.to_string()));
+                    true
+                }
+            },
             Field::Entry => {
                 request.entry = request.entry.or(answer).or(reading.details.entry);
                 request.entry.is_some()
@@ -183,7 +187,7 @@ impl Machine<'_> {
         };
         self.keep_given(&request);
         if correcting {
-            self.say(lines::corrected(&fixed.join(", ")));
+            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
         }
         if !understood {
             // A correction is not a miss: the question still open is asked again.
@@ -216,8 +220,8 @@ impl Machine<'_> {
         if !fixed.is_empty() {
             self.call.misses = 0;
             self.keep_given(&request);
-            self.say(lines::corrected(&fixed.join(", ")));
-            self.say_fixed(lines::read_back(&request));
+            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
+            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
             return self.listen(Stage::Confirming { request, fixing: false });
         }
         match self.answer(reading) {
