@@ -246,7 +246,8 @@ impl Machine<'_> {
                     Some(bedrooms) => {
                         let sized: Vec<_> =
                             units.iter().filter(|(_, u)| u.bedrooms == bedrooms).copied().collect();
-                        self.say_fixed(lines::available_sized(bedrooms, &sized, &units));
+                        let answer = lines::available_sized(bedrooms, &sized, &units);
+                        self.say_fixed(lines::varied(&self.call.said, answer));
                     }
                     None => self.say_fixed(lines::available(&units)),
                 }

@@ -9,9 +9,9 @@
 use super::heard::Heard;
 use super::lines::quote;
 
-/// Things in a home that break, and the pests that get in, longest phrase first within a
-/// group; the first in this list wins over a later one said in the same breath ("water
-/// leaking from the ceiling" is about the ceiling).
+/// Things in a home that break. The first one said is what a problem is about ("the sink is
+/// leaking under the cabinet"), except water, heat and the like, which name a thing only
+/// when nothing else is ("water leaking from the ceiling" is about the ceiling).
 const THINGS: &[&str] = &[
     "garbage disposal", "shower head", "toilet seat", "range hood", "exhaust fan", "ceiling fan",
     "washing machine", "air conditioner", "smoke detector", "smoke alarm", "carbon monoxide detector",
@@ -151,28 +151,19 @@ fn longest<'a>(part: &str, list: &[&'a str]) -> Option<&'a str> {
     list.iter().filter(|w| part.contains(&format!(" {w} "))).max_by_key(|w| w.len()).copied()
 }
 
-/// The first clause naming a thing, the thing, and the words before it that say which one.
+/// The first clause naming a thing, the thing (the first named, as the longest phrase said
+/// there; "water" only when nothing else is), and the words before it that say which one.
 fn thing(parts: &[String]) -> Option<(usize, &'static str, Option<&'static str>)> {
     parts.iter().enumerate().find_map(|(at, part)| {
-        let found = THINGS.iter().filter(|t| part.contains(&format!(" {t} "))).min_by_key(|t| {
-            // The most specific (longest) phrase, then the earliest in the list.
-            (usize::MAX - t.len(), THINGS.iter().position(|x| x == *t))
-        })?;
-        // "water" only when nothing else was named.
-        let found = if MASS.contains(found) {
-            THINGS
-                .iter()
-                .filter(|t| !MASS.contains(t) && part.contains(&format!(" {t} ")))
-                .max_by_key(|t| t.len())
-                .unwrap_or(found)
-        } else {
-            found
-        };
-        let before = &part[..part.find(&format!(" {found} "))? + 1];
+        let mut named: Vec<(usize, &'static str)> =
+            THINGS.iter().filter_map(|t| part.find(&format!(" {t} ")).map(|i| (i, *t))).collect();
+        named.sort_by_key(|(i, t)| (MASS.contains(t), *i, usize::MAX - t.len()));
+        let &(start, found) = named.first()?;
+        let before = &part[..=start];
         let which =
             WHICH.iter().filter(|w| before.ends_with(&format!(" {w} "))).max_by_key(|w| w.len()).copied();
         let which = which.filter(|w| !found.contains(*w));
-        Some((at, *found, which))
+        Some((at, found, which))
     })
 }
 
@@ -372,6 +363,8 @@ mod tests {
                 "a fridge that stopped cooling",
             ),
             ("there's a leak under the bathroom sink", "a leaking bathroom sink"),
+            ("the bathroom sink is leaking under the cabinet", "a leaking bathroom sink"),
+            ("the shower head in the bathroom is broken", "a broken shower head"),
             ("the toilet keeps running all night", "a running toilet"),
             ("the bedroom window won't open", "a bedroom window that won't open"),
             ("there are roaches in the kitchen", "roaches"),
