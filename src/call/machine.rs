@@ -1,7 +1,10 @@
 //! The conversation: `(call, event, facts) -> (call, turn)`, with no I/O.
 //!
 //! This is the one place that says what happens when the caller says X. Brains only read the
-//! caller; routes only carry events in and turns out.
+//! caller; routes only carry events in and turns out. Its parts: `request` (a maintenance
+//! request, question by question, read back and filed), `details` (what a caller says besides
+//! the answer asked for: details given early, corrections, their own questions, a second
+//! request), `message` (messages and showing requests), `emergency` (the emergency path).
 
 mod details;
 mod emergency;

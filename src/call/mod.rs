@@ -3,7 +3,8 @@
 //! the outbox, the staff pages); they depend on this module, through the traits in `turn`.
 //!
 //! - `reading`, `rules`: what an utterance says (the keyword rules are the always-available
-//!   reader); `vet`: whether a model's proposed line may be spoken.
+//!   reader); `vet`: whether a model's proposed line (or summary) may be spoken; `summary`:
+//!   what the caller said, in the few words a read-back names it with.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends

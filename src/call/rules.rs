@@ -342,32 +342,34 @@ fn name(utterance: &str) -> Option<String> {
     let words: Vec<&str> = utterance.split_whitespace().collect();
     let plain = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().replace('\'', "");
     for at in 0..words.len() {
-        let matched = NAMED.iter().find(|intro| {
+        for intro in NAMED {
             let intro: Vec<&str> = intro.split(' ').collect();
-            words.len() > at + intro.len()
-                && intro.iter().enumerate().all(|(i, w)| plain(words[at + i]) == *w)
-                && !words[at + intro.len() - 1].ends_with([',', '.'])
-        });
-        let Some(intro) = matched else { continue };
-        let name: Vec<&str> = words[at + intro.split(' ').count()..]
-            .iter()
-            .take(3)
-            .map_while(|w| {
-                let bare = w.trim_end_matches([',', '.', '!', '?', ';']);
+            let start = at + intro.len();
+            let said =
+                start < words.len() && intro.iter().enumerate().all(|(i, w)| plain(words[at + i]) == *w);
+            // "this is, um, ..." names nobody.
+            if !said || words[start - 1].ends_with([',', '.']) {
+                continue;
+            }
+            let mut name = Vec::new();
+            for word in words[start..].iter().take(3) {
+                let bare = word.trim_end_matches([',', '.', '!', '?', ';']);
                 let capital = bare.chars().next().is_some_and(char::is_uppercase);
-                (capital && !NOT_NAMES.contains(&bare) && bare.chars().all(|c| c.is_alphabetic() || c == '-'))
-                    .then_some((bare, w.len() != bare.len()))
-            })
-            .scan(false, |ended, (bare, punctuated)| {
-                if *ended {
-                    return None;
+                if !capital
+                    || NOT_NAMES.contains(&bare)
+                    || !bare.chars().all(|c| c.is_alphabetic() || c == '-')
+                {
+                    break;
                 }
-                *ended = punctuated;
-                Some(bare)
-            })
-            .collect();
-        if !name.is_empty() {
-            return Some(name.join(" "));
+                name.push(bare);
+                // A name ends where the caller paused.
+                if bare.len() != word.len() {
+                    break;
+                }
+            }
+            if !name.is_empty() {
+                return Some(name.join(" "));
+            }
         }
     }
     None
@@ -514,6 +516,55 @@ mod tests {
 
     fn hazard(text: &str) -> Option<Hazard> {
         read(text, &staff()).hazard
+    }
+
+    #[test]
+    fn details_said_at_any_point_are_read() {
+        let details = |text: &str| read(text, &staff()).details;
+        assert!(details("Do you have any two-bedrooms?").question);
+        assert_eq!(read("Do you have any two-bedrooms?", &staff()).answer, None);
+        assert_eq!(read("do I need to be home?", &staff()).details.entry, None, "a question gives nothing");
+        assert_eq!(details("Do you have any two-bedrooms?").bedrooms, Some(2));
+        assert_eq!(details("any studios open?").bedrooms, Some(0));
+        assert!(details("Actually no, it's the bathroom, not the kitchen").correction);
+        assert!(details("oh, also the hallway light is out").another);
+        assert_eq!(details("you can let yourselves in").entry, Some(true));
+        assert_eq!(details("only when I'm home please").entry, Some(false));
+        assert_eq!(
+            details("My stove won't light. I have a dog, please knock first, and call me at 718 555 0177")
+                .access
+                .as_deref(),
+            Some("I have a dog, please knock first")
+        );
+        assert_eq!(details("come any time after 3 pm").access.as_deref(), Some("come any time after 3 pm"));
+        assert_eq!(details("can I have a dog here?").access, None, "a pet question is not a note");
+        assert_eq!(details("Hi, this is Tom Becker, please call me").name.as_deref(), Some("Tom Becker"));
+        assert_eq!(details("this is urgent, my sink is leaking").name, None);
+        assert_eq!(
+            details("could I come see it Saturday at noon?").when.as_deref(),
+            Some("Saturday at noon")
+        );
+        assert_eq!(details("call me at 718 555 0177").when, None, "a number is not a time");
+    }
+
+    #[test]
+    fn the_room_is_the_one_the_caller_means() {
+        let room = |text: &str| read(text, &staff()).location;
+        assert_eq!(room("Actually no, it's the bathroom, not the kitchen").as_deref(), Some("bathroom"));
+        assert_eq!(room("the kitchen, no wait, the bathroom sink").as_deref(), Some("bathroom"));
+        assert_eq!(room("the master bedroom window").as_deref(), Some("master bedroom"));
+        assert_eq!(room("my faucet is leaking").as_deref(), None);
+    }
+
+    #[test]
+    fn a_second_repair_in_the_same_breath_is_its_own_request() {
+        let also =
+            read("my bathroom faucet is dripping, oh and also the hallway light is out", &staff()).also;
+        assert_eq!(
+            also,
+            [Aside { intent: Intent::Maintenance, words: "also the hallway light is out".into() }]
+        );
+        assert!(read("my sink is leaking and also it smells", &staff()).also.is_empty());
     }
 
     #[test]

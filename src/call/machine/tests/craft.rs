@@ -312,3 +312,24 @@ fn after_get_out_and_call_911_nobody_is_asked_to_stay_and_the_last_words_say_wha
     assert!(s.call.said.iter().all(|line| !line.contains("stay on the line")), "{:#?}", s.call.said);
     assert!(s.call.said.iter().all(|line| !line.contains("pass your message")), "{:#?}", s.call.said);
 }
+
+#[test]
+fn a_problem_named_anew_at_the_read_back_replaces_the_summary_and_staff_keep_every_word() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.says("my bathroom sink is leaking");
+    s.says("yes");
+    s.says("yes");
+    let turn = s.says("no, actually it's the toilet that's clogged");
+    assert_eq!(
+        turn.say,
+        [
+            "Got it, a clogged toilet.",
+            "Here's what I have: a clogged toilet, in the bathroom. Maintenance may enter if you're not home. \
+             We'll reach you at 718-555-0101. Is that correct?"
+        ]
+    );
+    let turn = s.says("yes");
+    let issue = filed(&turn);
+    assert_eq!(issue.summary, "a clogged toilet");
+    assert_eq!(issue.problem, "my bathroom sink is leaking / no, actually it's the toilet that's clogged");
+}
