@@ -49,8 +49,49 @@ pub struct Office {
     pub style: String,
     pub hours: Hours,
     pub emergencies: EmergencyPolicy,
+    /// How soon a repair that is not an emergency needs attention, by how it is described:
+    /// the first row whose words the description holds decides.
+    pub priorities: Vec<Calibration>,
     /// How long a silence ends the caller's turn, by what they were asked.
     pub pauses: Pauses,
+}
+
+/// One row of the priority table: a description holding any of `words` has this level.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub level: Level,
+    /// Phrases as callers say them; matched as whole words, case and apostrophes aside.
+    pub words: Vec<String>,
+}
+
+/// How soon a repair that is not an emergency needs attention (emergencies are
+/// `EmergencyPolicy` and the life-safety core).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Routine,
+    Urgent,
+}
+
+/// The seed's table, for a profile written before the table existed.
+fn seed_priorities() -> Vec<Calibration> {
+    #[derive(Deserialize)]
+    struct Seed {
+        priorities: Vec<Calibration>,
+    }
+    toml::from_str::<Seed>(SEED_PROFILE).map(|seed| seed.priorities).unwrap_or_default()
+}
+
+/// "Isn't cooling" is matched as "isnt cooling": lower case, no apostrophes, single spaces.
+fn plain(phrase: &str) -> String {
+    phrase
+        .to_lowercase()
+        .replace(['\'', '’'], "")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Seconds of silence after which Twilio takes the caller's turn as finished
@@ -142,6 +183,8 @@ struct ProfileFile {
     holidays: Holidays,
     emergencies: EmergencyPolicy,
     #[serde(default)]
+    priorities: Option<Vec<Calibration>>,
+    #[serde(default)]
     pauses: Pauses,
 }
 
@@ -218,6 +261,15 @@ impl Office {
             greeting: file.personality.greeting,
             style: file.personality.style,
             emergencies: file.emergencies,
+            priorities: file
+                .priorities
+                .unwrap_or_else(seed_priorities)
+                .into_iter()
+                .map(|row| Calibration {
+                    level: row.level,
+                    words: row.words.iter().map(|w| plain(w)).collect(),
+                })
+                .collect(),
             // Twilio refuses a speechTimeout of 0 when a speech model is set.
             pauses: Pauses {
                 yes_no: file.pauses.yes_no.max(1),
@@ -301,6 +353,18 @@ mod tests {
     fn a_profile_without_the_newer_policy_fields_keeps_escalating_them() {
         let text = SEED_PROFILE.replace("unsecured_entry = true\n", "");
         assert!(Office::parse(&text).unwrap().emergencies.unsecured_entry);
+    }
+
+    #[test]
+    fn the_priority_table_is_read_in_order_and_an_older_profile_gets_the_seeds() {
+        let office = Office::load(None).unwrap();
+        let first = &office.priorities[0];
+        assert_eq!(first.level, Level::Urgent);
+        assert!(first.words.contains(&"isnt cooling".to_string()), "{first:?}");
+        assert!(office.priorities.iter().any(|row| row.level == Level::Routine));
+        let older = SEED_PROFILE.split("[[priorities]]").next().unwrap().to_string()
+            + &SEED_PROFILE[SEED_PROFILE.find("[pauses]").unwrap()..];
+        assert_eq!(Office::parse(&older).unwrap().priorities, office.priorities);
     }
 
     #[test]

@@ -73,7 +73,10 @@ async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) 
                 .await?;
         for (id, body) in bodies {
             let clear = match table {
-                "messages" => "UPDATE messages SET caller_phone = NULL, body = $2 WHERE id = $1",
+                // The summary says the callback number back: the body, redacted, is what stays.
+                "messages" => {
+                    "UPDATE messages SET caller_phone = NULL, summary = NULL, body = $2 WHERE id = $1"
+                }
                 _ => "UPDATE follow_ups SET caller_phone = NULL, callback = NULL, body = $2 WHERE id = $1",
             };
             sqlx::query(clear).bind(id).bind(redact(&body)).execute(&mut *tx).await?;
@@ -89,8 +92,14 @@ fn without_numbers(mut call: Call) -> String {
     call.said.clear();
     call.heard.clear();
     call.queued.clear();
-    if let Stage::Intake { request, .. } | Stage::Confirming { request } | Stage::ConfirmingUnit { request } =
-        &mut call.stage
+    call.given = Default::default();
+    call.left.clear();
+    if let Stage::TakingMessage { note: Some(note), .. } = &mut call.stage {
+        note.callback = None;
+    }
+    if let Stage::Intake { request, .. }
+    | Stage::Confirming { request, .. }
+    | Stage::ConfirmingUnit { request } = &mut call.stage
     {
         request.callback = None;
     }

@@ -35,7 +35,7 @@ pub fn schema() -> Value {
         "type": "object",
         "additionalProperties": false,
         "required": ["intent", "hazard", "describes_problem", "urgent", "answer", "location", "phone",
-                     "this_number", "staff", "topic", "address", "language", "reply", "reply_asks"],
+                     "this_number", "staff", "topic", "address", "language", "summary", "reply", "reply_asks"],
         "properties": {
             "intent": { "type": "string", "enum": INTENTS },
             "hazard": { "type": ["string", "null"], "enum": HAZARDS.iter().map(|h| json!(h)).chain([json!(null)]).collect::<Vec<_>>() },
@@ -50,6 +50,7 @@ pub fn schema() -> Value {
                        "description": "what a question about living here is about (intent policy)" },
             "address": { "type": ["string", "null"], "description": "a street address the caller named, as said" },
             "language": nullable_string,
+            "summary": { "type": ["string", "null"], "description": "the problem or message in a few of the caller's own words, as a read-back would say it (\"a dripping kitchen faucet\"; \"please call back about the Windsor apartment\"): no greetings or stories, and nothing they did not say (no diagnosis, time or promise); null if they described neither" },
             "reply": { "type": "string" },
             "reply_asks": { "type": "string", "enum": ASKS },
         }
@@ -95,6 +96,8 @@ pub struct Output {
     address: Option<String>,
     #[serde(default)]
     language: Option<String>,
+    #[serde(default)]
+    summary: Option<String>,
     reply: String,
     reply_asks: Asks,
 }
@@ -151,6 +154,8 @@ impl Output {
             language: self.language,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
             also: Vec::new(),
+            summary: self.summary.filter(|s| !s.trim().is_empty()),
+            details: Default::default(),
         }
     }
 }

@@ -91,17 +91,22 @@ impl Reader for Brain {
 
 /// The model reads the caller, but cannot talk anyone out of an emergency: a hazard either
 /// brain hears stands (the graver one when they differ), and details the model missed but
-/// the rules caught are kept.
+/// the rules caught are kept. A model's yes or no to a question the caller asked is no answer.
 fn with_safety_net(mut model: Reading, rules: Reading) -> Reading {
     model.hazard = match (model.hazard, rules.hazard) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
     model.describes_problem |= rules.describes_problem;
+    if rules.details.question {
+        model.answer = None;
+    }
     model.phone = model.phone.or(rules.phone);
     model.location = model.location.or(rules.location);
     if model.also.is_empty() {
         model.also = rules.also;
     }
+    // Corrections, questions and details said early are read by the rules for both brains.
+    model.details = rules.details;
     model
 }

@@ -116,7 +116,8 @@ pub fn system(ctx: &Context) -> String {
     }
     p.push_str(
         "Answer with the JSON object the schema describes: your reading of the caller's last \
-         words, your reply, and reply_asks, what your reply asks the caller for (problem, \
+         words, a summary of a problem or message they described (in their own words), your \
+         reply, and reply_asks, what your reply asks the caller for (problem, \
          address, location, entry, callback, confirm, transfer, message, showing, message_body, open, \
          goodbye).",
     );
@@ -141,17 +142,17 @@ fn stage(stage: &Stage) -> String {
             known(request),
             field(*asking)
         ),
-        Stage::Confirming { request } => {
+        Stage::Confirming { request, .. } => {
             format!("you read back the maintenance request and asked if it is right. {}", known(request))
         }
         Stage::ConfirmingUnit { .. } => {
             "asking which unit the caller is in, before sending their request.".into()
         }
         Stage::Transferring { .. } => "transferring the call.".into(),
-        Stage::TakingMessage { draft: None, kind: MessageKind::Message } => {
+        Stage::TakingMessage { draft: None, kind: MessageKind::Message, .. } => {
             "taking a message for staff: listening for it.".into()
         }
-        Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => {
+        Stage::TakingMessage { draft: None, kind: MessageKind::Showing, .. } => {
             "taking a showing request: listening for which unit, when, and their name and number.".into()
         }
         Stage::TakingMessage { draft: Some(_), .. } => {

@@ -84,10 +84,15 @@ pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: 
     writes
 }
 
-/// A service issue as the system of record gets it: a short title, the caller's own words
-/// and every read-back detail in the description, linked to what it knows of the caller.
+/// A service issue as the system of record gets it: the read-back's summary as its title, the
+/// caller's own words and every read-back detail (the access note too) in the description,
+/// linked to what it knows of the caller.
 fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
-    let what = issue.hazard.map_or_else(|| quote(&issue.problem), |h| h.describe().to_string());
+    let what = match (issue.summary.trim(), issue.hazard) {
+        ("", Some(hazard)) => hazard.describe().to_string(),
+        ("", None) => quote(&issue.problem),
+        (summary, _) => summary.to_string(),
+    };
     let mut title: String = what.chars().take(60).collect();
     if let Some(first) = title.get_mut(0..1) {
         first.make_ascii_uppercase();
@@ -116,6 +121,9 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
             entry
         }
     };
+    if let Some(access) = &issue.access {
+        description += &format!(" Access: {}.", access.trim().trim_end_matches('.'));
+    }
     if let Some(callback) = &issue.callback {
         description += &format!(" Callback: {}.", callback.spoken());
     }
@@ -134,8 +142,8 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
 }
 
 /// What an ended call leaves on the caller's history in the system of record: what
-/// happened, what they said first, and where staff read the whole transcript. Nothing for
-/// a caller the records do not know.
+/// happened, what it left for staff in a few words, what the caller said first (whole), and
+/// where staff read the whole transcript. Nothing for a caller the records do not know.
 pub fn history_note(
     call: &Call,
     first_words: Option<&str>,
@@ -157,8 +165,11 @@ pub fn history_note(
         note += &format!(", {}:{:02}", seconds / 60, seconds % 60);
     }
     note += ").";
+    if !call.left.is_empty() {
+        note += &format!(" Left for staff: {}.", call.left.join("; "));
+    }
     if let Some(words) = first_words {
-        note += &format!(" Caller: \"{}\".", quote(words));
+        note += &format!(" Caller: \"{}\".", words.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     note += &format!(" Transcript: {transcript}");
     Some(OutsideWrite::HistoryNote { on, note })
@@ -221,6 +232,8 @@ mod tests {
         let issue = ServiceIssue {
             priority: Priority::Routine,
             problem: "um, the kitchen faucet is dripping".into(),
+            summary: "a dripping kitchen faucet".into(),
+            access: Some("I have a dog, please knock first".into()),
             property: None,
             location: Some("kitchen".into()),
             entry: Some(true),
@@ -241,9 +254,15 @@ mod tests {
         let kept = of_turn("CA1", 4, &call, &turn, true);
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);
         let OutsideWrite::ServiceIssue(filed) = &kept[0] else { unreachable!() };
-        assert_eq!(filed.title, "Um, the kitchen faucet is dripping");
+        assert_eq!(filed.title, "A dripping kitchen faucet");
         assert!(filed.description.starts_with("Caller's words: \"um, the kitchen faucet is dripping\"."));
-        assert!(filed.description.contains("Where: kitchen. Permission to enter: yes."));
+        assert!(
+            filed.description.contains(
+                "Where: kitchen. Permission to enter: yes. Access: I have a dog, please knock first."
+            ),
+            "{}",
+            filed.description
+        );
         assert_eq!(filed.records.tenant_id, Some(7));
         assert_eq!(filed.marker.as_deref(), Some("CA1-4"));
         assert!(filed.description.ends_with("(call CA1-4)."));
@@ -264,6 +283,21 @@ mod tests {
              Transcript: https://x/calls/CA1"
         );
         assert_eq!(history_note(&Call::new(Caller::unknown(None)), None, None, ""), None);
+
+        call.left = vec!["a dripping kitchen faucet".into()];
+        let long = "Hi, um, so my kitchen faucet is dripping, it started last week after the plumber came by \
+                    for the radiator, and now it keeps going even when the handle is all the way off, day and night";
+        let Some(OutsideWrite::HistoryNote { note, .. }) = history_note(&call, Some(long), Some(95), "u")
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            note,
+            format!(
+                "Phone call answered by frontdesk (service issue, 1:35). Left for staff: a dripping kitchen faucet. \
+                 Caller: \"{long}\". Transcript: u"
+            )
+        );
     }
 
     #[test]

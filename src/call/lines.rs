@@ -5,7 +5,8 @@
 //! what the office profile holds or what the caller said.
 
 use crate::call::reading::{Hazard, Topic};
-use crate::call::{Caller, Request};
+use crate::call::summary::to_you;
+use crate::call::{Caller, Note, Request};
 use crate::knowledge::{Property, Unit};
 use crate::office::Office;
 
@@ -23,6 +24,17 @@ pub fn pick(said: &[String], variants: Vec<String>) -> String {
     }
     let repeats = said.iter().filter(|s| s.ends_with(&variants[0])).count();
     format!("Let me say that a {} time: {}", ordinal(repeats + 1), variants[0])
+}
+
+/// The variants of a line whose words change each time (a read-back, a correction), those
+/// with an opening not heard yet in this call first: "Let me read that back" starts one
+/// read-back, "Here's what I have" the next.
+pub fn varied(said: &[String], variants: Vec<String>) -> Vec<String> {
+    let opening = |line: &str| line.split([':', ',', '.', '!', '?']).next().unwrap_or_default().to_string();
+    let heard: Vec<String> = said.iter().map(|line| opening(line)).collect();
+    let (fresh, used): (Vec<String>, Vec<String>) =
+        variants.into_iter().partition(|line| !heard.contains(&opening(line)));
+    fresh.into_iter().chain(used).collect()
 }
 
 fn ordinal(n: usize) -> String {
@@ -211,40 +223,103 @@ pub fn offer_person_or_message(open: bool) -> String {
 
 /// Units open to rent, with bedrooms and asking rent, and an offer to see one.
 pub fn available(units: &[(&Property, &Unit)]) -> Vec<String> {
-    let described: Vec<String> = units
-        .iter()
-        .take(3)
-        .map(|(property, unit)| {
-            let size = match unit.bedrooms {
-                0 => "a studio".to_string(),
-                n => format!("a {n}-bedroom"),
-            };
-            format!("{size} at {} for ${} a month", property.name, unit.rent)
-        })
-        .collect();
-    let list = match described.as_slice() {
-        [one] => one.clone(),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
-        [] => String::new(),
-    };
+    let list = listed(units);
     vec![
         format!("Right now we have {list}. Would you like to request a showing?"),
         format!("We currently have {list} available. Want me to set up a showing request?"),
     ]
 }
 
-pub fn ask_showing() -> Vec<String> {
-    lines([
-        "Great! Which unit would you like to see, when works for you, and what's your name and number?",
-        "Wonderful. Tell me which one, a good day and time, and your name and number, please.",
-    ])
+/// "Do you have any two-bedrooms?", answered from the property data: yes and which, or not
+/// right now and what there is.
+pub fn available_sized(
+    bedrooms: u32,
+    matching: &[(&Property, &Unit)],
+    all: &[(&Property, &Unit)],
+) -> Vec<String> {
+    if !matching.is_empty() {
+        let list = listed(matching);
+        return vec![
+            format!("Yes! We have {list}. Would you like to request a showing?"),
+            format!("We do: {list}. Want me to set up a showing request?"),
+        ];
+    }
+    let size = size(bedrooms).trim_start_matches("a ").to_string();
+    let list = listed(all);
+    vec![
+        format!(
+            "Not right now, we don't have a {size} available. We have {list}. Would you like to request a showing?"
+        ),
+        format!("No {size} is open at the moment, but we have {list}. Want me to set up a showing request?"),
+    ]
 }
 
-pub fn showing_read_back(request: &str) -> Vec<String> {
-    let request = quote(request);
+/// The unit as a read-back names it ("the 1-bedroom at 1042 Windsor St").
+pub fn unit_named(property: &Property, unit: &Unit) -> String {
+    format!("the {} at {}", size(unit.bedrooms).trim_start_matches("a "), property.name)
+}
+
+fn size(bedrooms: u32) -> String {
+    match bedrooms {
+        0 => "a studio".to_string(),
+        n => format!("a {n}-bedroom"),
+    }
+}
+
+fn listed(units: &[(&Property, &Unit)]) -> String {
+    let described: Vec<String> = units
+        .iter()
+        .take(3)
+        .map(|(property, unit)| {
+            format!("{} at {} for ${} a month", size(unit.bedrooms), property.name, unit.rent)
+        })
+        .collect();
+    match described.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// What a showing request still needs, asked in one breath.
+pub fn ask_showing(unit: bool, when: bool, name: bool, number: bool) -> Vec<String> {
+    let wanted: Vec<&str> = [
+        (unit, "which unit you'd like to see"),
+        (when, "when works for you"),
+        (name, "your name"),
+        (number, "the best number to reach you"),
+    ]
+    .iter()
+    .filter_map(|(missing, what)| missing.then_some(*what))
+    .collect();
+    let list = match wanted.as_slice() {
+        [] => "anything else the leasing team should know".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+    };
     vec![
-        format!("I have your showing request as: {request}. Should I send that to the leasing team?"),
-        format!("Your request says: {request}. Is that right?"),
+        format!("Great! Please tell me {list}."),
+        format!("Wonderful. Tell me {list}, please."),
+        format!("Sure. Just tell me {list}."),
+    ]
+}
+
+/// A showing request as it will be sent: which unit, when, who, and the number.
+pub fn showing_read_back(note: &Note) -> Vec<String> {
+    let mut parts = vec![note.unit.clone().unwrap_or_else(|| "one of our available units".into())];
+    parts.extend(note.when.clone());
+    parts.extend(note.gist.clone());
+    if let Some(name) = &note.from {
+        parts.push(format!("for {name}"));
+    }
+    if let Some(phone) = &note.callback {
+        parts.push(format!("at {}", phone.spoken()));
+    }
+    let request = parts.join(", ");
+    vec![
+        format!("I have a showing request for {request}. Should I send that to the leasing team?"),
+        format!("That's a showing of {request}. Is that right?"),
+        format!("So, a showing of {request}. Shall I send it?"),
     ]
 }
 
@@ -310,25 +385,90 @@ pub fn yes_or_no() -> Vec<String> {
     lines(["Sorry, was that a yes or a no?", "Just a yes or no is fine.", "Should I take that as a yes?"])
 }
 
+/// The request in a few words: the problem, where, the access answer and note, the number.
 pub fn read_back(request: &Request) -> Vec<String> {
-    let problem = request.problem.as_deref().map(quote).unwrap_or_default();
+    let problem = request
+        .summary
+        .clone()
+        .or_else(|| request.problem.as_deref().map(crate::call::summary::problem))
+        .unwrap_or_default();
     let location = match request.location.as_deref() {
-        Some(location) => format!(", in the {}", quote(location)),
-        None => String::new(),
+        Some(location) if !mentions(&problem, location) => format!(", in the {}", quote(location)),
+        _ => String::new(),
     };
-    let entry = match request.entry {
-        Some(true) => "Maintenance may enter if you're not home.",
-        _ => "Maintenance will only come in when you're home.",
+    let entry = match (request.entry, common_area(request.location.as_deref())) {
+        (_, true) => "",
+        (Some(true), _) => " Maintenance may enter if you're not home.",
+        _ => " Maintenance will only come in when you're home.",
+    };
+    let access = match &request.access {
+        Some(note) => format!(" Note for the team: {}.", to_you(&quote(note))),
+        None => String::new(),
     };
     let callback = match &request.callback {
         Some(phone) => format!(" We'll reach you at {}.", phone.spoken()),
         None => String::new(),
     };
+    let all = format!("{problem}{location}.{entry}{access}{callback}");
     vec![
-        format!("Let me read that back: {problem}{location}. {entry}{callback} Did I get that right?"),
-        format!("Here's what I have: {problem}{location}. {entry}{callback} Is that correct?"),
-        format!("So that's {problem}{location}. {entry}{callback} Is everything right?"),
+        format!("Let me read that back: {all} Did I get that right?"),
+        format!("Here's what I have: {all} Is that correct?"),
+        format!("So that's {all} Is everything right?"),
+        format!("Okay, now I have: {all} Is that right?"),
+        format!("Let me check I have it: {all} Correct?"),
     ]
+}
+
+/// Whether a summary already names the place ("a leaking kitchen faucet", in the kitchen).
+fn mentions(summary: &str, location: &str) -> bool {
+    let summary = format!(" {} ", summary.to_lowercase());
+    location.to_lowercase().split_whitespace().all(|word| summary.contains(&format!(" {word} ")))
+}
+
+/// A place outside anyone's home: nobody needs permission to enter it.
+pub fn common_area(location: Option<&str>) -> bool {
+    const COMMON: &[&str] = &[
+        "hallway", "hall", "lobby", "stairwell", "stairs", "staircase", "basement", "laundry room", "roof",
+        "elevator", "entrance", "front door of the building", "building entrance", "mailroom", "mail room",
+        "parking lot", "garage", "courtyard", "backyard", "sidewalk", "trash room", "common area",
+    ];
+    location.is_some_and(|l| {
+        let l = format!(" {} ", l.to_lowercase());
+        COMMON.iter().any(|c| l.contains(&format!(" {c} ")))
+    })
+}
+
+/// Said when a correction changed one detail, before the question still open.
+pub fn corrected(what: &str) -> Vec<String> {
+    vec![
+        format!("Got it, {what}."),
+        format!("Thanks, I've changed that to {what}."),
+        format!("Okay, {what} then."),
+        format!("Understood, {what}."),
+    ]
+}
+
+/// The caller said the read-back was wrong, without saying what.
+pub fn what_to_fix() -> Vec<String> {
+    lines([
+        "Sorry about that. What should I change?",
+        "Okay, what did I get wrong?",
+        "No problem. Which part should I fix?",
+    ])
+}
+
+/// Another request, heard while one is being taken: it comes next.
+pub fn queued() -> Vec<String> {
+    lines([
+        "Got it, I'll take that one right after this.",
+        "Okay, I'll put that in as its own request next.",
+        "Noted, that one's next.",
+    ])
+}
+
+/// Starting the request that was waiting its turn.
+pub fn next_request(summary: &str) -> Vec<String> {
+    vec![format!("Now, about {summary}."), format!("Next, {summary}."), format!("And now {summary}.")]
 }
 
 pub fn which_unit() -> Vec<String> {
@@ -346,18 +486,14 @@ pub fn entry_waits_for_staff() -> Vec<String> {
     ])
 }
 
-pub fn filed(urgent: bool) -> Vec<String> {
-    let marked = if urgent { " I've marked it urgent." } else { "" };
-    vec![
-        format!("Thanks! Your maintenance request is in, and the team will follow up with you.{marked}"),
-        format!("All set, your request has been sent to our maintenance team.{marked}"),
-    ]
-}
-
-pub fn start_over() -> Vec<String> {
+/// A request filed. Its priority changes nothing the caller does or hears next, so it is not
+/// said (an emergency is said, because it changes everything).
+pub fn filed() -> Vec<String> {
     lines([
-        "No problem, let's fix it. What's the problem, in a few words?",
-        "Okay, let's try that again. What needs fixing?",
+        "Thanks! Your maintenance request is in, and the team will follow up with you.",
+        "All set, your request has been sent to our maintenance team.",
+        "That one's in too, and the team will follow up on it.",
+        "Done, that request is with our maintenance team as well.",
     ])
 }
 
@@ -436,18 +572,51 @@ pub fn misheard() -> Vec<String> {
     lines(["Okay, sorry, I misheard.", "All right, thanks for clearing that up."])
 }
 
-pub fn emergency_connecting() -> Vec<String> {
+/// Whether the safety line told the caller to get out: then nothing may ask them to stay.
+pub fn evacuates(hazard: Hazard) -> bool {
+    matches!(hazard, Hazard::Gas | Hazard::CarbonMonoxide | Hazard::Fire | Hazard::Smoke)
+}
+
+/// On-call is being rung. A caller told to leave is not asked to stay on the line: they hear
+/// that the call goes on while they get out, and 911 comes first.
+pub fn emergency_connecting(evacuate: bool) -> Vec<String> {
+    if evacuate {
+        return lines([
+            "I'm connecting you to our on-call team now. If you're still inside, get out first, and call 911 from outside.",
+            "I'm calling our on-call team for you right now. If you're still inside, leave first and call 911 once you're out.",
+        ]);
+    }
     lines([
         "This is an emergency, so I'm connecting you to our on-call team right now. Please stay on the line.",
         "I'm treating this as an emergency and calling our on-call team for you now. Please hold.",
     ])
 }
 
-pub fn on_call_again() -> Vec<String> {
+pub fn on_call_again(evacuate: bool) -> Vec<String> {
+    if evacuate {
+        return lines([
+            "Let me try our on-call line for you again now. If you're still inside, get out first and call 911.",
+            "I'll ring the on-call team for you once more. Please make sure you're outside, and call 911 if you haven't.",
+        ]);
+    }
     lines([
         "Let me try our on-call line for you again. Please stay on the line.",
         "I'll ring the on-call team for you once more. Please hold.",
     ])
+}
+
+/// The last words of a call whose emergency on-call did not answer: exactly what happens
+/// next, never a routine goodbye.
+pub fn emergency_goodbye(texting: bool) -> Vec<String> {
+    let what = if texting {
+        "The on-call team has your emergency by text and will call you back"
+    } else {
+        "Your emergency is at the top of the office's list, marked urgent, for the first staff member who checks it"
+    };
+    vec![
+        format!("{what}. If anyone is in danger, call 911. Goodbye."),
+        format!("{what}. Please call 911 if anyone is in danger. Take care."),
+    ]
 }
 
 pub fn transfer_done() -> Vec<String> {
@@ -500,20 +669,49 @@ pub fn follow_up_taken(texting: bool, callback: Option<&str>) -> Vec<String> {
     ]
 }
 
-pub fn ask_message() -> Vec<String> {
-    lines([
-        "Sure, go ahead with your message, and include your name and number.",
-        "Okay, I'm listening. What's your message? Please include your name and number.",
-        "Please say your message now.",
-    ])
+/// "Go ahead with your message", asking for a name and a number only when the call does not
+/// know them.
+pub fn ask_message(name: bool, number: bool) -> Vec<String> {
+    let with = match (name, number) {
+        (true, true) => ", and include your name and number",
+        (true, false) => ", and include your name",
+        (false, true) => ", and include your number",
+        (false, false) => "",
+    };
+    vec![
+        format!("Sure, go ahead with your message{with}."),
+        format!("Okay, I'm listening. Please say your message{with}."),
+        format!("Please say your message now{with}."),
+    ]
 }
 
-pub fn message_read_back(message: &str) -> Vec<String> {
-    let message = quote(message);
+/// A message as it will be passed on: who it is for and from, what it says, the number.
+pub fn message_read_back(note: &Note) -> Vec<String> {
+    let to = note.to.as_deref().unwrap_or("the office team");
+    let from = note.from.as_ref().map(|name| format!(" from {name}")).unwrap_or_default();
+    let gist = note.gist.as_deref().unwrap_or_default();
+    let number = note.callback.as_ref().map(|p| format!(", at {}", p.spoken())).unwrap_or_default();
+    let message = format!("a message for {to}{from}: {gist}{number}");
     vec![
-        format!("I have your message as: {message}. Should I pass that along?"),
-        format!("Your message says: {message}. Is that right?"),
+        format!("I have {message}. Should I pass that along?"),
+        format!("So that's {message}. Is that right?"),
+        format!("Okay, {message}. Shall I send it?"),
     ]
+}
+
+/// The message as staff list it: the read-back's words.
+pub fn message_summary(note: &Note) -> String {
+    let to = note.to.as_deref().unwrap_or("the office team");
+    let from = note.from.as_ref().map(|name| format!(" from {name}")).unwrap_or_default();
+    let what =
+        [note.unit.clone(), note.when.clone(), note.gist.clone()].into_iter().flatten().collect::<Vec<_>>();
+    let number = note.callback.as_ref().map(|p| format!(", at {}", p.spoken())).unwrap_or_default();
+    format!("For {to}{from}: {}{number}", what.join(", "))
+}
+
+/// A message taken after an emergency: the emergency's own closing words follow.
+pub fn message_kept() -> Vec<String> {
+    lines(["Your message is saved for the office staff.", "I've saved your message for the team."])
 }
 
 pub fn message_taken() -> Vec<String> {

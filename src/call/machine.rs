@@ -1,15 +1,20 @@
 //! The conversation: `(call, event, facts) -> (call, turn)`, with no I/O.
 //!
 //! This is the one place that says what happens when the caller says X. Brains only read the
-//! caller; routes only carry events in and turns out.
+//! caller; routes only carry events in and turns out. Its parts: `request` (a maintenance
+//! request, question by question, read back and filed), `details` (what a caller says besides
+//! the answer asked for: details given early, corrections, their own questions, a second
+//! request), `message` (messages and showing requests), `emergency` (the emergency path).
 
+mod details;
 mod emergency;
+mod message;
 mod request;
 
 use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Request, Stage, Target, Turn,
-    lines, pause, vet,
+    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Stage, Target, Turn, lines,
+    pause, vet,
 };
 use crate::office::{Openness, hours};
 
@@ -150,10 +155,9 @@ impl Machine<'_> {
 
     fn heard(&mut self, text: &str, reading: &Reading) -> Next {
         for aside in &reading.also {
-            if !self.call.queued.contains(aside) {
-                self.call.queued.push(aside.clone());
-            }
+            self.queue(aside.clone());
         }
+        self.remember(reading);
         // Emergencies come first, whatever was being discussed: every hazard not escalated yet.
         if let Some(hazard) = reading.hazard
             && self.is_emergency(hazard)
@@ -165,9 +169,11 @@ impl Machine<'_> {
         match self.call.stage.clone() {
             Stage::FollowingUp { hazard } => self.following_up(hazard, text, reading),
             Stage::Intake { request, asking } => self.intake(request, asking, text, reading),
-            Stage::Confirming { request } => self.confirming(request, reading),
+            Stage::Confirming { request, fixing } => self.confirming(request, fixing, text, reading),
             Stage::ConfirmingUnit { request } => self.confirming_unit(request, text),
-            Stage::TakingMessage { draft, kind } => self.taking_message(draft, kind, text, reading),
+            Stage::TakingMessage { draft, kind, note } => {
+                self.taking_message(draft, kind, note, text, reading)
+            }
             Stage::Listening { offer } => self.listening(offer, text, reading),
             Stage::Ringing | Stage::Transferring { .. } | Stage::Ended => self.listening(None, text, reading),
         }
@@ -176,21 +182,16 @@ impl Machine<'_> {
     fn listening(&mut self, offer: Option<Offer>, text: &str, reading: &Reading) -> Next {
         let intent = reading.intent.unwrap_or(Intent::Other);
         if intent == Intent::Goodbye {
-            self.say(lines::goodbye());
-            return self.end();
+            return self.goodbye();
         }
-        if let (Some(offer), Some(yes), Intent::Other | Intent::Thanks) = (offer, reading.answer, intent) {
+        if let (Some(offer), Some(yes), Intent::Other | Intent::Thanks) =
+            (offer, self.answer(reading), intent)
+        {
             self.call.misses = 0;
             return match (offer, yes) {
                 (Offer::Transfer, true) => self.transfer(None),
-                (Offer::Message, true) => {
-                    self.say(lines::ask_message());
-                    self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
-                }
-                (Offer::Showing, true) => {
-                    self.say(lines::ask_showing());
-                    self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Showing })
-                }
+                (Offer::Message, true) => self.start_message(MessageKind::Message),
+                (Offer::Showing, true) => self.start_message(MessageKind::Showing),
                 (_, false) => {
                     self.say(lines::no_problem());
                     self.anything_else()
@@ -220,20 +221,7 @@ impl Machine<'_> {
             }
         }
         match intent {
-            Intent::Maintenance => {
-                let mut request = Request {
-                    problem: reading.describes_problem.then(|| text.to_string()),
-                    location: self.location(reading, text),
-                    priority: Some(self.priority(reading)),
-                    hazard: reading.hazard,
-                    ..Request::default()
-                };
-                // "My stove won't light, I'm over at 250 Richmond Terrace": that address.
-                if let Some(refused) = self.located(&mut request, reading, text) {
-                    return refused;
-                }
-                self.next_question(request)
-            }
+            Intent::Maintenance => self.new_request(text, reading),
             Intent::Hours => {
                 let now = self.facts.now.with_timezone(&self.facts.office.timezone);
                 let status = match self.facts.office.hours.at(self.facts.now) {
@@ -256,7 +244,16 @@ impl Machine<'_> {
                     self.say(lines::leasing(self.facts.office));
                     return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
                 }
-                self.say_fixed(lines::available(&units));
+                // "Do you have any two-bedrooms?" is answered, yes or no, from the data.
+                match reading.details.bedrooms {
+                    Some(bedrooms) => {
+                        let sized: Vec<_> =
+                            units.iter().filter(|(_, u)| u.bedrooms == bedrooms).copied().collect();
+                        let answer = lines::available_sized(bedrooms, &sized, &units);
+                        self.say_fixed(lines::varied(&self.call.said, answer));
+                    }
+                    None => self.say_fixed(lines::available(&units)),
+                }
                 self.listen(Stage::Listening { offer: Some(Offer::Showing) })
             }
             Intent::Policy => self.policy(reading),
@@ -298,47 +295,19 @@ impl Machine<'_> {
         self.listen(Stage::Listening { offer: Some(offer) })
     }
 
+    /// The caller is done. After an emergency on-call did not answer, the last words say
+    /// what happens next, not a routine goodbye.
+    fn goodbye(&mut self) -> Next {
+        match self.call.escalated.is_empty() {
+            true => self.say(lines::goodbye()),
+            false => self.say_fixed(lines::emergency_goodbye(self.facts.texting)),
+        }
+        self.end()
+    }
+
     fn anything_else(&mut self) -> Next {
         self.say(lines::anything_else());
         self.listen(Stage::Listening { offer: None })
-    }
-
-    fn taking_message(
-        &mut self,
-        draft: Option<String>,
-        kind: MessageKind,
-        text: &str,
-        reading: &Reading,
-    ) -> Next {
-        let Some(draft) = draft else {
-            self.say_fixed(match kind {
-                MessageKind::Message => lines::message_read_back(text),
-                MessageKind::Showing => lines::showing_read_back(text),
-            });
-            return self.listen(Stage::TakingMessage { draft: Some(text.to_string()), kind });
-        };
-        match reading.answer {
-            Some(true) => {
-                self.call.outcomes.message = true;
-                self.actions.push(Action::TakeMessage { body: draft, kind });
-                self.say_fixed(match kind {
-                    MessageKind::Message => lines::message_taken(),
-                    MessageKind::Showing => lines::showing_taken(),
-                });
-                self.end()
-            }
-            Some(false) => {
-                self.say(match kind {
-                    MessageKind::Message => lines::ask_message(),
-                    MessageKind::Showing => lines::ask_showing(),
-                });
-                self.listen(Stage::TakingMessage { draft: None, kind })
-            }
-            None => {
-                self.call.stage = Stage::TakingMessage { draft: Some(draft), kind };
-                self.missed(lines::yes_or_no())
-            }
-        }
     }
 
     /// A turn the assistant could not use: ask again, and after a few, hand over to a person.
@@ -371,7 +340,10 @@ impl Machine<'_> {
                 self.listen(Stage::Listening { offer: Some(offer) })
             }
             _ => {
-                self.say(lines::silent_goodbye());
+                match self.call.escalated.is_empty() {
+                    true => self.say(lines::silent_goodbye()),
+                    false => self.say_fixed(lines::emergency_goodbye(self.facts.texting)),
+                }
                 self.end()
             }
         }
@@ -381,9 +353,9 @@ impl Machine<'_> {
     fn ask_again(&mut self, otherwise: Vec<String>) -> Next {
         let variants = match &self.call.stage {
             Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
+            Stage::Confirming { fixing: true, .. } => lines::what_to_fix(),
             Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => lines::yes_or_no(),
-            Stage::TakingMessage { draft: None, kind: MessageKind::Message } => lines::ask_message(),
-            Stage::TakingMessage { draft: None, kind: MessageKind::Showing } => lines::ask_showing(),
+            Stage::TakingMessage { draft: None, kind, note } => self.ask_message(*kind, note.as_ref()),
             Stage::FollowingUp { .. } => lines::ask_follow_up(),
             Stage::ConfirmingUnit { .. } => lines::which_unit(),
             _ => otherwise,
@@ -431,7 +403,7 @@ impl Machine<'_> {
         match to {
             Target::Office => {
                 self.say_fixed(lines::nobody_answered());
-                self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message })
+                self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None })
             }
             Target::OnCall => self.on_call_unanswered(),
         }

@@ -3,7 +3,8 @@
 //! the outbox, the staff pages); they depend on this module, through the traits in `turn`.
 //!
 //! - `reading`, `rules`: what an utterance says (the keyword rules are the always-available
-//!   reader); `vet`: whether a model's proposed line may be spoken.
+//!   reader); `vet`: whether a model's proposed line (or summary) may be spoken; `summary`:
+//!   what the caller said, in the few words a read-back names it with.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
@@ -24,6 +25,7 @@ pub mod reader;
 pub mod reading;
 pub mod rules;
 pub mod store;
+pub mod summary;
 pub mod turn;
 pub mod vet;
 pub mod worth;
@@ -158,6 +160,38 @@ pub struct Call {
     /// The caller's own words so far: a model's line may repeat a fact from them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heard: Vec<String>,
+    /// Details the caller has given in this call, asked for or not: never asked again.
+    #[serde(default, skip_serializing_if = "Given::is_empty")]
+    pub given: Given,
+    /// What this call left for staff, each in a few words (for the call's history note).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<String>,
+}
+
+/// What the caller told us about themselves and their home in this call, whenever they said
+/// it: a later request or message starts from it instead of asking again.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Given {
+    /// Their name, as they said it ("this is Tom Becker").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Phone>,
+    /// Permission for maintenance to enter when nobody is home.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<bool>,
+    /// How to come in: a pet, "knock first", "only after 3 pm".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    /// When they would like to come by (a showing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+}
+
+impl Given {
+    pub fn is_empty(&self) -> bool {
+        *self == Given::default()
+    }
 }
 
 impl Call {
@@ -175,6 +209,8 @@ impl Call {
             mentioned: None,
             mentions: 0,
             heard: Vec::new(),
+            given: Given::default(),
+            left: Vec::new(),
         }
     }
 }
@@ -199,6 +235,9 @@ pub enum Stage {
     },
     Confirming {
         request: Request,
+        /// The caller said the read-back was wrong: their next words say what to change.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        fixing: bool,
     },
     /// "Which unit are you in?", before a request with permission to enter is filed for a
     /// caller known by caller ID only.
@@ -212,6 +251,9 @@ pub enum Stage {
         draft: Option<String>,
         #[serde(default)]
         kind: MessageKind,
+        /// What the message or showing request says, detail by detail, as read back.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Note>,
     },
     /// On-call did not answer an emergency: its follow-up is out, and the caller is asked how
     /// to reach them.
@@ -268,6 +310,28 @@ pub enum MessageKind {
     Showing,
 }
 
+/// A message or a showing request, detail by detail: read back in a few words, with the
+/// caller's whole words kept for staff.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Note {
+    /// The staff member it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Who it is from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// What it says, in a few of the caller's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gist: Option<String>,
+    /// A showing: which unit ("the 1-bedroom at 1042 Windsor St") and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Phone>,
+}
+
 /// The detail of a maintenance request being asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -314,6 +378,13 @@ pub enum Priority {
 pub struct Request {
     /// The caller's own words.
     pub problem: Option<String>,
+    /// The problem in a few of those words ("a leaking kitchen faucet"): the read-back and
+    /// the service issue's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// How to come in, as the caller said it ("I have a dog, please knock first").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
     /// The managed property it is at, when the caller named one (callers without a unit).
     pub property: Option<String>,
     pub location: Option<String>,
@@ -461,7 +532,10 @@ pub enum Next {
 pub enum Action {
     FileServiceIssue(ServiceIssue),
     TakeMessage {
+        /// The caller's whole words.
         body: String,
+        /// As read back: who it is for and from, what it says, how to call back.
+        summary: String,
         kind: MessageKind,
     },
     /// Text the on-call staff (through the outbox).
@@ -496,7 +570,12 @@ column_text!(FollowUpKind);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIssue {
     pub priority: Priority,
+    /// The caller's own words.
     pub problem: String,
+    /// The problem in a few words: the issue's title.
+    pub summary: String,
+    /// How to come in ("I have a dog, please knock first").
+    pub access: Option<String>,
     /// The managed property a caller without a unit named.
     pub property: Option<String>,
     pub location: Option<String>,

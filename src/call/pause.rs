@@ -13,7 +13,7 @@ pub fn speech_timeout(stage: &Stage, pauses: &Pauses) -> u8 {
         | Stage::Intake { asking: Field::Entry, .. }
         | Stage::Listening { offer: Some(_) } => pauses.yes_no,
         Stage::Intake { asking: Field::Problem | Field::Address | Field::Location, .. }
-        | Stage::TakingMessage { draft: None, kind: MessageKind::Message | MessageKind::Showing } => {
+        | Stage::TakingMessage { draft: None, kind: MessageKind::Message | MessageKind::Showing, .. } => {
             pauses.long
         }
         Stage::Intake { asking: Field::Callback | Field::CallbackNumber, .. }
@@ -36,7 +36,7 @@ mod tests {
         let pauses = Pauses::default();
         let intake = |asking| Stage::Intake { request: Request::default(), asking };
         let at = |stage: Stage| speech_timeout(&stage, &pauses);
-        assert_eq!(at(Stage::Confirming { request: Request::default() }), 1);
+        assert_eq!(at(Stage::Confirming { request: Request::default(), fixing: false }), 1);
         assert_eq!(at(Stage::Listening { offer: Some(Offer::Transfer) }), 1);
         assert_eq!(at(intake(Field::Entry)), 1);
         assert_eq!(at(intake(Field::CallbackNumber)), 2);
@@ -44,13 +44,16 @@ mod tests {
         assert_eq!(at(intake(Field::Problem)), 3);
         assert_eq!(at(intake(Field::Address)), 3);
         assert_eq!(at(intake(Field::Location)), 3);
-        assert_eq!(at(Stage::TakingMessage { draft: None, kind: MessageKind::Message }), 3);
+        assert_eq!(at(Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None }), 3);
     }
 
     #[test]
     fn the_office_profile_sets_them() {
         let pauses = Pauses { yes_no: 2, short: 3, long: 5 };
-        assert_eq!(speech_timeout(&Stage::Confirming { request: Request::default() }, &pauses), 2);
+        assert_eq!(
+            speech_timeout(&Stage::Confirming { request: Request::default(), fixing: false }, &pauses),
+            2
+        );
         assert_eq!(
             speech_timeout(&Stage::Intake { request: Request::default(), asking: Field::Problem }, &pauses),
             5

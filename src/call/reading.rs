@@ -152,6 +152,36 @@ pub struct Reading {
     /// Other requests made in the same breath, besides `intent` (the most urgent one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<Aside>,
+    /// A model's summary of the problem or message in a few words; kept only when every
+    /// content word in it is the caller's own (`vet::summary`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Details a caller may give at any moment, asked for or not.
+    #[serde(default)]
+    pub details: Details,
+}
+
+/// What a caller may say at any point of a call, besides what they were asked: corrections,
+/// questions of their own, and details given before they are asked for.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Details {
+    /// They correct something said before ("actually, it's the bathroom, not the kitchen").
+    pub correction: bool,
+    /// They ask a question ("do you have any two-bedrooms?"): never their yes or no.
+    pub question: bool,
+    /// They announce another request ("oh, also ...").
+    pub another: bool,
+    /// Permission to enter, given or refused in so many words ("you can let yourselves in").
+    pub entry: Option<bool>,
+    /// How to come in, as they said it ("I have a dog, please knock first").
+    pub access: Option<String>,
+    /// Their name, as they said it ("this is Tom Becker").
+    pub name: Option<String>,
+    /// When they would like to come by ("Saturday at noon").
+    pub when: Option<String>,
+    /// The bedrooms they ask about (a studio is 0).
+    pub bedrooms: Option<u32>,
 }
 
 /// A request the caller made beside the one handled first, in their own words.

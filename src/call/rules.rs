@@ -7,7 +7,7 @@
 
 use super::hazards::{ENGLISH, Vocabulary};
 use super::heard::Heard;
-use super::reading::{Aside, Hazard, Intent, Reading, Topic};
+use super::reading::{Aside, Details, Hazard, Intent, Reading, Topic};
 use crate::phone::Phone;
 
 /// Things in a home or building that break, and the ways they do: a concrete problem names
@@ -34,10 +34,6 @@ const PROBLEM: &[&str] = &[
 const REPAIR: &[&str] = &[
     "maintenance", "repair", "repairs", "fix", "fixed", "work order", "service request", "come look",
     "take a look", "come take a look", "come fix", "copy of my", "spare key", "new key",
-];
-const URGENT: &[&str] = &[
-    "leak", "leaks", "leaking", "dripping", "no hot water", "lock", "toilet", "fridge", "refrigerator",
-    "mold", "elevator", "locked out",
 ];
 /// Asking for a person in so many words.
 const PERSON: &[&str] = &[
@@ -85,7 +81,8 @@ const LEASING: &[&str] = &[
     "available", "availability", "vacancy", "vacancies", "for rent", "rent an apartment", "renting",
     "looking for an apartment", "looking for a place", "need a place", "showing", "tour", "viewing",
     "see a unit", "see an apartment", "see the apartment", "lease", "leasing", "one bedroom", "two bedroom",
-    "studio", "studios", "opening up",
+    "three bedroom", "one bedrooms", "two bedrooms", "three bedrooms", "1 bedroom", "2 bedroom", "3 bedroom",
+    "1 bedrooms", "2 bedrooms", "3 bedrooms", "any apartments", "studio", "studios", "opening up",
 ];
 /// Hours asked for in so many words: these win over a leasing or person word.
 const HOURS_ASKED: &[&str] = &[
@@ -138,6 +135,51 @@ const ROOMS: &[&str] = &[
     "hallway", "basement", "closet", "balcony", "patio", "garage", "lobby", "stairwell", "roof", "backyard",
     "attic", "entrance", "front door",
 ];
+/// Taking back something said before.
+const CORRECTION: &[&str] = &[
+    "actually", "no wait", "wait no", "i mean", "i meant", "sorry i meant", "scratch that", "my mistake",
+    "correction", "let me correct", "not the", "i said the", "i misspoke",
+];
+/// The first word of a question the caller asks.
+const ASKING: &[&str] = &[
+    "do", "does", "did", "is", "are", "was", "can", "could", "will", "would", "should", "have", "has", "may",
+    "what", "when", "where", "which", "who", "how", "why", "any",
+];
+/// Words that come before what a caller means ("um, so, do you ...").
+const FILLERS: &[&str] =
+    &["um", "uh", "so", "oh", "well", "and", "but", "hey", "hi", "hello", "like", "okay", "ok"];
+/// Another request, announced.
+const ANOTHER: &[&str] = &[
+    "also", "another thing", "one more thing", "oh and", "plus", "while i have you", "while im at it",
+    "as well", "something else",
+];
+/// Permission to enter, in so many words, and its refusal.
+const ENTRY_YES: &[&str] = &[
+    "let yourself in", "let yourselves in", "let themselves in", "let himself in", "let herself in",
+    "can go in", "can come in", "may enter", "ok to enter", "okay to enter", "fine to enter", "can enter",
+    "use your key", "use the key", "go ahead and go in", "come in if im not home", "enter if im not home",
+];
+const ENTRY_NO: &[&str] = &[
+    "only when im home", "only when i am home", "cant go in", "can not go in", "nobody goes in",
+    "only if im home", "only if i am home", "when im there", "dont go in", "do not go in", "dont enter",
+    "do not enter", "dont come in", "dont want anyone in", "not when im not home", "i need to be home",
+    "i want to be home", "id like to be home", "im home to",
+];
+/// How to come in: a pet, a knock, a time, a key.
+const ACCESS: &[&str] = &[
+    "dog", "dogs", "cat", "cats", "puppy", "pet", "pets", "knock", "knock first", "ring the bell",
+    "ring the doorbell", "call first", "call me first", "call before", "text first", "text me first",
+    "only after", "only before", "not before", "not after", "anytime after", "any time after", "after 1",
+    "after 2", "after 3", "after 4", "after 5", "after 6", "after 7", "after 8", "after 9", "after 10",
+    "after 11", "after 12", "before 9", "before 10", "before 11", "before 12", "mornings only",
+    "afternoons only", "baby", "sleeping", "alarm code", "doorman", "key with",
+];
+/// What introduces a caller's name.
+const NAMED: &[&str] = &["this is", "my name is", "my names", "name is"];
+/// What does not start a name, even capitalised.
+const NOT_NAMES: &[&str] =
+    &["I", "I'm", "Im", "The", "A", "An", "My", "Your", "Urgent", "About", "Regarding"];
+
 /// Where one request ends and another begins, in a run-on sentence.
 const SEPARATORS: &[&str] = &[
     " and also ", " also ", " oh and ", " and then ", " plus ", " another thing ", " but first ", " and ",
@@ -261,6 +303,173 @@ fn asides(h: &Heard, first: Intent, vocabulary: &Vocabulary, staff: &[String]) -
     asides
 }
 
+/// The caller asks something: a question is never their yes or no.
+fn question(h: &Heard) -> bool {
+    let mut words = h.words().skip_while(|w| FILLERS.contains(w));
+    let first = words.next().unwrap_or_default();
+    ASKING.contains(&first) && !YES.contains(&first) && !NO.contains(&first)
+}
+
+/// The stretches of what was said between punctuation and joining words, as said.
+fn phrases(utterance: &str) -> Vec<String> {
+    utterance
+        .split([',', '.', ';', '!', '?'])
+        .flat_map(|part| {
+            let spaced = format!(" {} ", part.trim());
+            [" and ", " but ", " so "].iter().fold(vec![spaced], |parts, joint| {
+                parts.iter().flat_map(|p| p.split(joint).map(|q| format!(" {} ", q.trim()))).collect()
+            })
+        })
+        .map(|part| part.trim().to_string())
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// The caller's words about how to come in ("I have a dog, please knock first").
+fn access(utterance: &str) -> Option<String> {
+    let kept: Vec<String> = phrases(utterance)
+        .into_iter()
+        .filter(|phrase| {
+            let h = Heard::new(phrase);
+            h.has(ACCESS) && !question(&h) && !h.has(&["no pets", "pet policy", "allowed"])
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(", "))
+}
+
+/// A name said after "this is" or "my name is", as capitalised words.
+fn name(utterance: &str) -> Option<String> {
+    let words: Vec<&str> = utterance.split_whitespace().collect();
+    let plain = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().replace('\'', "");
+    for at in 0..words.len() {
+        for intro in NAMED {
+            let intro: Vec<&str> = intro.split(' ').collect();
+            let start = at + intro.len();
+            let said =
+                start < words.len() && intro.iter().enumerate().all(|(i, w)| plain(words[at + i]) == *w);
+            // "this is, um, ..." names nobody.
+            if !said || words[start - 1].ends_with([',', '.']) {
+                continue;
+            }
+            let mut name = Vec::new();
+            for word in words[start..].iter().take(3) {
+                let bare = word.trim_end_matches([',', '.', '!', '?', ';']);
+                let capital = bare.chars().next().is_some_and(char::is_uppercase);
+                if !capital
+                    || NOT_NAMES.contains(&bare)
+                    || !bare.chars().all(|c| c.is_alphabetic() || c == '-')
+                {
+                    break;
+                }
+                name.push(bare);
+                // A name ends where the caller paused.
+                if bare.len() != word.len() {
+                    break;
+                }
+            }
+            if !name.is_empty() {
+                return Some(name.join(" "));
+            }
+        }
+    }
+    None
+}
+
+static WHEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?i)\b(today|tonight|tomorrow|this (morning|afternoon|evening|weekend)|next week|",
+        r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|weekends?|mornings?|afternoons?|evenings?|",
+        r"any ?time|noon|(after|before|around|at) \d{1,2}(:\d\d)?\b( ?[ap]\.? ?m\b\.?)?|\d{1,2}(:\d\d)? ?[ap]\.? ?m\b\.?)",
+    ))
+    .expect("valid regex")
+});
+
+/// When the caller would like to come by, as said: from the first time word to the last.
+fn when(utterance: &str) -> Option<String> {
+    let found: Vec<regex::Match> = WHEN.find_iter(utterance).collect();
+    let (first, last) = (found.first()?, found.last()?);
+    let span = &utterance[first.start()..last.end()];
+    let span = if span.split_whitespace().count() <= 6 { span } else { first.as_str() };
+    Some(span.trim_end_matches(['.', ',']).to_string())
+}
+
+/// "two-bedrooms", "a 1 bedroom", "studios": the size a caller asks about.
+fn bedrooms(h: &Heard) -> Option<u32> {
+    if h.has(&["studio", "studios"]) {
+        return Some(0);
+    }
+    let sizes = [("one", 1), ("1", 1), ("two", 2), ("2", 2), ("three", 3), ("3", 3), ("four", 4), ("4", 4)];
+    sizes.iter().find_map(|(said, n)| {
+        ["bedroom", "bedrooms", "bed", "beds", "br"]
+            .iter()
+            .any(|unit| h.has(&[format!("{said} {unit}").as_str()]))
+            .then_some(*n)
+    })
+}
+
+/// Where in the home, as said: not a room the caller says it is not ("the bathroom, not the
+/// kitchen"), and after a take-back ("the kitchen, no wait, the bathroom") the room meant.
+fn room(h: &Heard) -> Option<String> {
+    let text = h.text();
+    let mut found: Vec<(usize, &str)> =
+        ROOMS.iter().filter_map(|room| text.find(&format!(" {room} ")).map(|at| (at, *room))).collect();
+    let inside = |(at, room): (usize, &str), (other_at, other): (usize, &str)| {
+        other.len() > room.len() && other_at <= at && at < other_at + other.len()
+    };
+    let all = found.clone();
+    found.retain(|&(at, room)| {
+        let before = &text[..=at];
+        !["not the", "not in the", "not", "isnt the", "its not the"]
+            .iter()
+            .any(|n| before.ends_with(&format!(" {n} ")))
+            && !all.iter().any(|&other| inside((at, room), other))
+    });
+    found.sort();
+    let taken_back = ["no wait", "wait no", "i mean", "i meant", "actually", "sorry"]
+        .iter()
+        .filter_map(|t| text.rfind(&format!(" {t} ")))
+        .max();
+    let meant = taken_back.and_then(|from| found.iter().find(|(at, _)| *at > from));
+    meant.or(found.first()).map(|(_, room)| room.to_string())
+}
+
+/// A second repair announced in the same breath ("my faucet leaks, oh and also the hallway
+/// light is out"): its own request, after the first.
+fn second_request(utterance: &str) -> Option<Aside> {
+    let lower = utterance.to_ascii_lowercase();
+    let (at, marker) = [" and also ", " oh and ", " also ", " another thing ", " one more thing ", " plus "]
+        .iter()
+        .filter_map(|m| lower.find(m).map(|at| (at, *m)))
+        .min()?;
+    let (first, second) = (&utterance[..at], utterance[at + marker.len()..].trim());
+    let names_problem = |words: &str| {
+        let h = Heard::new(words);
+        h.has(PROBLEM) && !h.has(QUESTION) && ENGLISH.heard(&h).is_empty()
+    };
+    (names_problem(first) && names_problem(second)).then(|| Aside {
+        intent: Intent::Maintenance,
+        words: second.trim_end_matches(['.', '!']).to_string(),
+    })
+}
+
+fn details(utterance: &str, h: &Heard) -> Details {
+    let question = question(h);
+    Details {
+        correction: h.has(CORRECTION),
+        question,
+        another: h.has(ANOTHER),
+        entry: match (h.has(ENTRY_YES) && !question, h.has(ENTRY_NO) && !question) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        },
+        access: if question { None } else { access(utterance) },
+        name: name(utterance),
+        when: when(utterance),
+        bedrooms: bedrooms(h),
+    }
+}
+
 pub fn read(utterance: &str, staff: &[String]) -> Reading {
     let h = Heard::new(utterance);
     let hazard = ENGLISH.heard(&h).first().copied();
@@ -270,9 +479,10 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         intent: Some(intent),
         hazard,
         describes_problem: hazard.is_some() || (intent == Intent::Maintenance && h.has(PROBLEM)),
-        urgent: h.has(URGENT),
-        answer: answer(&h),
-        location: ROOMS.iter().find(|room| h.has(&[room])).map(|room| room.to_string()),
+        // How soon a repair is needed is the office's table (`office::Calibration`).
+        urgent: false,
+        answer: if question(&h) { None } else { answer(&h) },
+        location: room(&h),
         phone: phone(&h),
         this_number: h.has(THIS_NUMBER),
         staff: named,
@@ -280,7 +490,9 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         address: None,
         language: None,
         reply: None,
-        also: asides(&h, intent, &ENGLISH, staff),
+        also: asides(&h, intent, &ENGLISH, staff).into_iter().chain(second_request(utterance)).collect(),
+        summary: None,
+        details: details(utterance, &h),
     }
 }
 
@@ -304,6 +516,55 @@ mod tests {
 
     fn hazard(text: &str) -> Option<Hazard> {
         read(text, &staff()).hazard
+    }
+
+    #[test]
+    fn details_said_at_any_point_are_read() {
+        let details = |text: &str| read(text, &staff()).details;
+        assert!(details("Do you have any two-bedrooms?").question);
+        assert_eq!(read("Do you have any two-bedrooms?", &staff()).answer, None);
+        assert_eq!(read("do I need to be home?", &staff()).details.entry, None, "a question gives nothing");
+        assert_eq!(details("Do you have any two-bedrooms?").bedrooms, Some(2));
+        assert_eq!(details("any studios open?").bedrooms, Some(0));
+        assert!(details("Actually no, it's the bathroom, not the kitchen").correction);
+        assert!(details("oh, also the hallway light is out").another);
+        assert_eq!(details("you can let yourselves in").entry, Some(true));
+        assert_eq!(details("only when I'm home please").entry, Some(false));
+        assert_eq!(
+            details("My stove won't light. I have a dog, please knock first, and call me at 718 555 0177")
+                .access
+                .as_deref(),
+            Some("I have a dog, please knock first")
+        );
+        assert_eq!(details("come any time after 3 pm").access.as_deref(), Some("come any time after 3 pm"));
+        assert_eq!(details("can I have a dog here?").access, None, "a pet question is not a note");
+        assert_eq!(details("Hi, this is Tom Becker, please call me").name.as_deref(), Some("Tom Becker"));
+        assert_eq!(details("this is urgent, my sink is leaking").name, None);
+        assert_eq!(
+            details("could I come see it Saturday at noon?").when.as_deref(),
+            Some("Saturday at noon")
+        );
+        assert_eq!(details("call me at 718 555 0177").when, None, "a number is not a time");
+    }
+
+    #[test]
+    fn the_room_is_the_one_the_caller_means() {
+        let room = |text: &str| read(text, &staff()).location;
+        assert_eq!(room("Actually no, it's the bathroom, not the kitchen").as_deref(), Some("bathroom"));
+        assert_eq!(room("the kitchen, no wait, the bathroom sink").as_deref(), Some("bathroom"));
+        assert_eq!(room("the master bedroom window").as_deref(), Some("master bedroom"));
+        assert_eq!(room("my faucet is leaking").as_deref(), None);
+    }
+
+    #[test]
+    fn a_second_repair_in_the_same_breath_is_its_own_request() {
+        let also =
+            read("my bathroom faucet is dripping, oh and also the hallway light is out", &staff()).also;
+        assert_eq!(
+            also,
+            [Aside { intent: Intent::Maintenance, words: "also the hallway light is out".into() }]
+        );
+        assert!(read("my sink is leaking and also it smells", &staff()).also.is_empty());
     }
 
     #[test]
@@ -387,7 +648,6 @@ mod tests {
         assert_eq!(hazard("there's no water at all"), Some(Hazard::NoWater));
         assert_eq!(hazard("The heat isn't working"), Some(Hazard::NoHeat));
         assert_eq!(hazard("my sink is leaking"), None);
-        assert!(read("my sink is leaking", &staff()).urgent);
     }
 
     #[test]

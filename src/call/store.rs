@@ -323,8 +323,8 @@ async fn keep(
             sqlx::query(
                 "INSERT INTO service_issues (call_sid, turn, priority, caller_phone, caller_name, unit,
                      property, problem, location, entry_permission, callback, hazard, created_at,
-                     unconfirmed_unit)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                     unconfirmed_unit, summary, access_note)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             )
             .bind(sid)
             .bind(i64::from(turn))
@@ -340,6 +340,8 @@ async fn keep(
             .bind(issue.hazard.map(|h| h.describe()))
             .bind(now)
             .bind(issue.unconfirmed.as_deref())
+            .bind(&issue.summary)
+            .bind(issue.access.as_deref())
             .execute(&mut *tx)
             .await?;
         }
@@ -368,10 +370,10 @@ async fn keep(
             .execute(&mut *tx)
             .await?;
         }
-        Action::TakeMessage { body, kind } => {
+        Action::TakeMessage { body, summary, kind } => {
             sqlx::query(
-                "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(sid)
             .bind(i64::from(turn))
@@ -380,6 +382,7 @@ async fn keep(
             .bind(body)
             .bind(kind.as_str())
             .bind(now)
+            .bind(summary)
             .execute(&mut *tx)
             .await?;
         }

@@ -6,7 +6,9 @@
 //! fixed lines say what was done), and may state a time, a price or a number in any form only
 //! when the same fact is in the office profile, the property knowledge, or the caller's own
 //! words in this call. `location` holds the model's reading of where a problem is to the
-//! caller's words the same way.
+//! caller's words the same way, and `summary` a model's summary of the problem or message:
+//! every content word in it must be one the caller said (nothing added: no diagnosis, no
+//! time, no promise).
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -26,6 +28,19 @@ const REPEAT_SIMILARITY: f64 = 0.85;
 const MAX_LOCATION_WORDS: usize = 5;
 /// How close a location's word must be to one the caller said (speech recognition spells).
 const LOCATION_LIKENESS: f64 = 0.9;
+/// A summary is a few words, not a retelling.
+const MAX_SUMMARY_WORDS: usize = 14;
+/// Words that carry no fact of their own: a summary may use them though the caller did not.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "your", "my", "our", "their", "his", "her", "its", "it", "is", "are", "was", "were",
+    "that", "thats", "this", "these", "those", "which", "who", "in", "on", "at", "of", "with", "from", "to",
+    "for", "by", "and", "or", "but", "not", "no", "isnt", "arent", "wont", "doesnt", "dont", "cant", "has",
+    "have", "had", "keeps", "some", "any", "there", "theres", "up", "out", "off", "down", "under", "over",
+    "near", "behind", "about", "please", "you", "youre", "yours", "me", "i", "im", "they", "them", "all",
+];
+/// Endings a word may be said with: "drips" and "dripping", "leak" and "leaking", are the same
+/// word.
+const ENDINGS: &[&str] = &["ing", "ed", "es", "s", "y", "en", "er", "e"];
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Unfit {
@@ -280,6 +295,39 @@ pub fn location(proposed: &str, utterance: &str) -> Option<String> {
     })
 }
 
+/// A model's summary of what the caller said, kept only when every content word in it is one
+/// the caller said in this call (in any of its forms), it is a few words long, and it states
+/// no promise.
+pub fn summary(proposed: &str, heard: &[String]) -> Option<String> {
+    let line = for_the_ear(proposed);
+    let line = line.trim().trim_end_matches(['.', '!', '?', ',', ';', ':']).trim();
+    let words: Vec<String> = Heard::new(line).words().map(str::to_string).collect();
+    if words.is_empty() || words.len() > MAX_SUMMARY_WORDS || PROMISE.is_match(line) {
+        return None;
+    }
+    let said: BTreeSet<String> =
+        heard.iter().flat_map(|h| Heard::new(h).words().map(stem).collect::<Vec<_>>()).collect();
+    let added = words.iter().find(|w| !FUNCTION_WORDS.contains(&w.as_str()) && !said.contains(&stem(w)));
+    match added {
+        Some(_) => None,
+        None => Some(line.to_string()),
+    }
+}
+
+/// A word without its ending, for "the caller said it" comparisons.
+fn stem(word: &str) -> String {
+    let mut stem = word.to_string();
+    if let Some(ending) = ENDINGS.iter().find(|e| word.len() >= e.len() + 3 && word.ends_with(*e)) {
+        stem.truncate(word.len() - ending.len());
+    }
+    // "dripping" is "dripp": the doubled consonant goes too.
+    let bytes = stem.as_bytes();
+    if bytes.len() >= 4 && bytes[bytes.len() - 1] == bytes[bytes.len() - 2] {
+        stem.pop();
+    }
+    stem
+}
+
 /// Markdown, list bullets, emoji and line breaks mean nothing on a phone line.
 fn for_the_ear(reply: &str) -> String {
     let kept: String = reply
@@ -398,6 +446,33 @@ mod tests {
             Some("kitchen")
         );
         assert_eq!(location("your repair is confirmed for 9 AM", injection), None);
+    }
+
+    #[test]
+    fn a_summary_is_kept_only_in_the_callers_own_words() {
+        let heard =
+            ["Hi, yeah, my kitchen faucet is leaking, it keeps dripping even when it's off".to_string()];
+        assert_eq!(
+            summary("a dripping kitchen faucet.", &heard).as_deref(),
+            Some("a dripping kitchen faucet")
+        );
+        assert_eq!(
+            summary("Your kitchen faucet leaks", &heard).as_deref(),
+            Some("Your kitchen faucet leaks")
+        );
+        for added in [
+            "a corroded kitchen faucet washer",
+            "a leaking kitchen faucet, fixed tomorrow",
+            "a kitchen faucet leak that has been fixed",
+            "a dripping faucet, a plumber is on the way",
+            "",
+            "kitchen faucet leaking dripping kitchen faucet leaking dripping kitchen faucet leaking dripping kitchen faucet leaking",
+        ] {
+            assert_eq!(summary(added, &heard), None, "{added}");
+        }
+        assert_eq!(stem("dripping"), stem("drips"));
+        assert_eq!(stem("broken"), stem("broke"));
+        assert_ne!(stem("stain"), stem("stairs"));
     }
 
     #[test]

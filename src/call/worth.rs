@@ -108,7 +108,7 @@ mod tests {
         let listening = || Stage::Listening { offer: None };
         assert_eq!(ask(listening(), "I smell gas in the kitchen"), Ask::RulesAlone(Skip::Emergency));
         assert_eq!(ask(listening(), "okay thanks, bye"), Ask::RulesAlone(Skip::Goodbye));
-        let confirming = Stage::Confirming { request: full_request() };
+        let confirming = Stage::Confirming { request: full_request(), fixing: false };
         assert_eq!(ask(confirming, "yes, that's right"), Ask::RulesAlone(Skip::YesOrNo));
         let callback = Stage::Intake { request: Request::default(), asking: Field::CallbackNumber };
         assert_eq!(ask(callback, "718 555 0199"), Ask::RulesAlone(Skip::CallbackNumber));
@@ -122,7 +122,7 @@ mod tests {
         let problem = Stage::Intake { request: Request::default(), asking: Field::Problem };
         assert_eq!(ask(problem, "the faucet drips all night"), Ask::Model);
         // A long answer to a read-back may correct it: the model reads it.
-        let confirming = Stage::Confirming { request: full_request() };
+        let confirming = Stage::Confirming { request: full_request(), fixing: false };
         let long = "no wait, it's actually the bathroom sink not the kitchen one, sorry about that";
         assert_eq!(ask(confirming, long), Ask::Model);
     }

@@ -74,7 +74,7 @@ async fn a_maintenance_request_is_read_back_confirmed_and_filed_once() {
     assert!(callback.spoken().contains("718-555-0101"), "{}", callback.spoken());
     let read_back = phone.say("yes that's the best number").await;
     let spoken = read_back.spoken();
-    assert!(spoken.contains("the bathroom sink is leaking under the cabinet, in the bathroom"), "{spoken}");
+    assert!(spoken.starts_with("Let me read that back: a leaking bathroom sink."), "{spoken}");
     assert!(spoken.contains("Maintenance may enter"), "{spoken}");
     assert_eq!(app.service_issues().await, [], "nothing filed before confirmation");
 
@@ -136,7 +136,7 @@ async fn asking_for_a_person_transfers_to_the_office_and_no_answer_takes_a_messa
     let message = phone.dial_ends("no-answer").await;
     assert!(message.spoken().contains("message"), "{}", message.spoken());
     let read_back = phone.say("Please call me back about my parking spot").await;
-    assert!(read_back.spoken().contains("call me back about my parking spot"));
+    assert!(read_back.spoken().contains("call back about my parking spot"), "{}", read_back.spoken());
     let bye = phone.say("yes").await;
 
     assert!(bye.hangs_up());

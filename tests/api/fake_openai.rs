@@ -27,6 +27,10 @@ pub enum Behaviour {
     Only(&'static str, Value),
     /// Any of the above, answered after a delay (as a real model takes its time).
     After(Duration, Box<Behaviour>),
+    /// A structured turn by what the caller said: the fields of the first pair whose words
+    /// the caller's last message holds, over a neutral reading (the neutral reading alone if
+    /// none does). A model that reads each turn of a whole call.
+    ByWords(Vec<(&'static str, Value)>),
 }
 
 pub struct FakeModel {
@@ -98,7 +102,7 @@ pub fn turn(fields: Value) -> Value {
     let mut output = json!({
         "intent": "other", "hazard": null, "describes_problem": false, "urgent": false,
         "answer": null, "location": null, "phone": null, "this_number": false, "staff": null, "topic": null, "address": null,
-        "language": "en-US", "reply": "Okay.", "reply_asks": "open"
+        "language": "en-US", "summary": null, "reply": "Okay.", "reply_asks": "open"
     });
     if let (Some(output), Some(fields)) = (output.as_object_mut(), fields.as_object()) {
         output.extend(fields.clone());
@@ -190,6 +194,15 @@ impl Respond for Behaviour {
                 ResponseTemplate::new(200).set_body_json(completion(message, prompt_tokens))
             }
             Behaviour::After(delay, behaviour) => behaviour.respond(request).set_delay(*delay),
+            Behaviour::ByWords(script) => {
+                let body: Value = serde_json::from_slice(&request.body).unwrap_or_default();
+                let said = last_words(&body).unwrap_or_default().to_lowercase();
+                let fields = script
+                    .iter()
+                    .find(|(words, _)| said.contains(&words.to_lowercase()))
+                    .map_or_else(|| json!({}), |(_, fields)| fields.clone());
+                ResponseTemplate::new(200).set_body_json(completion(content(turn(fields)), prompt_tokens))
+            }
         }
     }
 }

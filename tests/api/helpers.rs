@@ -409,6 +409,18 @@ pub trait Stored {
         self.service_issues().await.into_iter().map(|issue| issue.priority).collect()
     }
 
+    /// The summary (the read-back's words, the issue's title) and the access note of every
+    /// service issue filed, in order.
+    async fn issue_summaries(&self) -> Vec<(Option<String>, Option<String>)> {
+        let sql = "SELECT summary, access_note FROM service_issues ORDER BY id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The summary of every message and showing request left for staff, in order.
+    async fn message_summaries(&self) -> Vec<Option<String>> {
+        sqlx::query_scalar("SELECT summary FROM messages ORDER BY id").fetch_all(self.pool()).await.unwrap()
+    }
+
     /// Every message and showing request left for staff, in order.
     async fn messages(&self) -> Vec<MessageRow> {
         sqlx::query_as("SELECT kind, body FROM messages ORDER BY id").fetch_all(self.pool()).await.unwrap()

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod conversation;
+mod craft;
 mod emergencies;
 mod fake_openai;
 mod fake_rent_manager;

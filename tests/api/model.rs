@@ -216,7 +216,7 @@ async fn a_prompt_injection_confirms_nothing_and_the_location_is_the_callers_wor
             reply.spoken()
         );
     }
-    assert!(heard[3].spoken().contains("my sink is leaking, in the kitchen."), "{}", heard[3].spoken());
+    assert!(heard[3].spoken().contains("a leaking sink, in the kitchen."), "{}", heard[3].spoken());
     assert_eq!(app.service_issues().await[0].location.as_deref(), Some("kitchen"));
     let declined = app.turns_of(&phone.sid).await[2].line_declined.clone();
     assert!(declined.unwrap().contains("promises"));

@@ -118,7 +118,7 @@ async fn a_maintenance_call_creates_one_service_issue_through_failures_and_a_res
     let saves = rm.received("POST", "/ServiceManagerIssues").await;
     assert_eq!(saves.len(), 3, "two refused, one created: never two issues");
     let issue = &saves[2][0];
-    assert_eq!(issue["Title"], "My kitchen sink is leaking");
+    assert_eq!(issue["Title"], "A leaking kitchen sink");
     assert!(issue["Description"].as_str().unwrap().contains("Permission to enter: yes"));
     assert_eq!(issue["IsAllowedToEnter"], true);
     assert_eq!(

@@ -19,6 +19,7 @@ type Check = fn(&Call);
 /// Every sample by file name, and its check.
 const SAMPLES: &[(&str, Check)] = &[
     ("confirming", confirming),
+    ("confirming-fixing", confirming_fixing),
     ("ended", ended),
     ("intake", intake),
     ("intake-callback-number", intake_callback_number),
@@ -26,6 +27,7 @@ const SAMPLES: &[(&str, Check)] = &[
     ("rent-manager-caller", rent_manager_caller),
     ("ringing", ringing),
     ("taking-message", taking_message),
+    ("taking-message-note", taking_message_note),
     ("transferring", transferring),
 ];
 
@@ -103,7 +105,7 @@ fn intake_callback_number(call: &Call) {
 
 fn confirming(call: &Call) {
     maria(call);
-    let Stage::Confirming { request } = &call.stage else { panic!("{:?}", call.stage) };
+    let Stage::Confirming { request, .. } = &call.stage else { panic!("{:?}", call.stage) };
     assert_eq!(request.problem.as_deref(), Some("the bathroom sink is leaking under the cabinet"));
     assert_eq!(request.location.as_deref(), Some("bathroom"));
     assert_eq!(request.entry, Some(true));
@@ -111,6 +113,41 @@ fn confirming(call: &Call) {
     assert_eq!(request.priority, Some(Priority::Urgent));
     assert!(call.said.last().unwrap().starts_with("Let me read that back:"), "{:?}", call.said);
     assert!(!call.outcomes.service_issue, "nothing filed before the caller confirms");
+}
+
+/// Saved by the version that summarises read-backs: a read-back the caller said was wrong,
+/// with an access note, a second request waiting, and the details given so far.
+fn confirming_fixing(call: &Call) {
+    maria(call);
+    let Stage::Confirming { request, fixing } = &call.stage else { panic!("{:?}", call.stage) };
+    assert!(fixing);
+    assert_eq!(request.summary.as_deref(), Some("a leaking kitchen faucet"));
+    assert_eq!(request.access.as_deref(), Some("I have a cat, knock first"));
+    assert_eq!(request.problem.as_deref(), Some("my kitchen faucet is leaking, I have a cat so knock first"));
+    assert_eq!(
+        call.queued.iter().map(|a| a.words.as_str()).collect::<Vec<_>>(),
+        ["oh, also the hallway light is out"]
+    );
+    assert_eq!(call.given.callback.as_ref().map(|p| p.e164()), Some("+17185550101"));
+    assert_eq!(
+        (call.given.entry, call.given.access.as_deref()),
+        (Some(true), Some("I have a cat, knock first"))
+    );
+}
+
+/// Saved by the version that summarises messages: the message read back in a few words, what
+/// the call left for staff so far, and the name the caller gave.
+fn taking_message_note(call: &Call) {
+    maria(call);
+    let Stage::TakingMessage { draft, kind: MessageKind::Message, note: Some(note) } = &call.stage else {
+        panic!("{:?}", call.stage)
+    };
+    assert!(draft.as_deref().unwrap().starts_with("this is Maria, please tell Janier"));
+    assert_eq!((note.to.as_deref(), note.from.as_deref()), (Some("Janier"), Some("Maria")));
+    assert_eq!(note.gist.as_deref(), Some("call back about the parking permit"));
+    assert_eq!(note.callback.as_ref().map(|p| p.e164()), Some("+17185550177"));
+    assert_eq!(call.left, ["a running bathroom toilet"]);
+    assert_eq!(call.given.name.as_deref(), Some("Maria"));
 }
 
 fn transferring(call: &Call) {
@@ -124,7 +161,10 @@ fn taking_message(call: &Call) {
     assert_eq!(call.caller.kind, CallerKind::Prospect);
     assert_eq!(call.caller.name.as_deref(), Some("Priya Shah"));
     let draft = "the one bedroom, Saturday at noon, Priya Shah, 718 555 0104";
-    assert_eq!(call.stage, Stage::TakingMessage { draft: Some(draft.into()), kind: MessageKind::Showing });
+    assert_eq!(
+        call.stage,
+        Stage::TakingMessage { draft: Some(draft.into()), kind: MessageKind::Showing, note: None }
+    );
 }
 
 fn ended(call: &Call) {

@@ -5,8 +5,10 @@
 //! after hours reaches on-call rather than a message offer.
 
 use super::Machine;
+use crate::call::heard::Heard;
 use crate::call::reading::{Hazard, Intent, Reading};
 use crate::call::{Action, Escalated, FollowUp, Next, Priority, ServiceIssue, Stage, Target, lines};
+use crate::office::Level;
 
 /// Turns not understood, each naming a danger, before the caller is treated as reporting it.
 const MENTIONS_TO_ESCALATE: u8 = 2;
@@ -39,10 +41,25 @@ impl Machine<'_> {
         self.call.escalated.iter().any(|e| e.hazard == hazard)
     }
 
-    pub(super) fn priority(&self, reading: &Reading) -> Priority {
+    /// An emergency as the profile and the life-safety core define it; otherwise the office's
+    /// priority table decides from the caller's words, and only when no row fits does the
+    /// model's sense of urgency (the rules have none).
+    pub(super) fn priority(&self, reading: &Reading, text: &str) -> Priority {
         match reading.hazard {
-            Some(hazard) if self.is_emergency(hazard) => Priority::Emergency,
-            Some(_) => Priority::Urgent,
+            Some(hazard) if self.is_emergency(hazard) => return Priority::Emergency,
+            Some(_) => return Priority::Urgent,
+            None => {}
+        }
+        let heard = Heard::new(text);
+        let row = self
+            .facts
+            .office
+            .priorities
+            .iter()
+            .find(|row| row.words.iter().any(|w| heard.has(&[w.as_str()])));
+        match row.map(|row| row.level) {
+            Some(Level::Urgent) => Priority::Urgent,
+            Some(Level::Routine) => Priority::Routine,
             None if reading.urgent => Priority::Urgent,
             None => Priority::Routine,
         }
@@ -57,11 +74,14 @@ impl Machine<'_> {
         if let Some(warning) = lines::life_safety(hazard) {
             self.say_fixed(warning);
         }
-        self.say_fixed(lines::emergency_connecting());
+        let evacuate = lines::life_safety(hazard).is_some() && lines::evacuates(hazard);
+        self.say_fixed(lines::emergency_connecting(evacuate));
         if self.call.caller.unit.is_some() {
             self.file(ServiceIssue {
                 priority: Priority::Emergency,
                 problem: words.to_string(),
+                summary: hazard.describe().to_string(),
+                access: None,
                 property: None,
                 location,
                 entry: None,
@@ -131,8 +151,11 @@ impl Machine<'_> {
     pub(super) fn on_call_unanswered(&mut self) -> Next {
         let Some(last) = self.call.escalated.last().cloned() else {
             self.say_fixed(lines::nobody_answered());
-            return self
-                .listen(Stage::TakingMessage { draft: None, kind: crate::call::MessageKind::Message });
+            return self.listen(Stage::TakingMessage {
+                draft: None,
+                kind: crate::call::MessageKind::Message,
+                note: None,
+            });
         };
         self.follow_up(last.hazard, &last.words, None);
         self.say_fixed(lines::on_call_unreachable(self.facts.texting));
@@ -190,7 +213,8 @@ impl Machine<'_> {
         }
         if !self.call.escalated.is_empty() {
             self.call.misses = 0;
-            self.say_fixed(lines::on_call_again());
+            let evacuate = self.call.escalated.iter().any(|e| lines::evacuates(e.hazard));
+            self.say_fixed(lines::on_call_again(evacuate));
             return Some(self.dial_on_call());
         }
         let hazard = self.call.mentioned.filter(|_| self.call.mentions >= MENTIONS_TO_ESCALATE)?;

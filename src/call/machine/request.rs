@@ -1,10 +1,13 @@
 //! A maintenance request, detail by detail: what, which building (for a caller the records
-//! do not place), where in the home, permission to enter, a callback number; read back, and
-//! filed on "yes". Where in the home and which building are taken only as the caller said them.
+//! do not place), where in the home, permission to enter, a callback number; read back in a
+//! few words, and filed on "yes". Where in the home and which building are taken only as the
+//! caller said them; details said early or corrected are `details`'.
 
 use super::Machine;
-use crate::call::reading::{Intent, Reading};
-use crate::call::{Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, vet};
+use crate::call::reading::{Aside, Intent, Reading};
+use crate::call::{
+    Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, summary, vet,
+};
 
 impl Machine<'_> {
     /// Where in the home, as the caller said it: a reader's proposal that the caller's words
@@ -30,6 +33,62 @@ impl Machine<'_> {
         }
     }
 
+    /// A new maintenance request from what the caller said, starting from every detail they
+    /// gave earlier in the call (a hallway needs no permission to enter, nor a note on how).
+    pub(super) fn new_request(&mut self, text: &str, reading: &Reading) -> Next {
+        let own = self.own_words(text);
+        let location = self.location(reading, &own);
+        let home = !lines::common_area(location.as_deref());
+        let given = self.call.given.clone();
+        let mut request = Request {
+            location,
+            entry: given.entry.filter(|_| home),
+            access: given.access.filter(|_| home),
+            callback: given.callback,
+            ..Request::default()
+        };
+        if reading.describes_problem {
+            self.set_problem(&mut request, &own, reading);
+        } else {
+            request.priority = Some(self.priority(reading, &own));
+            request.hazard = reading.hazard;
+        }
+        // "My stove won't light, I'm over at 250 Richmond Terrace": that address.
+        if let Some(refused) = self.located(&mut request, reading, text) {
+            return refused;
+        }
+        self.next_question(request)
+    }
+
+    /// The caller's words for this request, without a second one queued from the same breath.
+    fn own_words(&self, text: &str) -> String {
+        let queued = self.call.queued.iter().filter(|a| a.intent == Intent::Maintenance);
+        let cut = queued.filter_map(|aside| text.find(aside.words.as_str())).min().unwrap_or(text.len());
+        let own = text[..cut].trim_end_matches([' ', ',']);
+        let own = [" and also", " oh and", " also", " and", " plus"]
+            .iter()
+            .find_map(|tail| own.strip_suffix(tail))
+            .unwrap_or(own);
+        if own.trim().is_empty() { text.to_string() } else { own.to_string() }
+    }
+
+    pub(super) fn set_problem(&self, request: &mut Request, text: &str, reading: &Reading) {
+        request.problem = Some(text.to_string());
+        request.summary = Some(self.summarise(text, reading));
+        request.priority = Some(self.priority(reading, text));
+        request.hazard = reading.hazard;
+    }
+
+    /// The problem in a few words: the model's, when every content word in it is the caller's;
+    /// the rules' otherwise.
+    pub(super) fn summarise(&self, text: &str, reading: &Reading) -> String {
+        reading
+            .summary
+            .as_deref()
+            .and_then(|proposed| vet::summary(proposed, &self.call.heard))
+            .unwrap_or_else(|| summary::problem(text))
+    }
+
     /// Asks for the first missing detail of a maintenance request, or reads it all back.
     pub(super) fn next_question(&mut self, request: Request) -> Next {
         let placed = self.call.caller.unit.is_some() || request.property.is_some();
@@ -39,7 +98,7 @@ impl Machine<'_> {
             Field::Address
         } else if request.location.is_none() {
             Field::Location
-        } else if request.entry.is_none() {
+        } else if request.entry.is_none() && !lines::common_area(request.location.as_deref()) {
             Field::Entry
         } else if request.callback.is_none() {
             match self.call.caller.phone {
@@ -47,8 +106,8 @@ impl Machine<'_> {
                 None => Field::CallbackNumber,
             }
         } else {
-            self.say_fixed(lines::read_back(&request));
-            return self.listen(Stage::Confirming { request });
+            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
+            return self.listen(Stage::Confirming { request, fixing: false });
         };
         self.say(lines::ask(asking, &self.call.caller));
         self.listen(Stage::Intake { request, asking })
@@ -80,39 +139,63 @@ impl Machine<'_> {
                 return self.next_question(request);
             }
         }
+        // "Oh, also the hallway light is out": its own request, once this one is done.
+        if asking != Field::Problem && reading.details.another && reading.describes_problem {
+            self.queue(Aside { intent: Intent::Maintenance, words: text.to_string() });
+            self.call.misses = 0;
+            self.say(lines::queued());
+            self.say(lines::ask(asking, &self.call.caller));
+            return self.listen(Stage::Intake { request, asking });
+        }
+        // Details given before they were asked for, and corrections of any given already.
+        let fixed = self.absorb(&mut request, Some(asking), text, reading, false);
+        let correcting = !fixed.is_empty();
+        let answer = if correcting { None } else { self.answer(reading) };
         let understood = match asking {
             Field::Address => false,
             Field::Problem => {
-                request.problem = Some(text.to_string());
+                self.set_problem(&mut request, text, reading);
                 request.location = request.location.or_else(|| self.location(reading, text));
-                request.priority = Some(self.priority(reading));
-                request.hazard = reading.hazard;
                 true
             }
-            Field::Location => {
-                request.location = Some(self.location(reading, text).unwrap_or_else(|| text.to_string()));
-                true
-            }
+            // Any words are where it is, as the caller said them; a question of theirs is not.
+            Field::Location => match self.location(reading, text) {
+                None if reading.details.question => false,
+                place => {
+                    request.location = Some(place.unwrap_or_else(|| text.to_string()));
+                    true
+                }
+            },
             Field::Entry => {
-                request.entry = reading.answer;
-                reading.answer.is_some()
+                request.entry = request.entry.or(answer).or(reading.details.entry);
+                request.entry.is_some()
             }
             Field::Callback | Field::CallbackNumber => {
                 let caller_phone = self.call.caller.phone.clone();
-                request.callback = match (&reading.phone, reading.this_number, reading.answer) {
+                request.callback = match (&reading.phone, reading.this_number, answer) {
                     (Some(phone), _, _) => Some(phone.clone()),
                     (None, true, _) => caller_phone,
                     (None, false, Some(true)) if asking == Field::Callback => caller_phone,
-                    _ => None,
+                    _ => request.callback.take(),
                 };
-                if request.callback.is_none() && reading.answer == Some(false) {
+                if request.callback.is_none() && answer == Some(false) {
                     self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
                     return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
                 }
                 request.callback.is_some()
             }
         };
+        self.keep_given(&request);
+        if correcting {
+            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
+        }
         if !understood {
+            // A correction is not a miss: the question still open is asked again.
+            if correcting {
+                self.call.misses = 0;
+                self.say(lines::ask(asking, &self.call.caller));
+                return self.listen(Stage::Intake { request, asking });
+            }
             let variants = match asking {
                 Field::Entry => lines::yes_or_no(),
                 _ => lines::ask(asking, &self.call.caller),
@@ -124,8 +207,24 @@ impl Machine<'_> {
         self.next_question(request)
     }
 
-    pub(super) fn confirming(&mut self, request: Request, reading: &Reading) -> Next {
-        match reading.answer {
+    /// The read-back's answer: yes files it; a correction ("no, it's the bathroom") fixes
+    /// just that detail and reads it back again; a bare no asks what to change.
+    pub(super) fn confirming(
+        &mut self,
+        mut request: Request,
+        fixing: bool,
+        text: &str,
+        reading: &Reading,
+    ) -> Next {
+        let fixed = self.absorb(&mut request, None, text, reading, fixing);
+        if !fixed.is_empty() {
+            self.call.misses = 0;
+            self.keep_given(&request);
+            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
+            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
+            return self.listen(Stage::Confirming { request, fixing: false });
+        }
+        match self.answer(reading) {
             Some(true) => {
                 self.call.misses = 0;
                 // Letting someone into a home on a caller ID alone is what a spoofed number
@@ -142,12 +241,13 @@ impl Machine<'_> {
                 self.file_request(request, None)
             }
             Some(false) => {
-                self.say(lines::start_over());
-                self.listen(Stage::Intake { request: Request::default(), asking: Field::Problem })
+                self.call.misses = 0;
+                self.say(lines::what_to_fix());
+                self.listen(Stage::Confirming { request, fixing: true })
             }
             None => {
-                self.call.stage = Stage::Confirming { request };
-                self.missed(lines::yes_or_no())
+                self.call.stage = Stage::Confirming { request, fixing };
+                self.missed(if fixing { lines::what_to_fix() } else { lines::yes_or_no() })
             }
         }
     }
@@ -166,9 +266,14 @@ impl Machine<'_> {
     fn file_request(&mut self, request: Request, unconfirmed: Option<String>) -> Next {
         let priority = request.priority.unwrap_or(Priority::Routine);
         let checks_first = unconfirmed.is_some();
+        let problem = request.problem.unwrap_or_default();
+        let summary = request.summary.unwrap_or_else(|| summary::problem(&problem));
+        self.call.left.push(summary.clone());
         self.file(ServiceIssue {
             priority,
-            problem: request.problem.unwrap_or_default(),
+            problem,
+            summary,
+            access: request.access,
             property: request.property,
             location: request.location,
             entry: request.entry,
@@ -176,11 +281,11 @@ impl Machine<'_> {
             hazard: request.hazard,
             unconfirmed,
         });
-        self.say_fixed(lines::filed(priority >= Priority::Urgent));
+        self.say_fixed(lines::filed());
         if checks_first {
             self.say_fixed(lines::entry_waits_for_staff());
         }
-        self.anything_else()
+        self.next_queued()
     }
 
     pub(super) fn file(&mut self, issue: ServiceIssue) {

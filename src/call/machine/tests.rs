@@ -90,8 +90,8 @@ fn a_maintenance_request_is_collected_read_back_and_filed_once() {
     let turn = s.says("yes");
     assert_eq!(
         turn.say,
-        ["Let me read that back: My kitchen sink is leaking, in the kitchen. Maintenance may enter if \
-          you're not home. We'll reach you at 718-555-0101. Did I get that right?"]
+        ["Let me read that back: a leaking kitchen sink. Maintenance may enter if you're not home. We'll \
+          reach you at 718-555-0101. Did I get that right?"]
     );
     let turn = s.says("yes, that's right");
     let [Action::FileServiceIssue(issue)] = turn.actions.as_slice() else { panic!("{turn:?}") };
@@ -101,7 +101,7 @@ fn a_maintenance_request_is_collected_read_back_and_filed_once() {
     assert_eq!(
         turn.say,
         [
-            "Thanks! Your maintenance request is in, and the team will follow up with you. I've marked it urgent.",
+            "Thanks! Your maintenance request is in, and the team will follow up with you.",
             "Is there anything else I can help with?"
         ]
     );
@@ -127,7 +127,8 @@ fn gas_gets_the_911_line_first_then_the_on_call_number() {
         [
             "If you smell gas, leave the building right away. Don't use light switches or flames, and call 911 \
              once you're outside.",
-            "This is an emergency, so I'm connecting you to our on-call team right now. Please stay on the line."
+            "I'm connecting you to our on-call team now. If you're still inside, get out first, and call 911 from \
+             outside."
         ]
     );
     assert_eq!(turn.next, Next::Dial { number: s.office.on_call_phone.clone(), timeout: 20 });
@@ -193,17 +194,27 @@ fn after_hours_a_transfer_becomes_a_message() {
           Would you like to leave one?"]
     );
     s.says("yes please");
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
+    assert!(
+        matches!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message, .. }),
+        "{:?}",
+        s.call.stage
+    );
     let turn = s.says("Please call me about my lease renewal");
     assert_eq!(
         turn.say,
-        ["I have your message as: Please call me about my lease renewal. Should I pass that along?"]
+        [
+            "I have a message for the office team from Maria Lopez: Please call back about my lease renewal, at \
+          718-555-0101. Should I pass that along?"
+        ]
     );
     let turn = s.says("yes");
     assert_eq!(
         turn.actions,
         [Action::TakeMessage {
             body: "Please call me about my lease renewal".into(),
+            summary: "For the office team from Maria Lopez: Please call back about my lease renewal, at \
+                      718-555-0101"
+                .into(),
             kind: MessageKind::Message
         }]
     );
@@ -216,7 +227,7 @@ fn nobody_answering_a_transfer_leads_to_a_message() {
     s.says("transfer me to someone");
     let turn = s.event(Event::DialEnded { answered: false });
     assert_eq!(turn.next, Next::Listen { speech_timeout: 3 });
-    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message });
+    assert_eq!(s.call.stage, Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None });
 }
 
 #[test]
@@ -312,4 +323,5 @@ fn a_prospect_asking_about_one_of_our_buildings_hears_what_is_available() {
     );
 }
 
+mod craft;
 mod emergencies;
