@@ -21,7 +21,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 const PURE: &[&str] = &[
     "mod.rs", "machine.rs", "machine/emergency.rs", "machine/request.rs", "machine/tests.rs",
     "machine/tests/emergencies.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs", "hazards.rs",
-    "hazards/en.rs", "vet.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
+    "hazards/en.rs", "hazards/es.rs", "rules/es.rs", "rules/es/phone.rs", "language.rs", "vet.rs",
+    "effects.rs", "pause.rs", "worth.rs", "hold.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

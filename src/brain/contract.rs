@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading, Topic};
+use crate::call::reading::{Asks, Hazard, Intent, Language, ModelReply, Reading, Topic};
 use crate::phone::Phone;
 
 pub const INTENTS: &[&str] = &[
@@ -148,7 +148,8 @@ impl Output {
                 .and_then(|name| staff.iter().find(|s| s.eq_ignore_ascii_case(name.trim())).cloned()),
             topic: self.topic,
             address: self.address.filter(|a| !a.trim().is_empty()),
-            language: self.language,
+            language: self.language.as_deref().and_then(Language::from_tag),
+            wants_language: None,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
             also: Vec::new(),
         }

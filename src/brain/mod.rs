@@ -100,6 +100,8 @@ fn with_safety_net(mut model: Reading, rules: Reading) -> Reading {
     model.describes_problem |= rules.describes_problem;
     model.phone = model.phone.or(rules.phone);
     model.location = model.location.or(rules.location);
+    model.language = model.language.or(rules.language);
+    model.wants_language = model.wants_language.or(rules.wants_language);
     if model.also.is_empty() {
         model.also = rules.also;
     }

@@ -3,7 +3,8 @@
 //! the outbox, the staff pages); they depend on this module, through the traits in `turn`.
 //!
 //! - `reading`, `rules`: what an utterance says (the keyword rules are the always-available
-//!   reader); `vet`: whether a model's proposed line may be spoken.
+//!   reader, in English and Spanish); `language`: which of the two a caller speaks or asks
+//!   for; `vet`: whether a model's proposed line may be spoken.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
@@ -17,6 +18,7 @@ pub mod effects;
 pub mod hazards;
 pub mod heard;
 pub mod hold;
+pub mod language;
 pub mod lines;
 pub mod machine;
 pub mod pause;
@@ -34,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
+pub use language::Language;
 pub use machine::step;
 use reading::{Aside, Hazard, Reading};
 
@@ -49,7 +52,7 @@ macro_rules! column_text {
     )*};
 }
 pub(crate) use column_text;
-column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source);
+column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source, Language);
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
