@@ -207,6 +207,22 @@ mod tests {
     }
 
     #[test]
+    fn a_language_is_read_from_a_tag_or_a_name_and_any_other_is_none() {
+        let language = |value: Value| {
+            let output: Output = serde_json::from_value(
+                json!({"intent": "hello", "language": value, "reply": "Hola.", "reply_asks": "open"}),
+            )
+            .unwrap();
+            output.into_reading(&[]).language
+        };
+        assert_eq!(language(json!("es-US")), Some(Language::Spanish));
+        assert_eq!(language(json!("Spanish")), Some(Language::Spanish));
+        assert_eq!(language(json!("en")), Some(Language::English));
+        assert_eq!(language(json!("pt-BR")), None);
+        assert_eq!(language(json!(null)), None);
+    }
+
+    #[test]
     fn a_reply_that_does_not_fit_is_an_error() {
         for text in [
             "I'm sorry, I can't help with that.",

@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn accents_are_optional_and_words_keep_their_places() {
-        assert_eq!(Heard::unaccented("¿El BAÑO? Está inundado, señora").text(), " el bano esta inundado senora ");
+        assert_eq!(
+            Heard::unaccented("¿El BAÑO? Está inundado, señora").text(),
+            " el bano esta inundado senora "
+        );
         let said = Heard::new("el baño, señora");
         let plain = Heard::unaccented("el baño, señora");
         assert_eq!(said.words().count(), plain.words().count());

@@ -67,13 +67,13 @@ const NO_ENGLISH: &[&str] = &[
     "no hablo ingles", "no hablo mucho ingles", "no hablo bien ingles", "no hablo bien el ingles",
     "no hablo el ingles", "hablo poco ingles", "hablo poquito ingles", "un poquito de ingles",
     "no entiendo ingles", "no entiendo el ingles", "no entiendo en ingles", "no se ingles",
-    "no se hablar ingles", "dont speak english", "do not speak english",
-    "dont speak much english", "no speak english", "dont understand english", "not good english",
-    "my english is not good", "my english is bad",
+    "no se hablar ingles", "dont speak english", "do not speak english", "dont speak much english",
+    "no speak english", "dont understand english", "not good english", "my english is not good",
+    "my english is bad",
 ];
 const SPANISH_ASKED: &[&str] = &[
-    "espanol", "en espanol", "espaniol", "espanyol", "spanish", "in spanish", "speak spanish",
-    "castellano", "en castellano", "hablo espanol", "habla espanol", "hablan espanol",
+    "espanol", "en espanol", "espaniol", "espanyol", "spanish", "in spanish", "speak spanish", "castellano",
+    "en castellano", "hablo espanol", "habla espanol", "hablan espanol",
 ];
 /// Saying they cannot follow Spanish: English, though it names Spanish.
 const NO_SPANISH: &[&str] = &[
@@ -93,28 +93,28 @@ const SPANISH: &[&str] = &[
     "sus", "un", "una", "unos", "unas", "y", "o", "pero", "porque", "por", "para", "con", "sin", "se",
     "usted", "ustedes", "ella", "ellos", "nosotros", "es", "esta", "estan", "estoy", "estamos", "hay",
     "tengo", "tiene", "tienen", "tenemos", "hace", "muy", "mucho", "mucha", "poco", "nada", "todo", "toda",
-    "todos", "aqui", "ahi", "alla", "tambien", "como", "cuando", "donde", "quien", "cual", "cuanto",
-    "hola", "gracias", "si", "senor", "senora", "senorita", "buenos", "buenas", "dias", "tardes", "noches",
-    "favor", "quiero", "necesito", "puedo", "puede", "pueden", "podria", "quisiera", "llamo", "llamando",
-    "hablar", "hablo", "habla", "digo", "oiga", "oye", "mire", "bueno", "pues", "entonces", "este", "eso",
-    "esto", "esa", "ese", "ahora", "hoy", "manana", "ayer", "anoche", "semana", "apartamento", "casa",
-    "edificio", "oficina", "agua", "luz", "bano", "cocina", "cuarto", "sala", "habitacion", "puerta",
-    "ventana", "techo", "piso", "pared", "llave", "llaves", "renta", "pago", "funciona", "sirve", "roto",
-    "rota", "gotea", "arreglar", "ayuda", "alguien", "persona", "nadie", "otra", "otro", "algo", "huele",
-    "olor", "humo", "fuego", "sale", "salen", "calefaccion", "caliente", "fria", "frio", "cero", "uno",
-    "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "ay", "dios", "mio", "vecino",
-    "vecina", "hijo", "hija", "nevera", "estufa", "inodoro", "lavamanos", "fregadero", "ducha", "mas",
-    "dale", "claro", "adios", "hasta", "luego", "perdon", "disculpe", "diga", "espanol", "ingles", "chao",
-    "chau", "ola", "ta", "pa", "mija", "mijo",
+    "todos", "aqui", "ahi", "alla", "tambien", "como", "cuando", "donde", "quien", "cual", "cuanto", "hola",
+    "gracias", "si", "senor", "senora", "senorita", "buenos", "buenas", "dias", "tardes", "noches", "favor",
+    "quiero", "necesito", "puedo", "puede", "pueden", "podria", "quisiera", "llamo", "llamando", "hablar",
+    "hablo", "habla", "digo", "oiga", "oye", "mire", "bueno", "pues", "entonces", "este", "eso", "esto",
+    "esa", "ese", "ahora", "hoy", "manana", "ayer", "anoche", "semana", "apartamento", "casa", "edificio",
+    "oficina", "agua", "luz", "bano", "cocina", "cuarto", "sala", "habitacion", "puerta", "ventana", "techo",
+    "piso", "pared", "llave", "llaves", "renta", "pago", "funciona", "sirve", "roto", "rota", "gotea",
+    "arreglar", "ayuda", "alguien", "persona", "nadie", "otra", "otro", "algo", "huele", "olor", "humo",
+    "fuego", "sale", "salen", "calefaccion", "caliente", "fria", "frio", "cero", "uno", "dos", "tres",
+    "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "ay", "dios", "mio", "vecino", "vecina",
+    "hijo", "hija", "nevera", "estufa", "inodoro", "lavamanos", "fregadero", "ducha", "mas", "dale", "claro",
+    "adios", "hasta", "luego", "perdon", "disculpe", "diga", "espanol", "ingles", "chao", "chau", "ola",
+    "ta", "pa", "mija", "mijo",
 ];
 /// Words that are English and not Spanish, the English a Spanish speaker mixes in left out.
 const ENGLISH: &[&str] = &[
-    "the", "my", "is", "it", "its", "im", "ive", "and", "you", "your", "to", "of", "what", "i", "have", "has",
-    "there", "theres", "this", "that", "with", "for", "on", "at", "can", "do", "dont", "does", "doesnt",
-    "did", "didnt", "isnt", "wont", "cant", "hi", "hey", "yeah", "thanks", "thank", "need", "want", "get",
-    "got", "how", "when", "where", "who", "why", "was", "were", "be", "been", "just", "like", "so", "about",
-    "from", "we", "our", "they", "their", "he", "she", "his", "her", "would", "could", "should", "will",
-    "not", "any", "some", "out", "up", "now", "here", "are", "am", "an", "or", "if", "whats",
+    "the", "my", "is", "it", "its", "im", "ive", "and", "you", "your", "to", "of", "what", "i", "have",
+    "has", "there", "theres", "this", "that", "with", "for", "on", "at", "can", "do", "dont", "does",
+    "doesnt", "did", "didnt", "isnt", "wont", "cant", "hi", "hey", "yeah", "thanks", "thank", "need", "want",
+    "get", "got", "how", "when", "where", "who", "why", "was", "were", "be", "been", "just", "like", "so",
+    "about", "from", "we", "our", "they", "their", "he", "she", "his", "her", "would", "could", "should",
+    "will", "not", "any", "some", "out", "up", "now", "here", "are", "am", "an", "or", "if", "whats",
 ];
 
 /// What the utterance says about the caller's language.
@@ -156,19 +156,14 @@ mod tests {
     #[test]
     fn a_request_to_switch_in_either_language() {
         for spanish in [
-            "español",
-            "Espanol",
-            "Spanish",
-            "en español por favor",
-            "no hablo inglés",
-            "no hablo mucho ingles, señora",
-            "I don't speak English",
-            "do you have someone who speaks Spanish",
-            "sorry no english, español",
+            "español", "Espanol", "Spanish", "en español por favor", "no hablo inglés",
+            "no hablo mucho ingles, señora", "I don't speak English",
+            "do you have someone who speaks Spanish", "sorry no english, español",
         ] {
             assert_eq!(cue(spanish).wants, Some(Spanish), "{spanish}");
         }
-        for english in ["English, please", "en inglés por favor", "can we do this in English", "no hablo español"]
+        for english in
+            ["English, please", "en inglés por favor", "can we do this in English", "no hablo español"]
         {
             assert_eq!(cue(english).wants, Some(English), "{english}");
         }
@@ -183,7 +178,7 @@ mod tests {
             "hola",
             "sí",
             "si",
-                "por favor",
+            "por favor",
             "tengo una fuga de agua en el baño",
             "Hola, tengo una fuga de agua en el baño",
             "la cocina",
@@ -200,6 +195,27 @@ mod tests {
         for either in ["no", "okay", "Diane please", "operator", "gas"] {
             assert_eq!(cue(either).speaks, None, "{either}");
         }
+    }
+
+    #[test]
+    fn a_reading_stored_with_a_language_tag_still_decodes() {
+        use crate::call::reading::Reading;
+        let stored = |language: &str| {
+            let json = format!(
+                r#"{{"intent":"hello","hazard":null,"describes_problem":false,"urgent":false,"answer":null,
+                    "location":null,"phone":null,"this_number":false,"staff":null,"topic":null,
+                    "address":null,"language":{language},"reply":null}}"#
+            );
+            serde_json::from_str::<Reading>(&json).unwrap()
+        };
+        assert_eq!(stored(r#""en-US""#).language, Some(English));
+        assert_eq!(stored(r#""es""#).language, Some(Spanish));
+        assert_eq!(stored(r#""fr""#).language, None);
+        assert_eq!(stored("null").language, None);
+        assert_eq!(stored(r#""spanish""#).wants_language, None);
+        let now = Reading { language: Some(Spanish), wants_language: Some(English), ..Reading::default() };
+        let again: Reading = serde_json::from_str(&serde_json::to_string(&now).unwrap()).unwrap();
+        assert_eq!(again, now);
     }
 
     #[test]

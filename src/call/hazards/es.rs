@@ -22,15 +22,16 @@ const NOT_NOW: &[&str] = &[
 ];
 /// A detector asking for a battery, or tripped by cooking, rather than sounding an alarm.
 const BATTERY: &[&str] = &[
-    "bateria", "baterias", "pila", "pilas", "cada minuto", "cada rato", "cada ratito", "cada treinta segundos",
-    "cada 30 segundos", "cada vez que", "cocino", "cocinando", "cocinar", "tostada", "tostadas", "se cayo",
-    "colgando", "vencido", "vencida", "cambiar", "cambien", "prueba", "probando", "pitidito", "alarma del carro",
-    "alarma del reloj",
+    "bateria", "baterias", "pila", "pilas", "cada minuto", "cada rato", "cada ratito",
+    "cada treinta segundos", "cada 30 segundos", "cada vez que", "cocino", "cocinando", "cocinar", "tostada",
+    "tostadas", "se cayo", "colgando", "vencido", "vencida", "cambiar", "cambien", "prueba", "probando",
+    "pitidito", "alarma del carro", "alarma del reloj",
 ];
 /// An alarm or detector sounding.
 const SOUNDING: &[&str] = &[
     "sonando", "suena", "sono", "no para de sonar", "no deja de sonar", "pitando", "pita", "chillando",
-    "chilla", "se activo", "se disparo", "se prendio", "gritando", "timbrando",
+    "chilla", "se activo", "se disparo", "se prendio", "gritando", "timbrando", "no para", "no deja de",
+    "no se calla", "no se apaga",
 ];
 /// A heating system not heating.
 const NOT_HEATING: &[&str] = &[
@@ -59,6 +60,19 @@ const SIGNS: &[Sign] = &[
         ]],
         unless: NOT_NOW,
     },
+    // Gas, and a smell or a leak said anywhere in the same breath ("el gas de la estufa se
+    // quedó abierto y huele fuertísimo").
+    Sign {
+        hazard: Hazard::Gas,
+        all: &[
+            &["gas"],
+            &[
+                "huele", "olor", "oliendo", "peste", "apesta", "hiede", "entrando", "saliendo", "se sale",
+                "escapando", "se escapa", "se quedo abierto", "se quedo abierta", "dejaron abierto",
+            ],
+        ],
+        unless: NOT_NOW,
+    },
     Sign {
         hazard: Hazard::Gas,
         all: &[&["detector de gas", "alarma de gas", "alarma del gas", "detector del gas"], SOUNDING],
@@ -80,14 +94,14 @@ const SIGNS: &[Sign] = &[
         hazard: Hazard::CarbonMonoxide,
         all: &[
             &[
-                "dolor de cabeza", "mareados", "mareado", "mareada", "mareadas", "mareo", "mareos", "nauseas",
-                "vomitando", "vomitos", "nos sentimos mal", "se sienten mal", "desmayo", "se desmayo",
-                "desmayado", "desmayada", "sonolientos",
+                "dolor de cabeza", "mareados", "mareado", "mareada", "mareadas", "mareo", "mareos",
+                "nauseas", "vomitando", "vomitos", "nos sentimos mal", "se sienten mal", "desmayo",
+                "se desmayo", "desmayado", "desmayada", "sonolientos",
             ],
             &[
-                "todos", "toda la familia", "los ninos", "los nenes", "mis hijos", "la familia", "calentador",
-                "calefaccion", "boiler", "caldera", "estufa", "heater", "dentro del apartamento",
-                "en el apartamento", "toda la noche", "los dos", "los tres",
+                "todos", "toda la familia", "los ninos", "los nenes", "mis hijos", "la familia",
+                "calentador", "calefaccion", "boiler", "caldera", "estufa", "heater",
+                "dentro del apartamento", "en el apartamento", "toda la noche", "los dos", "los tres",
             ],
         ],
         unless: NOT_NOW,
@@ -114,7 +128,8 @@ const SIGNS: &[Sign] = &[
         unless: &[
             "detector", "detectores", "alarma", "alarmas", "fumar", "fuma", "fuman", "fumando", "fumador",
             "cigarrillo", "cigarrillos", "cigarro", "cigarros", "libre de humo", "no fumar", "se permite",
-            "permitido", "politica", "marihuana", "hookah", "vapear",
+            "permitido", "politica", "marihuana", "hookah", "vapear", "humo no sale",
+            "humo de la cocina no sale", "cuando cocino", "cuando cocinamos", "al cocinar",
         ],
     },
     Sign {
@@ -144,7 +159,10 @@ const SIGNS: &[Sign] = &[
     Sign {
         hazard: Hazard::Electrical,
         all: &[
-            &["derretido", "derretida", "se derritio", "quemado", "quemada", "chamuscado", "negro", "caliente"],
+            &[
+                "derretido", "derretida", "se derritio", "quemado", "quemada", "chamuscado", "negro",
+                "caliente",
+            ],
             &[
                 "enchufe", "enchufes", "tomacorriente", "toma corriente", "interruptor", "suiche", "switch",
                 "cable", "cables", "panel", "breaker", "breakers", "caja de fusibles", "extension", "plug",
@@ -152,21 +170,46 @@ const SIGNS: &[Sign] = &[
         ],
         unless: &["bombillo", "bombilla", "foco"],
     },
+    // A broken pipe, wherever it is.
+    Sign {
+        hazard: Hazard::Flooding,
+        all: &[
+            &["tubo", "tubos", "tuberia", "tuberias", "caneria"],
+            &[
+                "se rompio", "roto", "rota", "se revento", "reventado", "reventada", "se partio", "partido",
+                "partida",
+            ],
+        ],
+        unless: NOT_NOW,
+    },
+    // Water in the wiring.
+    Sign {
+        hazard: Hazard::Electrical,
+        all: &[
+            &["agua", "mojado", "mojada", "mojados", "gotea", "goteando", "chorreando"],
+            &[
+                "enchufe", "enchufes", "tomacorriente", "toma corriente", "panel", "breaker", "breakers",
+                "caja de breakers", "caja de fusibles",
+            ],
+        ],
+        unless: NOT_NOW,
+    },
     // Structural danger of any kind; "se cayó" is often written "se calló".
     Sign {
         hazard: Hazard::StructuralCollapse,
         all: &[
             &[
-                "se cayo", "se callo", "se cae", "se esta cayendo", "se va a caer", "cayendose", "se derrumbo",
-                "derrumbe", "derrumbando", "se esta derrumbando", "colapso", "colapsando", "se hundio",
-                "se hunde", "se esta hundiendo", "hundiendo", "cediendo", "se vino abajo", "se desplomo",
-                "se esta separando", "despegando de la pared", "se abrio un hueco", "se esta abriendo",
-                "pandeado", "pandeando", "abombado", "rompio el techo", "atraveso el techo",
+                "se cayo", "se callo", "se cae", "se esta cayendo", "se va a caer", "cayendose",
+                "se derrumbo", "derrumbe", "derrumbando", "se esta derrumbando", "colapso", "colapsando",
+                "se hundio", "se hunde", "se esta hundiendo", "hundiendo", "cediendo", "se vino abajo",
+                "se desplomo", "se esta separando", "despegando de la pared", "se abrio un hueco",
+                "se esta abriendo", "pandeado", "pandeando", "abombado", "rompio el techo",
+                "atraveso el techo",
             ],
             &[
-                "techo", "plafon", "cielo raso", "pared", "paredes", "piso", "suelo", "escalera", "escaleras",
-                "escalones", "balcon", "porche", "terraza", "edificio", "cimientos", "viga", "arbol",
-                "escalera de incendios", "yeso",
+                "techo", "plafon", "cielo raso", "pared", "paredes", "piso", "suelo", "escalera",
+                "escaleras", "escalones", "balcon", "porche", "terraza", "edificio", "cimientos", "viga",
+                "arbol", "escalera de incendios", "yeso",
             ],
         ],
         unless: &[
@@ -185,20 +228,27 @@ const SIGNS: &[Sign] = &[
                 "trancada", "trabado", "trabada", "pegado", "encerrado", "encerrada", "encerrados",
                 "entre pisos", "entre dos pisos", "con gente adentro", "con gente dentro", "alguien adentro",
                 "no abren las puertas", "no se abren las puertas", "no puede salir", "no pueden salir",
-                "no podemos salir", "no puedo salir",
+                "no podemos salir", "no puedo salir", "se tranco", "se trabo", "se atasco", "se pego",
+                "se quedo parado", "se quedo pegado", "esta adentro", "estan adentro", "quedo adentro",
+                "quedaron adentro",
             ],
         ],
-        unless: &["a quien llamo si", "que hago si", "que pasa si", "si el ascensor", "si el elevador", "si se queda"],
+        unless: &[
+            "a quien llamo si", "que hago si", "que pasa si", "si el ascensor", "si el elevador",
+            "si se queda",
+        ],
     },
     // Water pouring in, through ceilings or fixtures.
     Sign {
         hazard: Hazard::Flooding,
         all: &[&[
-            "inundacion", "inundado", "inundada", "se inundo", "se esta inundando", "inundando", "se revento",
-            "reventado", "reventada", "tubo roto", "se rompio un tubo", "se rompio el tubo",
+            "inundacion", "inundado", "inundada", "se inundo", "se me inundo", "inundo", "inundaron",
+            "se esta inundando", "inundando", "hasta los tobillos", "a los tobillos", "hasta las rodillas",
+            "se revento", "reventado", "reventada", "tubo roto", "se rompio un tubo", "se rompio el tubo",
             "se rompio la tuberia", "tuberia rota", "agua por todos lados", "agua por todas partes",
             "agua por todo el piso", "todo lleno de agua", "lleno de agua", "llena de agua",
-            "pulgadas de agua", "bajo agua", "charco enorme",
+            "pulgadas de agua", "bajo agua", "charco enorme", "pie de agua", "pies de agua",
+            "se esta mojando todo", "se mojo todo", "todo mojado",
         ]],
         unless: &["zona", "seguro de", "aseguranza", "reflector"],
     },
@@ -244,7 +294,10 @@ const SIGNS: &[Sign] = &[
     Sign {
         hazard: Hazard::Sewage,
         all: &[
-            &["inodoro", "toilet", "taza", "desague", "desagues", "drenaje", "tina", "banera", "ducha", "sotano"],
+            &[
+                "inodoro", "toilet", "taza", "desague", "desagues", "drenaje", "tina", "banera", "ducha",
+                "sotano",
+            ],
             &[
                 "se devuelve", "devolviendo", "se esta devolviendo", "se regresa", "regresando", "subiendo",
                 "sube el agua", "brotando", "brota", "tirando para arriba",
@@ -260,7 +313,10 @@ const SIGNS: &[Sign] = &[
             "no cae agua", "no viene agua", "no llega agua", "cortaron el agua", "quitaron el agua",
             "se fue el agua", "el agua esta cortada", "nada de agua",
         ]],
-        unless: &["presion", "un aviso", "el aviso", "avisaron que", "van a", "va a", "factura", "caliente", "cuenta"],
+        unless: &[
+            "presion", "un aviso", "el aviso", "avisaron que", "van a", "va a", "factura", "caliente",
+            "cuenta",
+        ],
     },
     Sign {
         hazard: Hazard::NoWater,
@@ -279,8 +335,8 @@ const SIGNS: &[Sign] = &[
             "grados en el apartamento", "grados adentro", "grados en la casa",
         ]],
         unless: &[
-            "demasiado caliente", "muy caliente", "mucho calor", "tibio", "inspeccion", "calentador electrico",
-            "calentador portatil", "space heater",
+            "demasiado caliente", "muy caliente", "mucho calor", "tibio", "inspeccion",
+            "calentador electrico", "calentador portatil", "space heater",
         ],
     },
     Sign {
@@ -294,9 +350,9 @@ const SIGNS: &[Sign] = &[
         ],
         unless: &[
             "demasiado caliente", "muy caliente", "mucho calor", "no se apaga", "bajarla", "bajarle",
-            "tibio", "tibia", "calentador de agua", "heater de agua", "agua caliente", "piloto", "inspeccion",
-            "calentador electrico", "calentador portatil", "space heater", "ruido", "golpes", "silba",
-            "suficiente",
+            "tibio", "tibia", "calentador de agua", "heater de agua", "agua caliente", "piloto",
+            "inspeccion", "calentador electrico", "calentador portatil", "space heater", "ruido", "golpes",
+            "silba", "suficiente",
         ],
     },
     // Ice or snow blocking the only way out.
@@ -305,9 +361,9 @@ const SIGNS: &[Sign] = &[
         all: &[
             &["nieve", "hielo", "congelada", "congelado"],
             &[
-                "unica salida", "no podemos salir", "no puedo salir", "no puedo abrir la puerta", "bloqueada",
-                "bloqueado", "bloquea", "bloqueando", "tapada", "atrapados", "atrapada", "atrapado",
-                "encerrados",
+                "unica salida", "no podemos salir", "no puedo salir", "no puedo abrir la puerta",
+                "bloqueada", "bloqueado", "bloquea", "bloqueando", "tapada", "atrapados", "atrapada",
+                "atrapado", "encerrados",
             ],
         ],
         unless: &["acera de enfrente", "canaleta", "estacionamiento", "parqueo", "carro"],
@@ -316,9 +372,9 @@ const SIGNS: &[Sign] = &[
     Sign {
         hazard: Hazard::NoHotWater,
         all: &[&[
-            "no hay agua caliente", "no tengo agua caliente", "no tenemos agua caliente", "sin agua caliente",
-            "solo agua fria", "solamente agua fria", "nada mas agua fria", "nomas agua fria",
-            "solo sale agua fria", "nada mas sale agua fria", "sale pura agua fria",
+            "no hay agua caliente", "no tengo agua caliente", "no tenemos agua caliente",
+            "sin agua caliente", "solo agua fria", "solamente agua fria", "nada mas agua fria",
+            "nomas agua fria", "solo sale agua fria", "nada mas sale agua fria", "sale pura agua fria",
             "el agua sale fria", "sale el agua fria", "el agua no calienta", "el agua no se calienta",
             "agua helada", "con agua fria", "no sale agua caliente", "no sale caliente",
             "no llega el agua caliente", "no hay hot water",
@@ -329,7 +385,10 @@ const SIGNS: &[Sign] = &[
         hazard: Hazard::NoHotWater,
         all: &[
             &["agua caliente", "calentador de agua", "heater de agua"],
-            &["no funciona", "no sirve", "se fue", "no hay", "no sale", "no tenemos", "no tengo", "cortada", "cortaron"],
+            &[
+                "no funciona", "no sirve", "se fue", "no hay", "no sale", "no tenemos", "no tengo",
+                "cortada", "cortaron",
+            ],
         ],
         unless: &["se acaba rapido", "rapido", "tarda", "demasiado", "factura", "bien"],
     },
@@ -338,15 +397,16 @@ const SIGNS: &[Sign] = &[
         hazard: Hazard::EntryDoor,
         all: &[
             &[
-                "puerta del edificio", "puerta de entrada del edificio", "puerta principal", "entrada principal",
-                "entrada del edificio", "puerta de la calle", "puerta del lobby", "puerta del frente del edificio",
-                "puerta de abajo", "puerta de afuera", "porton del edificio",
+                "puerta del edificio", "puerta de entrada del edificio", "puerta principal",
+                "entrada principal", "entrada del edificio", "puerta de la calle", "puerta del lobby",
+                "puerta del frente del edificio", "puerta de abajo", "puerta de afuera",
+                "porton del edificio",
             ],
             &[
-                "rota", "roto", "no cierra", "no tranca", "no asegura", "no tiene seguro", "no cierra con llave",
-                "se queda abierta", "esta abierta", "no se cierra", "cerradura rota", "cualquiera puede entrar",
-                "cualquiera entra", "entra cualquiera", "entra cualquier persona", "sin seguro", "danada",
-                "no sirve",
+                "rota", "roto", "no cierra", "no tranca", "no asegura", "no tiene seguro",
+                "no cierra con llave", "se queda abierta", "esta abierta", "no se cierra", "cerradura rota",
+                "cualquiera puede entrar", "cualquiera entra", "entra cualquiera", "entra cualquier persona",
+                "sin seguro", "danada", "no sirve",
             ],
         ],
         unless: NOT_NOW,
@@ -359,14 +419,14 @@ const SIGNS: &[Sign] = &[
             &[
                 "rompieron", "rompio", "rota", "roto", "quebrada", "quebraron", "quebro", "hecha pedazos",
                 "destrozada", "patearon", "pateo", "tumbaron", "tumbo", "forzaron", "forzo", "forzada",
-                "se metieron", "entraron a robar",
-                "rompio la", "rompio el",
+                "se metieron", "entraron a robar", "rompio la", "rompio el",
             ],
             &[
                 "no cierra", "no puedo cerrar", "no puedo cerrarla", "no tranca", "no se puede trancar",
                 "no puedo trancar", "no asegura", "no puedo asegurar", "abierta", "cualquiera puede entrar",
                 "cualquiera podria entrar", "cualquiera se puede meter", "no le sirve el seguro",
-                "no tiene seguro", "no cierra con llave",
+                "no tiene seguro", "no cierra con llave", "no puedo trancarla", "no puedo cerrarla",
+                "no la puedo cerrar", "no la puedo trancar", "no se puede cerrar",
             ],
         ],
         unless: &[],
@@ -376,11 +436,11 @@ const SIGNS: &[Sign] = &[
         hazard: Hazard::LockoutAtRisk,
         all: &[
             &[
-                "me quede afuera", "me quede fuera", "me quede por fuera", "me cerre afuera", "me cerro afuera",
-                "deje las llaves adentro", "deje las llaves dentro", "se me quedaron las llaves",
-                "no puedo entrar", "cerro la puerta", "se cerro la puerta", "se tranco la puerta",
-                "se quedo encerrado", "se quedo encerrada", "quedo encerrado", "quedo encerrada",
-                "cerro con seguro", "puso el seguro",
+                "me quede afuera", "me quede fuera", "me quede por fuera", "me cerre afuera",
+                "me cerro afuera", "deje las llaves adentro", "deje las llaves dentro",
+                "se me quedaron las llaves", "no puedo entrar", "cerro la puerta", "se cerro la puerta",
+                "se tranco la puerta", "se quedo encerrado", "se quedo encerrada", "quedo encerrado",
+                "quedo encerrada", "cerro con seguro", "puso el seguro",
             ],
             &[
                 "bebe", "nene", "nena", "nino", "nina", "ninos", "hijo", "hija", "hijos", "estufa", "horno",

@@ -20,33 +20,33 @@ const PROBLEM: &[&str] = &[
     "danada", "danados", "no funciona", "no funcionan", "no sirve", "no sirven", "no prende", "no prenden",
     "no enciende", "no calienta", "no enfria", "no cierra", "no abre", "no se abre", "no se cierra",
     "no baja", "no jala", "no descarga", "no tranca", "tapado", "tapada", "tupido", "tupida", "atascado",
-    "atascada", "atorado", "atorada", "trabado", "trabada", "pegado", "pegada", "suelto", "suelta",
-    "flojo", "floja", "se mueve", "rajado", "rajada", "rajadura", "grieta", "grietas", "pelando",
-    "se esta pelando", "parpadea", "parpadeando", "moho", "hongo", "hongos", "humedad", "ratones", "raton",
-    "ratas", "rata", "cucarachas", "cucaracha", "chinches", "hormigas", "insectos", "bichos", "plaga",
-    "avispas", "abejas", "palomas", "ardillas", "termitas", "se salio", "se despego", "despegado",
-    "hace ruido", "ruido raro", "zumbido", "golpes", "liquea", "liqueando", "liqueo", "se tapo", "se tupio",
-    "extintor", "extinguidor", "sink", "inodoro", "toilet", "taza del bano", "lavamanos",
-    "lavabo", "fregadero", "pila", "grifo", "llave del agua", "pluma", "ducha", "regadera", "banera", "tina",
-    "desague", "drenaje", "nevera", "refrigerador", "refri", "congelador", "freezer", "estufa", "horno",
-    "hornilla", "hornillas", "quemador", "quemadores", "microondas", "lavaplatos", "lavavajillas",
-    "triturador", "extractor", "campana", "aire acondicionado", "el aire", "lavadora", "secadora",
-    "enchufe", "enchufes", "tomacorriente", "luz", "luces", "bombillo", "bombillos", "foco", "bombilla",
-    "interruptor", "suiche", "abanico", "ventilador", "termostato", "ventana", "ventanas", "screen",
-    "mosquitero", "persianas", "cortinas", "puerta", "puertas", "cerradura", "llavin", "cerrojo",
-    "manija", "perilla", "gabinete", "gabinetes", "cajon", "gaveta", "closet", "techo", "pared", "paredes",
-    "piso", "losetas", "azulejos", "baldosas", "lozas", "alfombra", "pintura", "calefaccion", "calentador",
-    "heat", "heater", "boiler", "caldera", "radiador", "radiadores", "tuberia", "tubo", "tubos", "caneria",
-    "ventilacion", "detector de humo", "alarma de humo", "detector", "bateria", "intercom",
-    "intercomunicador", "timbre", "ascensor", "elevador", "buzon", "porton", "reja", "barandal",
-    "baranda", "pasamanos", "escalera", "escaleras", "escalones", "acera", "hielo", "nieve",
-    "cuarto de la basura", "chimenea", "espejo", "agua", "agua caliente", "no hay luz", "mal olor",
+    "atascada", "atorado", "atorada", "trabado", "trabada", "pegado", "pegada", "suelto", "suelta", "flojo",
+    "floja", "se mueve", "rajado", "rajada", "rajadura", "grieta", "grietas", "pelando", "se esta pelando",
+    "parpadea", "parpadeando", "moho", "hongo", "hongos", "humedad", "ratones", "raton", "ratas", "rata",
+    "cucarachas", "cucaracha", "chinches", "hormigas", "insectos", "bichos", "plaga", "avispas", "abejas",
+    "palomas", "ardillas", "termitas", "se salio", "se despego", "despegado", "hace ruido", "ruido raro",
+    "zumbido", "golpes", "liquea", "liqueando", "liqueo", "se tapo", "se tupio", "extintor", "extinguidor",
+    "sink", "inodoro", "toilet", "taza del bano", "lavamanos", "lavabo", "fregadero", "pila", "grifo",
+    "llave del agua", "pluma", "ducha", "regadera", "banera", "tina", "desague", "drenaje", "nevera",
+    "refrigerador", "refri", "congelador", "freezer", "estufa", "horno", "hornilla", "hornillas", "quemador",
+    "quemadores", "microondas", "lavaplatos", "lavavajillas", "triturador", "extractor", "campana",
+    "aire acondicionado", "el aire", "lavadora", "secadora", "enchufe", "enchufes", "tomacorriente", "luz",
+    "luces", "bombillo", "bombillos", "foco", "bombilla", "interruptor", "suiche", "abanico", "ventilador",
+    "termostato", "ventana", "ventanas", "screen", "mosquitero", "persianas", "cortinas", "puerta",
+    "puertas", "cerradura", "llavin", "cerrojo", "manija", "perilla", "gabinete", "gabinetes", "cajon",
+    "gaveta", "closet", "techo", "pared", "paredes", "piso", "losetas", "azulejos", "baldosas", "lozas",
+    "alfombra", "pintura", "calefaccion", "calentador", "heat", "heater", "boiler", "caldera", "radiador",
+    "radiadores", "tuberia", "tubo", "tubos", "caneria", "ventilacion", "detector de humo", "alarma de humo",
+    "detector", "bateria", "intercom", "intercomunicador", "timbre", "ascensor", "elevador", "buzon",
+    "porton", "reja", "barandal", "baranda", "pasamanos", "escalera", "escaleras", "escalones", "acera",
+    "hielo", "nieve", "cuarto de la basura", "chimenea", "espejo", "agua", "agua caliente", "no hay luz",
+    "mal olor",
 ];
 const REPAIR: &[&str] = &[
     "mantenimiento", "reparacion", "reparaciones", "reparar", "arreglar", "arreglen", "arreglo",
     "orden de trabajo", "pedido de reparacion", "solicitud de mantenimiento", "que vengan a ver",
-    "que alguien venga", "mandar a alguien", "manden a alguien", "mande a alguien", "que revisen",
-    "revisar", "una llave nueva", "copia de la llave", "copia de mi llave", "otra llave", "work order",
+    "que alguien venga", "mandar a alguien", "manden a alguien", "mande a alguien", "que revisen", "revisar",
+    "una llave nueva", "copia de la llave", "copia de mi llave", "otra llave", "work order",
 ];
 const URGENT: &[&str] = &[
     "gotea", "goteando", "fuga", "salidero", "gotera", "no hay agua caliente", "cerradura", "llavin",
@@ -57,33 +57,36 @@ const URGENT: &[&str] = &[
 const PERSON: &[&str] = &[
     "hablar con", "hablo con", "comunicarme con", "comuniqueme", "comunicame", "me comunica",
     "comunicar con", "paseme", "pasame", "me pasa con", "me puede pasar", "transfierame", "transferirme",
-    "transfiera", "transferir", "conecteme", "conectarme", "persona real", "persona de verdad",
-    "ser humano", "un humano", "representante", "operador", "operadora", "gerente", "manager",
-    "encargado", "encargada", "administrador", "administradora", "dueno", "duena", "casero", "landlord",
-    "superintendente", "contabilidad", "agente", "en la linea", "al telefono", "el que manda",
-    "la que manda", "alguien de la oficina", "que me llame alguien", "que alguien me llame",
-    "que me llamen", "me devuelvan la llamada",
+    "transfiera", "transferir", "conecteme", "conectarme", "persona real", "persona de verdad", "ser humano",
+    "un humano", "representante", "operador", "operadora", "gerente", "manager", "encargado", "encargada",
+    "administrador", "administradora", "dueno", "duena", "casero", "landlord", "superintendente",
+    "contabilidad", "agente", "en la linea", "al telefono", "el que manda", "la que manda",
+    "alguien de la oficina", "que me llame alguien", "que alguien me llame", "que me llamen",
+    "me devuelvan la llamada",
 ];
 /// Someone, but maybe someone to come and fix a thing.
 const SOMEONE: &[&str] = &["alguien", "una persona", "persona", "el personal"];
 /// Words that make a question about a thing a report that it is broken.
 const FAULT: &[&str] = &[
     "roto", "rota", "rotos", "rotas", "se rompio", "se dano", "danado", "danada", "gotea", "goteando",
-    "fuga", "salidero", "no funciona", "no sirve", "no prende", "no enciende", "tapado", "tapada",
-    "tupido", "atascado", "atascada", "trabado", "trabada", "pegado", "hace un ruido", "haciendo un ruido",
-    "ruido raro", "ruido extrano", "cucarachas", "ratones", "chinches", "bichos", "se desbordo",
-    "rebosando", "no cierra",
+    "fuga", "salidero", "no funciona", "no sirve", "no prende", "no enciende", "tapado", "tapada", "tupido",
+    "atascado", "atascada", "trabado", "trabada", "pegado", "hace un ruido", "haciendo un ruido",
+    "ruido raro", "ruido extrano", "cucarachas", "ratones", "chinches", "bichos", "se desbordo", "rebosando",
+    "no cierra",
 ];
 /// A question about a rule, a bill or the building, not a report of trouble.
 const QUESTION: &[&str] = &[
     "factura", "facturas", "cuenta de", "incluido", "incluida", "incluye", "permitido", "permiten",
     "se permite", "se puede tener", "puedo tener", "puedo usar", "podemos tener", "seguro de inquilino",
     "aseguranza", "inspeccion", "simulacro", "politica", "zona", "aviso", "a mi nombre", "es verdad",
-    "quien paga", "pagar por", "renovar", "renovacion", "bill",
+    "quien paga", "pagar por", "renovar", "renovacion", "bill", "hay que tener", "tengo que tener",
+    "es obligatorio", "necesito tener", "lo pago yo",
 ];
 /// A question about what to do if something happened, however broken it sounds.
-const WHAT_IF: &[&str] =
-    &["a quien llamo si", "a quien llamo cuando", "que hago si", "que pasa si", "que debo hacer si", "en caso de que"];
+const WHAT_IF: &[&str] = &[
+    "a quien llamo si", "a quien llamo cuando", "que hago si", "que pasa si", "que debo hacer si",
+    "en caso de que",
+];
 const TOPICS: &[(Topic, &[&str])] = &[
     (
         Topic::LateFees,
@@ -100,17 +103,26 @@ const TOPICS: &[(Topic, &[&str])] = &[
             "pagar por internet", "portal", "la renta", "cheque", "recibo", "se vence la renta",
         ],
     ),
-    (Topic::Pets, &["mascota", "mascotas", "perro", "perros", "perrito", "gato", "gatos", "gatito", "animales"]),
+    (
+        Topic::Pets,
+        &["mascota", "mascotas", "perro", "perros", "perrito", "gato", "gatos", "gatito", "animales"],
+    ),
     (
         Topic::Parking,
-        &["estacionamiento", "estacionar", "parqueo", "parquear", "parking", "garaje", "permiso de estacionamiento"],
+        &[
+            "estacionamiento", "estacionar", "parqueo", "parquear", "parking", "garaje",
+            "permiso de estacionamiento",
+        ],
     ),
     (Topic::Laundry, &["lavanderia", "cuarto de lavado", "lavadoras", "laundry"]),
     (Topic::Trash, &["basura", "reciclaje", "reciclar", "zafacon", "zafacones"]),
     (Topic::Packages, &["paquete", "paquetes", "entrega", "entregas", "correo", "amazon"]),
     (
         Topic::QuietHours,
-        &["horas de silencio", "ruido", "ruidoso", "ruidosos", "bulla", "escandalo", "musica alta", "silencio"],
+        &[
+            "horas de silencio", "ruido", "ruidoso", "ruidosos", "bulla", "escandalo", "musica alta",
+            "silencio",
+        ],
     ),
     (Topic::MoveInOut, &["mudanza", "mudarme", "mudarnos", "me mudo", "nos mudamos", "mudar"]),
     (Topic::Amenities, &["gimnasio", "piscina", "azotea", "almacenamiento", "bicicletas", "amenidades"]),
@@ -121,12 +133,14 @@ const TOPICS: &[(Topic, &[&str])] = &[
 ];
 const LEASING: &[&str] = &[
     "disponible", "disponibles", "se alquila", "alquiler", "alquilar", "alquilan", "rentar", "rentan",
-    "en renta", "buscando apartamento", "buscando un apartamento", "busco apartamento", "busco un apartamento",
-    "buscando un lugar", "necesito un lugar", "necesito apartamento", "necesito un apartamento",
-    "ver el apartamento", "ver un apartamento", "ver una unidad", "ver la unidad", "ensenar", "mostrar",
-    "cita para ver", "visitar el apartamento", "de un cuarto", "de dos cuartos", "de tres cuartos",
-    "una habitacion", "dos habitaciones", "estudio", "estudios", "vacante", "vacantes", "se desocupa",
-    "se va a desocupar", "anuncio",
+    "en renta", "buscando apartamento", "buscando un apartamento", "busco apartamento",
+    "busco un apartamento", "buscando un lugar", "necesito un lugar", "necesito apartamento",
+    "necesito un apartamento", "ver el apartamento", "ver un apartamento", "ver una unidad", "ver la unidad",
+    "ensenar", "mostrar", "cita para ver", "visitar el apartamento", "de un cuarto", "de dos cuartos",
+    "de tres cuartos", "una habitacion", "dos habitaciones", "estudio", "estudios", "vacante", "vacantes",
+    "se desocupa", "se va a desocupar", "anuncio", "apartamento libre", "apartamentos libres",
+    "algun apartamento", "tienen apartamento", "tienen apartamentos", "cuanto cuesta un apartamento",
+    "precio del apartamento",
 ];
 /// Hours asked for in so many words: these win over a leasing or person word.
 const HOURS_ASKED: &[&str] = &[
@@ -137,9 +151,8 @@ const HOURS_ASKED: &[&str] = &[
     "lo mas temprano",
 ];
 const HOURS: &[&str] = &[
-    "abren", "abre", "abierto", "abierta", "abiertos", "cierran", "cerrado", "cerrada", "cerrados",
-    "sabado", "sabados", "domingo", "domingos", "fin de semana", "feriado", "feriados", "dias festivos",
-    "festivo",
+    "abren", "abre", "abierto", "abierta", "abiertos", "cierran", "cerrado", "cerrada", "cerrados", "sabado",
+    "sabados", "domingo", "domingos", "fin de semana", "feriado", "feriados", "dias festivos", "festivo",
 ];
 /// Where to go, bring or send something: the office's address answers it.
 const WHERE: &[&str] = &["donde", "adonde", "en que calle", "direccion"];
@@ -235,13 +248,17 @@ fn heard(utterance: &str) -> Heard {
 /// Reads an utterance in the language it is said in: Spanish by these rules, English by
 /// `english`; an utterance that could be either goes to whichever understands it, and a
 /// danger named in either language is never missed.
-pub(super) fn read_either(utterance: &str, staff: &[String], english: fn(&str, &[String]) -> Reading) -> Reading {
+pub(super) fn read_either(
+    utterance: &str,
+    staff: &[String],
+    english: fn(&str, &[String]) -> Reading,
+) -> Reading {
     let cue = language::cue(utterance);
     let mut reading = match cue.speaks {
         Some(Language::Spanish) => read(utterance, staff),
         speaks => {
             let first = english(utterance, staff);
-            let spanish_hazard = SPANISH.heard(&heard(utterance)).first().is_some();
+            let spanish_hazard = !SPANISH.heard(&heard(utterance)).is_empty();
             let fallback = (first.hazard.is_none() && spanish_hazard)
                 || (speaks.is_none() && !understood(&first) && understood(&read(utterance, staff)));
             if fallback { read(utterance, staff) } else { Reading { language: speaks, ..first } }
@@ -298,9 +315,11 @@ fn read(utterance: &str, staff: &[String]) -> Reading {
 }
 
 /// A staff member named, also as a Spanish speech model spells an English name ("Diana"
-/// for Diane).
+/// for Diane); only longer names, whose near-misses are not everyday words.
 fn named(h: &Heard, staff: &[String]) -> Option<String> {
-    let likeness = |word: &str, name: &str| word.len() >= 4 && strsim::jaro_winkler(word, name) >= 0.9;
+    let likeness = |word: &str, name: &str| {
+        word.len() >= 5 && name.len() >= 5 && strsim::jaro_winkler(word, name) >= 0.9
+    };
     staff
         .iter()
         .find(|name| {

@@ -14,17 +14,61 @@ enum Place {
 }
 
 const WORDS: &[(&str, u16)] = &[
-    ("cero", 0), ("uno", 1), ("dos", 2), ("tres", 3), ("cuatro", 4), ("cinco", 5),
-    ("seis", 6), ("siete", 7), ("ocho", 8), ("nueve", 9), ("diez", 10), ("once", 11), ("doce", 12),
-    ("trece", 13), ("catorce", 14), ("quince", 15), ("dieciseis", 16), ("diecisiete", 17),
-    ("dieciocho", 18), ("diecinueve", 19), ("veinte", 20), ("veintiuno", 21), ("veintiun", 21),
-    ("veintidos", 22), ("veintitres", 23), ("veinticuatro", 24), ("veinticinco", 25), ("veintiseis", 26),
-    ("veintisiete", 27), ("veintiocho", 28), ("veintinueve", 29), ("treinta", 30), ("cuarenta", 40),
-    ("cincuenta", 50), ("sesenta", 60), ("setenta", 70), ("ochenta", 80), ("noventa", 90), ("cien", 100),
-    ("ciento", 100), ("doscientos", 200), ("trescientos", 300), ("cuatrocientos", 400),
-    ("quinientos", 500), ("seiscientos", 600), ("setecientos", 700), ("ochocientos", 800),
+    ("cero", 0),
+    ("uno", 1),
+    ("dos", 2),
+    ("tres", 3),
+    ("cuatro", 4),
+    ("cinco", 5),
+    ("seis", 6),
+    ("siete", 7),
+    ("ocho", 8),
+    ("nueve", 9),
+    ("diez", 10),
+    ("once", 11),
+    ("doce", 12),
+    ("trece", 13),
+    ("catorce", 14),
+    ("quince", 15),
+    ("dieciseis", 16),
+    ("diecisiete", 17),
+    ("dieciocho", 18),
+    ("diecinueve", 19),
+    ("veinte", 20),
+    ("veintiuno", 21),
+    ("veintiun", 21),
+    ("veintidos", 22),
+    ("veintitres", 23),
+    ("veinticuatro", 24),
+    ("veinticinco", 25),
+    ("veintiseis", 26),
+    ("veintisiete", 27),
+    ("veintiocho", 28),
+    ("veintinueve", 29),
+    ("treinta", 30),
+    ("cuarenta", 40),
+    ("cincuenta", 50),
+    ("sesenta", 60),
+    ("setenta", 70),
+    ("ochenta", 80),
+    ("noventa", 90),
+    ("cien", 100),
+    ("ciento", 100),
+    ("doscientos", 200),
+    ("trescientos", 300),
+    ("cuatrocientos", 400),
+    ("quinientos", 500),
+    ("seiscientos", 600),
+    ("setecientos", 700),
+    ("ochocientos", 800),
     ("novecientos", 900),
 ];
+
+/// "veinte", "treinta y ...": a tens word whose units may follow ("diez" and "dieciocho" are
+/// whole).
+fn units_open(value: u16) -> bool {
+    (20..100).contains(&value) && value.is_multiple_of(10)
+}
 
 /// A group being said: its value so far, how many digits it stands for, and the smallest
 /// place it has filled (a later word may only fill a smaller one).
@@ -38,8 +82,7 @@ impl Group {
     fn new(value: u16) -> Group {
         let (width, filled) = match value {
             100.. => (3, Place::Hundreds),
-            // "veinte", "treinta": the units are still open; "dieciocho", "veintiuno" are whole.
-            10.. if value % 10 == 0 && value >= 20 => (2, Place::Tens),
+            10.. if units_open(value) => (2, Place::Tens),
             10.. => (2, Place::Units),
             _ => (1, Place::Units),
         };
@@ -57,7 +100,7 @@ impl Group {
             return false;
         }
         self.value += value;
-        self.filled = if value % 10 == 0 && value >= 20 { Place::Tens } else { Place::Units };
+        self.filled = if units_open(value) { Place::Tens } else { Place::Units };
         true
     }
 }
