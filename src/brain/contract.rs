@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::call::reading::{Asks, Hazard, Intent, ModelReply, Reading, Topic};
+use crate::call::reading::{Asks, Hazard, Intent, Language, ModelReply, Reading, Topic};
 use crate::phone::Phone;
 
 pub const INTENTS: &[&str] = &[
@@ -151,7 +151,8 @@ impl Output {
                 .and_then(|name| staff.iter().find(|s| s.eq_ignore_ascii_case(name.trim())).cloned()),
             topic: self.topic,
             address: self.address.filter(|a| !a.trim().is_empty()),
-            language: self.language,
+            language: self.language.as_deref().and_then(Language::from_tag),
+            wants_language: None,
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
             also: Vec::new(),
             summary: self.summary.filter(|s| !s.trim().is_empty()),
@@ -208,6 +209,22 @@ mod tests {
         assert_eq!((loose.hazard, loose.topic), (None, None), "values outside the lists are dropped");
         assert_eq!((reading.hazard, reading.urgent, reading.location), (None, false, None));
         assert_eq!(reading.reply.unwrap().text, "We open at nine.");
+    }
+
+    #[test]
+    fn a_language_is_read_from_a_tag_or_a_name_and_any_other_is_none() {
+        let language = |value: Value| {
+            let output: Output = serde_json::from_value(
+                json!({"intent": "hello", "language": value, "reply": "Hola.", "reply_asks": "open"}),
+            )
+            .unwrap();
+            output.into_reading(&[]).language
+        };
+        assert_eq!(language(json!("es-US")), Some(Language::Spanish));
+        assert_eq!(language(json!("Spanish")), Some(Language::Spanish));
+        assert_eq!(language(json!("en")), Some(Language::English));
+        assert_eq!(language(json!("pt-BR")), None);
+        assert_eq!(language(json!(null)), None);
     }
 
     #[test]

@@ -103,10 +103,27 @@ fn with_safety_net(mut model: Reading, rules: Reading) -> Reading {
     }
     model.phone = model.phone.or(rules.phone);
     model.location = model.location.or(rules.location);
+    model.language = model.language.or(rules.language);
+    model.wants_language = model.wants_language.or(rules.wants_language);
     if model.also.is_empty() {
         model.also = rules.also;
     }
     // Corrections, questions and details said early are read by the rules for both brains.
     model.details = rules.details;
     model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::call::Language;
+
+    #[test]
+    fn the_rules_hear_a_request_for_spanish_that_the_model_left_out() {
+        let model = Reading { language: Some(Language::English), ..Reading::default() };
+        let rules = crate::call::rules::read("no hablo inglés, en español por favor", &[]);
+        let reading = with_safety_net(model, rules);
+        assert_eq!(reading.wants_language, Some(Language::Spanish));
+        assert_eq!(reading.language, Some(Language::English), "the model's own reading stands");
+    }
 }

@@ -1,14 +1,16 @@
 //! Life-safety vocabulary: how callers say that something dangerous is happening, as data,
-//! one table per language (`en`; more languages add a table, not code). The keyword rules
-//! read every utterance against it; whether a hazard heard is an emergency is decided by the
-//! machine (the life-safety core always, the rest by the office's policy).
+//! one table per language (`en`, `es`; more languages add a table, not code). The keyword
+//! rules read every utterance against them; whether a hazard heard is an emergency is decided
+//! by the machine (the life-safety core always, the rest by the office's policy).
 
 mod en;
+mod es;
 
 use super::heard::Heard;
 use super::reading::Hazard;
 
 pub use en::ENGLISH;
+pub use es::SPANISH;
 
 /// One way of saying a hazard: a phrase of every group in `all`, and none of `unless`.
 pub struct Sign {

@@ -26,6 +26,27 @@ impl Heard {
         Heard(text)
     }
 
+    /// The utterance with its accents dropped ("baño" is "bano", "inglés" is "ingles"):
+    /// Spanish speech models write them and English ones do not, so Spanish phrases are
+    /// written and matched without them. Letter for letter, so word positions line up with
+    /// `new`'s.
+    pub fn unaccented(utterance: &str) -> Heard {
+        let plain: String = utterance
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'í' | 'ì' | 'î' | 'ï' => 'i',
+                'ó' | 'ò' | 'ô' | 'ö' => 'o',
+                'ú' | 'ù' | 'û' | 'ü' => 'u',
+                'ñ' => 'n',
+                c => c,
+            })
+            .collect();
+        Heard::new(&plain)
+    }
+
     /// The normalised words, space-padded.
     pub fn text(&self) -> &str {
         &self.0
@@ -42,5 +63,21 @@ impl Heard {
 
     pub fn has(&self, phrases: &[&str]) -> bool {
         self.position(phrases).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Heard;
+
+    #[test]
+    fn accents_are_optional_and_words_keep_their_places() {
+        assert_eq!(
+            Heard::unaccented("¿El BAÑO? Está inundado, señora").text(),
+            " el bano esta inundado senora "
+        );
+        let said = Heard::new("el baño, señora");
+        let plain = Heard::unaccented("el baño, señora");
+        assert_eq!(said.words().count(), plain.words().count());
     }
 }

@@ -3,8 +3,9 @@
 //! the outbox, the staff pages); they depend on this module, through the traits in `turn`.
 //!
 //! - `reading`, `rules`: what an utterance says (the keyword rules are the always-available
-//!   reader); `vet`: whether a model's proposed line (or summary) may be spoken; `summary`:
-//!   what the caller said, in the few words a read-back names it with.
+//!   reader, in English and Spanish); `language`: which of the two a caller speaks or asks
+//!   for; `vet`: whether a model's proposed line (or summary) may be spoken; `summary`: what
+//!   the caller said, in the few words a read-back names it with.
 //! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
@@ -18,6 +19,7 @@ pub mod effects;
 pub mod hazards;
 pub mod heard;
 pub mod hold;
+pub mod language;
 pub mod lines;
 pub mod machine;
 pub mod pause;
@@ -36,6 +38,7 @@ use serde::{Deserialize, Serialize};
 use crate::knowledge::Knowledge;
 use crate::office::Office;
 use crate::phone::Phone;
+pub use language::Language;
 pub use machine::step;
 use reading::{Aside, Hazard, Reading};
 
@@ -51,7 +54,7 @@ macro_rules! column_text {
     )*};
 }
 pub(crate) use column_text;
-column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source);
+column_text!(CallerKind, MessageKind, Priority, Outcome, EventKind, Source, Language);
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,

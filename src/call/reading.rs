@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::language::Language;
 pub use crate::knowledge::Topic;
 use crate::phone::Phone;
 
@@ -145,8 +146,14 @@ pub struct Reading {
     pub topic: Option<Topic>,
     /// A street address the caller named, as they said it.
     pub address: Option<String>,
-    /// The caller's language (BCP 47), when a model says.
-    pub language: Option<String>,
+    /// The language the utterance is in, when the reader can tell. Stored readings from
+    /// before the enum hold a language tag ("en-US"): it still decodes.
+    #[serde(default, deserialize_with = "super::language::known")]
+    pub language: Option<Language>,
+    /// The language the caller asks to be spoken to in ("en español, por favor",
+    /// "English, please").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wants_language: Option<Language>,
     /// The model's proposal for what to say next; the machine decides whether it fits.
     pub reply: Option<ModelReply>,
     /// Other requests made in the same breath, besides `intent` (the most urgent one).

@@ -4,6 +4,9 @@
 //! match on word boundaries of a normalised utterance (`Heard`); the life-safety vocabulary is
 //! data in `hazards`, one table per language. An utterance with several requests is read
 //! clause by clause: the most urgent is the reading's intent, the others are `also`.
+//! Spanish has rules of its own (`es`), which read what is said in Spanish.
+
+mod es;
 
 use super::hazards::{ENGLISH, Vocabulary};
 use super::heard::Heard;
@@ -470,7 +473,12 @@ fn details(utterance: &str, h: &Heard) -> Details {
     }
 }
 
+/// Reads an utterance in the language it is said in (`es` decides which).
 pub fn read(utterance: &str, staff: &[String]) -> Reading {
+    es::read_either(utterance, staff, english)
+}
+
+fn english(utterance: &str, staff: &[String]) -> Reading {
     let h = Heard::new(utterance);
     let hazard = ENGLISH.heard(&h).first().copied();
     let named = staff.iter().find(|name| h.has(&[name.to_lowercase().as_str()])).cloned();
@@ -489,6 +497,7 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
         topic,
         address: None,
         language: None,
+        wants_language: None,
         reply: None,
         also: asides(&h, intent, &ENGLISH, staff).into_iter().chain(second_request(utterance)).collect(),
         summary: None,
@@ -499,7 +508,7 @@ pub fn read(utterance: &str, staff: &[String]) -> Reading {
 /// The danger an utterance names, happening or not ("gas", "smoke"): a caller who keeps
 /// naming one is never left with a message offer.
 pub fn mentioned_hazard(utterance: &str) -> Option<Hazard> {
-    ENGLISH.mentioned(&Heard::new(utterance))
+    ENGLISH.mentioned(&Heard::new(utterance)).into_iter().chain(es::mentioned_hazard(utterance)).min()
 }
 
 #[cfg(test)]

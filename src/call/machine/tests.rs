@@ -325,3 +325,4 @@ fn a_prospect_asking_about_one_of_our_buildings_hears_what_is_available() {
 
 mod craft;
 mod emergencies;
+mod spanish;
