@@ -13,10 +13,13 @@ use std::time::{Duration, Instant};
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
+use super::effects::Outlets;
+use super::store::reference::Offered;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
 use super::{
-    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, rules,
+    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, reference,
+    rules,
 };
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
@@ -122,6 +125,9 @@ pub struct Turns {
     pub public_url: Option<String>,
     /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
     pub texting: bool,
+    /// Whether callers get a text after a request or a message (texting on, `CALLER_TEXTS`
+    /// not off).
+    pub caller_texts: bool,
 }
 
 impl Turns {
@@ -288,14 +294,22 @@ impl Turns {
             Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
             _ => None,
         };
-        let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
-        let (mut call, reply) = super::step(call, event, &facts);
+        // "My reference is 4 7 2 1 8": this call is linked to the call holding it.
+        let said = match &event {
+            Event::Heard { text, .. } => reference::heard(text),
+            _ => None,
+        };
+        let linked = match said {
+            Some(said) if store::reference::link(&mut tx, line.sid, &said, millis(now)).await? => Some(said),
+            _ => None,
+        };
+        let (mut call, reply, held) = self.step(&mut tx, line.sid, call, event, now, linked.as_deref()).await?;
         if ended_before.is_some() {
-            call = super::step(call, Event::HungUp, &facts).0;
+            let knowledge = self.knowledge.get();
+            call = super::step(call, Event::HungUp, &self.facts(&knowledge, now, held.as_ref(), None)).0;
         }
         let text = render.turn(&reply)?;
-        let writes = effects::of_turn(line.sid, turn, &call, &reply, self.directory.keeps_records());
+        let writes = effects::of_turn(line.sid, turn, &call, &reply, &self.outlets(held.as_ref()));
         let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
         let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
         let line_declined = match &reply.model_line {
@@ -359,6 +373,67 @@ impl Turns {
         Ok(Reply { text, reading })
     }
 
+    /// Steps the machine, offering it the call's reference (or a free one): when the turn
+    /// leaves something behind, a fresh reference is claimed, and if another call claimed it
+    /// meanwhile the step is taken again with another (the machine is pure). Returns the
+    /// reference the call holds after the turn, if any.
+    async fn step(
+        &self,
+        tx: &mut WriteTx,
+        sid: &str,
+        call: Call,
+        event: Event,
+        now: chrono::DateTime<chrono::Utc>,
+        linked: Option<&str>,
+    ) -> Result<(Call, Turn, Option<Offered>), TurnError> {
+        let knowledge = self.knowledge.get();
+        let mut held = store::reference::for_turn(tx, sid, millis(now)).await?;
+        for _ in 0..3 {
+            let facts = self.facts(&knowledge, now, held.as_ref(), linked);
+            let (stepped, turn) = super::step(call.clone(), event.clone(), &facts);
+            let needed = reference::needed(&turn);
+            match &held {
+                Some(Offered::Candidate(candidate)) if needed => {
+                    if store::reference::claim(tx, sid, candidate, millis(now)).await? {
+                        return Ok((stepped, turn, Some(Offered::Own(candidate.clone()))));
+                    }
+                    held = store::reference::for_turn(tx, sid, millis(now)).await?;
+                }
+                Some(Offered::Candidate(_)) => return Ok((stepped, turn, None)),
+                Some(Offered::Own(_)) | None => return Ok((stepped, turn, held)),
+            }
+        }
+        // Lost the race three times: this turn goes without a reference.
+        let facts = self.facts(&knowledge, now, None, linked);
+        let (stepped, turn) = super::step(call, event, &facts);
+        Ok((stepped, turn, None))
+    }
+
+    fn facts<'a>(
+        &'a self,
+        knowledge: &'a crate::knowledge::Knowledge,
+        now: chrono::DateTime<chrono::Utc>,
+        held: Option<&'a Offered>,
+        linked: Option<&'a str>,
+    ) -> Facts<'a> {
+        Facts {
+            office: &self.office,
+            knowledge,
+            now,
+            texting: self.texting,
+            reference: held.map(Offered::digits),
+            linked,
+        }
+    }
+
+    fn outlets<'a>(&'a self, held: Option<&'a Offered>) -> Outlets<'a> {
+        Outlets {
+            keeps_records: self.directory.keeps_records(),
+            caller_texts: self.caller_texts.then_some(&*self.office),
+            reference: held.map(Offered::digits),
+        }
+    }
+
     /// Reads an utterance (and finds a twin callback's stored reply, when this turn was
     /// answered already). With a model: the rules alone where the model's line could not be
     /// spoken (`worth`), else the reading of these words, started early on a partial or now,
@@ -374,12 +449,7 @@ impl Turns {
     ) -> Result<Read, TurnError> {
         let started = Instant::now();
         let knowledge = self.knowledge.get();
-        let facts = Facts {
-            office: &self.office,
-            knowledge: &knowledge,
-            now: self.clock.now(),
-            texting: self.texting,
-        };
+        let facts = self.facts(&knowledge, self.clock.now(), None, None);
         if !self.reader.wants_conversation() {
             return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await), Asked::default()));
         }
@@ -487,17 +557,15 @@ impl Turns {
         let call = match awaiting_dial {
             true => call,
             false => {
-                let knowledge = self.knowledge.get();
-                let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
                 // A hang-up can still leave something for staff (a hazard asked about and never
-                // confirmed): kept and queued like any turn's.
-                let (call, turn) = super::step(call, Event::HungUp, &facts);
+                // confirmed, a request not confirmed): kept and queued like any turn's.
+                let (call, turn, held) = self.step(&mut tx, sid, call, Event::HungUp, now, None).await?;
                 store::update(&mut *tx, sid, &call, None, millis(now)).await?;
                 // A caller who hangs up during a hold line: the pending reading is dropped.
                 self.early.drop_call(&mut tx, sid).await?;
                 if !turn.actions.is_empty() {
                     let number = store::next_turn(&mut tx, sid).await?;
-                    let writes = effects::of_turn(sid, number, &call, &turn, self.directory.keeps_records());
+                    let writes = effects::of_turn(sid, number, &call, &turn, &self.outlets(held.as_ref()));
                     store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
                 }
                 call
@@ -526,9 +594,11 @@ impl Turns {
             return Ok(());
         }
         let first_words = store::first_words(&mut **tx, sid).await?;
+        let reference = store::reference::of_call(&mut **tx, sid).await?;
         let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
         let transcript = format!("{base}/calls/{sid}");
-        if let Some(note) = effects::history_note(call, first_words.as_deref(), duration_s, &transcript) {
+        let note = effects::history_note(call, reference.as_deref(), first_words.as_deref(), duration_s, &transcript);
+        if let Some(note) = note {
             store::queue(tx, sid, &note, now).await?;
         }
         Ok(())

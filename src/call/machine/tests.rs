@@ -55,7 +55,7 @@ impl Script {
 
     fn event(&mut self, event: Event) -> Turn {
         let facts =
-            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting };
+            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting, reference: None, linked: None };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn
