@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// The core's pure files: the machine, the reading, the lines, the effects. They see only
 /// the office's facts, never a database, a clock, the network or a runtime.
 const PURE: &[&str] = &[
-    "mod.rs", "machine.rs", "machine/emergency.rs", "machine/request.rs", "machine/tests.rs",
+    "mod.rs", "machine.rs", "machine/emergency.rs", "follow_up.rs", "reference.rs", "machine/request.rs", "machine/tests.rs",
     "machine/tests/emergencies.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs", "hazards.rs",
     "hazards/en.rs", "vet.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
 ];

@@ -204,7 +204,8 @@ fn after_hours_a_transfer_becomes_a_message() {
         turn.actions,
         [Action::TakeMessage {
             body: "Please call me about my lease renewal".into(),
-            kind: MessageKind::Message
+            kind: MessageKind::Message,
+            for_whom: None,
         }]
     );
     assert_eq!(turn.next, Next::Hangup);
