@@ -7,6 +7,7 @@ mod emergencies;
 mod fake_openai;
 mod fake_rent_manager;
 mod fake_twilio;
+mod follow_ups;
 mod helpers;
 mod identity;
 mod knowledge;
