@@ -414,6 +414,12 @@ pub trait Stored {
         sqlx::query_as(sql).bind(id).fetch_all(self.pool()).await.unwrap()
     }
 
+    /// Marks every follow-up done at `at`, as staff working through the queue would.
+    async fn finish_every_follow_up(&self, at: i64) {
+        let sql = "UPDATE follow_ups SET resolved_at = $1 WHERE resolved_at IS NULL";
+        sqlx::query(sql).bind(at).execute(self.pool()).await.unwrap();
+    }
+
     /// A call's reference, as stored.
     async fn reference_of(&self, sid: &str) -> Option<String> {
         let sql = "SELECT reference FROM calls WHERE sid = $1";

@@ -13,6 +13,7 @@ mod identity;
 mod knowledge;
 mod model;
 mod outbox_faults;
+mod references;
 mod release;
 mod rent_manager;
 mod rent_manager_client;
