@@ -90,7 +90,11 @@ async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) 
     .fetch_all(&mut *tx)
     .await?;
     for (id, note) in notes {
-        sqlx::query("UPDATE follow_up_changes SET note = $2 WHERE id = $1").bind(id).bind(redact(&note)).execute(&mut *tx).await?;
+        sqlx::query("UPDATE follow_up_changes SET note = $2 WHERE id = $1")
+            .bind(id)
+            .bind(redact(&note))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

@@ -105,7 +105,14 @@ fn handled(expected: &str, got: &str, spoken: &str) -> bool {
 fn the_rules_handle_how_callers_talk() {
     let office = Office::load(None).unwrap();
     let knowledge = Knowledge::from_toml(knowledge::SEED).unwrap();
-    let facts = Facts { office: &office, knowledge: &knowledge, now: january_morning(), texting: true, reference: None, linked: None };
+    let facts = Facts {
+        office: &office,
+        knowledge: &knowledge,
+        now: january_morning(),
+        texting: true,
+        reference: None,
+        linked: None,
+    };
     let mut tally: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let (mut emergencies, mut emergencies_escalated) = (0, 0);
     let (mut others, mut others_escalated) = (0, 0);

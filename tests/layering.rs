@@ -19,9 +19,9 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// The core's pure files: the machine, the reading, the lines, the effects. They see only
 /// the office's facts, never a database, a clock, the network or a runtime.
 const PURE: &[&str] = &[
-    "mod.rs", "machine.rs", "machine/emergency.rs", "follow_up.rs", "reference.rs", "machine/request.rs", "machine/tests.rs",
-    "machine/tests/emergencies.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs", "hazards.rs",
-    "hazards/en.rs", "vet.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
+    "mod.rs", "machine.rs", "machine/emergency.rs", "follow_up.rs", "reference.rs", "machine/request.rs",
+    "machine/tests.rs", "machine/tests/emergencies.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs",
+    "hazards.rs", "hazards/en.rs", "vet.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

@@ -119,16 +119,21 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     }
     let next = turn.actions.iter().find_map(|action| match action {
         Action::FileServiceIssue(issue) => Some(match issue.priority {
-            Priority::Routine => "Your maintenance request is in; the maintenance team will follow up with you.".to_string(),
-            _ => "Your maintenance request is in, marked urgent; the maintenance team will follow up with you.".to_string(),
+            Priority::Routine => {
+                "Your maintenance request is in; the maintenance team will follow up with you.".to_string()
+            }
+            _ => {
+                "Your maintenance request is in, marked urgent; the maintenance team will follow up with you."
+                    .to_string()
+            }
         }),
         Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
             "We have your message for {}; someone will get back to you.",
             for_whom.as_deref().unwrap_or("the office")
         )),
-        Action::TakeMessage { kind: MessageKind::Showing, .. } => {
-            Some("We have your showing request; the leasing team will call you to confirm a time.".to_string())
-        }
+        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
+            "We have your showing request; the leasing team will call you to confirm a time.".to_string(),
+        ),
         _ => None,
     })?;
     let body = format!(
@@ -319,7 +324,8 @@ mod tests {
         let mut call = Call::new(tenant());
         call.outcomes = Outcomes { service_issue: true, ..Outcomes::default() };
         let note =
-            history_note(&call, Some("47218"), Some("My sink is leaking"), Some(95), "https://x/calls/CA1").unwrap();
+            history_note(&call, Some("47218"), Some("My sink is leaking"), Some(95), "https://x/calls/CA1")
+                .unwrap();
         let OutsideWrite::HistoryNote { on, note } = note else { unreachable!() };
         assert_eq!(on, NoteOn::Tenant(7));
         assert_eq!(
@@ -355,7 +361,9 @@ mod tests {
         assert!(filed.description.ends_with("(call CA1-4). Reference 47218."), "{}", filed.description);
         let OutsideWrite::CallerText { to, body } = &writes[1] else { panic!("{writes:?}") };
         assert_eq!(to, "+17185550101");
-        assert!(body.contains("Your reference is 47218.") && body.contains("maintenance team will follow up"));
+        assert!(
+            body.contains("Your reference is 47218.") && body.contains("maintenance team will follow up")
+        );
         assert!(body.starts_with("Dimitry's property management office:"), "{body}");
 
         let off = Outlets { caller_texts: None, ..on };
@@ -363,7 +371,9 @@ mod tests {
         let unknown = Call::new(Caller::unknown(None));
         assert!(of_turn("CA1", 4, &unknown, &turn, &on).iter().all(|w| w.kind() != "caller_text"));
         turn.actions.push(Action::PageOnCall { to: Vec::new(), body: "gas".into() });
-        assert!(of_turn("CA1", 4, &Call::new(tenant()), &turn, &on).iter().all(|w| w.kind() != "caller_text"));
+        assert!(
+            of_turn("CA1", 4, &Call::new(tenant()), &turn, &on).iter().all(|w| w.kind() != "caller_text")
+        );
     }
 
     #[test]

@@ -157,7 +157,10 @@ mod tests {
     fn a_message_is_for_the_staff_member_the_caller_named_last() {
         let staff = ["Diane".to_string(), "Janier".to_string()];
         let heard = |said: &[&str]| said.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(addressee(&heard(&["can I talk to diane please", "tell her I called"]), &staff), Some("Diane".into()));
+        assert_eq!(
+            addressee(&heard(&["can I talk to diane please", "tell her I called"]), &staff),
+            Some("Diane".into())
+        );
         assert_eq!(addressee(&heard(&["Diane", "actually, Janier"]), &staff), Some("Janier".into()));
         assert_eq!(addressee(&heard(&["Dianette called"]), &staff), None);
     }

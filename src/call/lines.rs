@@ -281,7 +281,9 @@ pub fn your_reference(spoken: &str) -> Vec<String> {
 /// An earlier call found by the reference the caller said.
 pub fn found_reference(spoken: &str) -> Vec<String> {
     vec![
-        format!("Thanks! I found your earlier call, reference {spoken}, and I've linked this call to it. What can I help you with?"),
+        format!(
+            "Thanks! I found your earlier call, reference {spoken}, and I've linked this call to it. What can I help you with?"
+        ),
         format!("Got it, reference {spoken}. I've added this call to it. How can I help?"),
     ]
 }

@@ -114,11 +114,8 @@ mod tests {
             assert_eq!(heard(said).as_deref(), Some("47218"), "{said}");
         }
         for said in [
-            "I live at 47218 Main Street",
-            "my reference is 4 7 2 1",
-            "my reference is 4 7 2 1 8 9",
-            "reference 04721",
-            "my reference is, um, I lost it",
+            "I live at 47218 Main Street", "my reference is 4 7 2 1", "my reference is 4 7 2 1 8 9",
+            "reference 04721", "my reference is, um, I lost it",
         ] {
             assert_eq!(heard(said), None, "{said}");
         }

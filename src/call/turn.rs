@@ -11,15 +11,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
+use super::effects::Outlets;
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
-use super::effects::Outlets;
 use super::store::reference::Offered;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
 use super::{
-    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, reference,
-    rules,
+    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold,
+    reference, rules,
 };
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
@@ -303,7 +303,8 @@ impl Turns {
             Some(said) if store::reference::link(&mut tx, line.sid, &said, millis(now)).await? => Some(said),
             _ => None,
         };
-        let (mut call, reply, held) = self.step(&mut tx, line.sid, call, event, now, linked.as_deref()).await?;
+        let (mut call, reply, held) =
+            self.step(&mut tx, line.sid, call, event, now, linked.as_deref()).await?;
         if ended_before.is_some() {
             let knowledge = self.knowledge.get();
             call = super::step(call, Event::HungUp, &self.facts(&knowledge, now, held.as_ref(), None)).0;
@@ -597,7 +598,13 @@ impl Turns {
         let reference = store::reference::of_call(&mut **tx, sid).await?;
         let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
         let transcript = format!("{base}/calls/{sid}");
-        let note = effects::history_note(call, reference.as_deref(), first_words.as_deref(), duration_s, &transcript);
+        let note = effects::history_note(
+            call,
+            reference.as_deref(),
+            first_words.as_deref(),
+            duration_s,
+            &transcript,
+        );
         if let Some(note) = note {
             store::queue(tx, sid, &note, now).await?;
         }

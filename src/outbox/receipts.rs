@@ -61,7 +61,8 @@ pub struct Receipt<'a> {
 }
 
 // The stored status's rank, as `SmsStatus::rank` gives it: an update only moves forward.
-const RANK: &str = "CASE sms_receipts.status WHEN 'accepted' THEN 0 WHEN 'scheduled' THEN 0 WHEN 'queued' THEN 1
+const RANK: &str =
+    "CASE sms_receipts.status WHEN 'accepted' THEN 0 WHEN 'scheduled' THEN 0 WHEN 'queued' THEN 1
      WHEN 'sending' THEN 2 WHEN 'sent' THEN 3 WHEN 'read' THEN 5 ELSE 4 END";
 
 /// Keeps a status callback.
@@ -120,10 +121,13 @@ mod tests {
         assert!(order.windows(2).all(|w| w[0].rank() < w[1].rank()));
         assert_eq!(Undelivered.rank(), Delivered.rank());
         // The SQL's CASE gives every status the same rank as `rank`.
-        for status in [Accepted, Scheduled, Queued, Sending, Sent, Delivered, Undelivered, Failed, Canceled, Read] {
+        for status in
+            [Accepted, Scheduled, Queued, Sending, Sent, Delivered, Undelivered, Failed, Canceled, Read]
+        {
             let word = format!("'{}'", status.as_str());
             let ranked = RANK.split("WHEN ").skip(1).find(|arm| arm.starts_with(&word));
-            let rank = ranked.map_or(4, |arm| arm.split("THEN ").nth(1).unwrap().trim()[..1].parse().unwrap());
+            let rank =
+                ranked.map_or(4, |arm| arm.split("THEN ").nth(1).unwrap().trim()[..1].parse().unwrap());
             assert_eq!(rank, status.rank(), "{status:?}");
         }
         assert_eq!(SmsStatus::parse("undelivered"), Some(Undelivered));

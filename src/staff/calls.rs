@@ -11,9 +11,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::auth::{Csrf, StaffUser};
+use super::follow_ups::text_state;
 use super::{PageError, local_time};
 use crate::App;
-use super::follow_ups::text_state;
 use crate::call::effects::OutsideWrite;
 use crate::call::{CallerKind, EventKind, Outcome, Source, reference};
 use crate::db::Engine;
@@ -244,7 +244,10 @@ async fn search(app: &App, filters: &Filters, limit: i64, offset: i64) -> Result
         .bind(offset)
         .bind(Source::Model.as_str())
         .bind(EventKind::Speech.as_str())
-        .bind(q.map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>()).filter(|d| reference::is_reference(d)))
+        .bind(
+            q.map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
+                .filter(|d| reference::is_reference(d)),
+        )
         .fetch_all(&app.db.pool)
         .await?;
     Ok(rows)

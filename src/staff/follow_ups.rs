@@ -138,7 +138,9 @@ pub fn text_state(
     match (outbox, receipt) {
         ("failed", _) => TextState { label: "not sent".into(), class: "bad", detail: error },
         ("pending", _) => TextState { label: "waiting to send".into(), class: "warn", detail: error },
-        (_, Some("delivered" | "read")) => TextState { label: "delivered".into(), class: "good", detail: None },
+        (_, Some("delivered" | "read")) => {
+            TextState { label: "delivered".into(), class: "good", detail: None }
+        }
         (_, Some(failed @ ("undelivered" | "failed"))) => {
             TextState { label: coded(failed), class: "bad", detail: code.map(describe_code) }
         }
@@ -185,9 +187,10 @@ fn listed(app: &App, now: i64, row: Row) -> Listed {
         (None, Some(phone)) => phone.clone(),
         (None, None) => "Hidden number".into(),
     };
-    let text = row.text_state.as_deref().map(|state| {
-        text_state(state, row.text_error.clone(), row.receipt.as_deref(), row.receipt_code)
-    });
+    let text = row
+        .text_state
+        .as_deref()
+        .map(|state| text_state(state, row.text_error.clone(), row.receipt.as_deref(), row.receipt_code));
     Listed {
         id: row.id,
         call_sid: row.call_sid,
@@ -301,11 +304,8 @@ async fn get_follow_up(
     csrf: Csrf,
     id: i64,
 ) -> Result<Option<RawHtml<String>>, PageError> {
-    let row: Option<Row> = sqlx::query_as(ONE)
-        .bind(OutsideWrite::CALLER_TEXT)
-        .bind(id)
-        .fetch_optional(&app.db.pool)
-        .await?;
+    let row: Option<Row> =
+        sqlx::query_as(ONE).bind(OutsideWrite::CALLER_TEXT).bind(id).fetch_optional(&app.db.pool).await?;
     let Some(row) = row else { return Ok(None) };
     let changes: Vec<ChangeRow> = sqlx::query_as(
         "SELECT change, staff_name, note, at FROM follow_up_changes WHERE follow_up_id = $1 ORDER BY id",
@@ -356,8 +356,12 @@ pub async fn banner(app: &App) -> Result<Banner, sqlx::Error> {
     .fetch_one(&app.db.pool)
     .await?;
     let now = millis(app.clock.now());
-    let urgent_rows: Vec<Listed> =
-        rows.into_iter().filter(|r| r.urgent != 0).take(LISTED as usize).map(|r| listed(app, now, r)).collect();
+    let urgent_rows: Vec<Listed> = rows
+        .into_iter()
+        .filter(|r| r.urgent != 0)
+        .take(LISTED as usize)
+        .map(|r| listed(app, now, r))
+        .collect();
     Ok(Banner { more: urgent - urgent_rows.len() as i64, urgent: urgent_rows, open })
 }
 

@@ -67,7 +67,10 @@ pub async fn page(
     mut context: serde_json::Value,
 ) -> Result<RawHtml<String>, PageError> {
     if let Some(fields) = context.as_object_mut() {
-        fields.insert("banner".into(), serde_json::to_value(follow_ups::banner(app).await?).unwrap_or_default());
+        fields.insert(
+            "banner".into(),
+            serde_json::to_value(follow_ups::banner(app).await?).unwrap_or_default(),
+        );
         fields.insert("retention_days".into(), app.retention_days.into());
     }
     app.pages.render(name, &context)

@@ -160,7 +160,8 @@ async fn post_sms_status(
         tracing::info!(message = %params.message_sid, status = %params.status, "text status not kept");
         return Ok(Status::NoContent);
     };
-    let unreachable = params.error_code.filter(|code| super::rest::cannot_receive(*code)).and(params.to.as_deref());
+    let unreachable =
+        params.error_code.filter(|code| super::rest::cannot_receive(*code)).and(params.to.as_deref());
     let receipt =
         Receipt { message_sid: &params.message_sid, status, error_code: params.error_code, unreachable };
     if status.failed() {

@@ -50,7 +50,7 @@ impl FakeTwilio {
                 "code": 21614, "message": format!("'To' number {number} is not a valid mobile number"),
                 "more_info": "https://www.twilio.com/docs/errors/21614", "status": 400
             })))
-            .with_priority(0)
+            .with_priority(1)
             .mount(&self.server)
             .await;
     }

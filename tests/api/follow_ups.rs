@@ -40,7 +40,11 @@ async fn a_message_for_a_named_staff_member_is_a_follow_up_for_them() {
     assert_eq!(row.for_whom.as_deref(), Some("Diane"));
     assert_eq!(row.body, "tell her my rent check is in the mail");
     let reference = app.reference_of(&phone.sid).await.expect("a message gets a reference");
-    assert!(taken.spoken().contains(&format!("Your reference number is {}.", spoken(&reference))), "{}", taken.spoken());
+    assert!(
+        taken.spoken().contains(&format!("Your reference number is {}.", spoken(&reference))),
+        "{}",
+        taken.spoken()
+    );
 }
 
 /// "4, 7, 2, 1, 8" for "47218".
@@ -55,7 +59,11 @@ async fn a_caller_who_hangs_up_before_confirming_leaves_an_unfinished_request() 
 
     let row = one(&app, "unfinished_request").await;
     assert_eq!(row.call_sid, sid);
-    assert!(row.body.starts_with("Maintenance request not confirmed: \"my kitchen sink is leaking\""), "{}", row.body);
+    assert!(
+        row.body.starts_with("Maintenance request not confirmed: \"my kitchen sink is leaking\""),
+        "{}",
+        row.body
+    );
     assert!(app.reference_of(&sid).await.is_some());
     assert!(app.service_issues().await.is_empty());
     // A call that only asked the hours leaves nothing, and gets no reference.
@@ -87,12 +95,16 @@ async fn a_prospects_showing_request_is_a_follow_up() {
         ..Setup::default()
     })
     .await;
-    call(&app, "+17185550104", &[
-        "do you have any apartments available",
-        "yes please",
-        "the one bedroom, Saturday at noon, Priya Shah",
-        "yes",
-    ])
+    call(
+        &app,
+        "+17185550104",
+        &[
+            "do you have any apartments available",
+            "yes please",
+            "the one bedroom, Saturday at noon, Priya Shah",
+            "yes",
+        ],
+    )
     .await;
 
     let row = one(&app, "showing").await;
@@ -116,7 +128,11 @@ async fn an_outside_write_that_fails_for_good_is_an_urgent_follow_up_and_an_emer
 
     let failed = one(&app, "failed_write").await;
     assert!(failed.urgent, "on-call never got the page");
-    assert!(failed.body.starts_with("The text to on-call staff was not sent (1 try): SMS is not configured"), "{}", failed.body);
+    assert!(
+        failed.body.starts_with("The text to on-call staff was not sent (1 try): SMS is not configured"),
+        "{}",
+        failed.body
+    );
     assert_eq!(failed.call_sid, gas.sid);
     app.deliver_outbox().await;
     assert_eq!(app.queue().await.iter().filter(|r| r.kind == "failed_write").count(), 1, "one per write");
@@ -126,7 +142,10 @@ async fn an_outside_write_that_fails_for_good_is_an_urgent_follow_up_and_an_emer
     let at = |needle: &str| page.find(needle).unwrap_or_else(|| panic!("{needle} missing: {page}"));
     let emergency = one(&app, "emergency_follow_up").await;
     let request = one(&app, "unfinished_request").await;
-    assert!(at(&format!("follow-up-{}\"", emergency.id)) < at(&format!("follow-up-{}\"", request.id)), "urgent first");
+    assert!(
+        at(&format!("follow-up-{}\"", emergency.id)) < at(&format!("follow-up-{}\"", request.id)),
+        "urgent first"
+    );
     assert!(at(&format!("follow-up-{}\"", failed.id)) < at(&format!("follow-up-{}\"", request.id)));
     let (_, dashboard) = app.get("/status.json").await;
     let status: serde_json::Value = serde_json::from_str(&dashboard).unwrap();
@@ -136,7 +155,8 @@ async fn an_outside_write_that_fails_for_good_is_an_urgent_follow_up_and_an_emer
 }
 
 const NEW_PAGES: &[&str] = &["/follow-ups", "/follow-ups?state=done&mine=true", "/follow-ups/1"];
-const NEW_FORMS: &[&str] = &["/follow-ups/1/take", "/follow-ups/1/done", "/follow-ups/1/reopen", "/follow-ups/1/notes"];
+const NEW_FORMS: &[&str] =
+    &["/follow-ups/1/take", "/follow-ups/1/done", "/follow-ups/1/reopen", "/follow-ups/1/notes"];
 
 #[rocket::async_test]
 async fn the_queue_and_its_forms_are_for_logged_in_staff_with_the_forms_token() {
@@ -182,20 +202,34 @@ async fn staff_take_a_follow_up_note_it_mark_it_done_and_the_history_says_who_an
     let csrf = app.csrf().await;
     let [first, second] = <[QueueRow; 2]>::try_from(app.queue().await).unwrap();
 
-    let (status, _) =
-        app.submit_form(&format!("/follow-ups/{}/take", first.id), &[("csrf", &csrf), ("back", "/follow-ups")]).await;
+    let (status, _) = app
+        .submit_form(&format!("/follow-ups/{}/take", first.id), &[("csrf", &csrf), ("back", "/follow-ups")])
+        .await;
     assert_eq!(status, Status::SeeOther);
     let (_, mine) = app.get("/follow-ups?mine=true").await;
-    assert!(mine.contains(&format!("follow-up-{}\"", first.id)) && !mine.contains(&format!("follow-up-{}\"", second.id)));
+    assert!(
+        mine.contains(&format!("follow-up-{}\"", first.id))
+            && !mine.contains(&format!("follow-up-{}\"", second.id))
+    );
     app.submit_form(&format!("/follow-ups/{}/take", first.id), &[("csrf", &csrf)]).await;
-    app.submit_form(&format!("/follow-ups/{}/notes", first.id), &[("csrf", &csrf), ("note", "left a voicemail")]).await;
-    let (empty, _) = app.submit_form(&format!("/follow-ups/{}/notes", first.id), &[("csrf", &csrf), ("note", "  ")]).await;
+    app.submit_form(
+        &format!("/follow-ups/{}/notes", first.id),
+        &[("csrf", &csrf), ("note", "left a voicemail")],
+    )
+    .await;
+    let (empty, _) =
+        app.submit_form(&format!("/follow-ups/{}/notes", first.id), &[("csrf", &csrf), ("note", "  ")]).await;
     assert_eq!(empty, Status::UnprocessableEntity);
-    app.submit_form(&format!("/follow-ups/{}/done", first.id), &[("csrf", &csrf), ("note", "plumber booked")]).await;
+    app.submit_form(
+        &format!("/follow-ups/{}/done", first.id),
+        &[("csrf", &csrf), ("note", "plumber booked")],
+    )
+    .await;
     app.submit_form(&format!("/follow-ups/{}/done", first.id), &[("csrf", &csrf)]).await;
 
     let history = app.follow_up_history(first.id).await;
-    let said = |change: &str, note: Option<&str>| (change.to_string(), STAFF.to_string(), note.map(String::from));
+    let said =
+        |change: &str, note: Option<&str>| (change.to_string(), STAFF.to_string(), note.map(String::from));
     assert_eq!(
         history,
         [said("taken", None), said("noted", Some("left a voicemail")), said("done", Some("plumber booked"))],
@@ -205,9 +239,17 @@ async fn staff_take_a_follow_up_note_it_mark_it_done_and_the_history_says_who_an
     assert!(!open.contains(&format!("follow-up-{}\"", first.id)), "done leaves the open list");
     assert!(open.contains(&format!("follow-up-{}\"", second.id)));
     let (_, done) = app.get("/follow-ups?state=done").await;
-    assert!(done.contains(&format!("follow-up-{}\"", first.id)) && !done.contains(&format!("follow-up-{}\"", second.id)));
+    assert!(
+        done.contains(&format!("follow-up-{}\"", first.id))
+            && !done.contains(&format!("follow-up-{}\"", second.id))
+    );
     let (_, detail) = app.get(&format!("/follow-ups/{}", first.id)).await;
-    for words in ["taken by Diane", "noted by Diane: “left a voicemail”", "done by Diane: “plumber booked”", &format!("/calls/{sid}")] {
+    for words in [
+        "taken by Diane",
+        "noted by Diane: “left a voicemail”",
+        "done by Diane: “plumber booked”",
+        &format!("/calls/{sid}"),
+    ] {
         assert!(detail.contains(words), "{words} missing: {detail}");
     }
     let reference = app.reference_of(&sid).await.unwrap();
@@ -256,14 +298,19 @@ async fn the_queue_pages_through_twenty_thousand_follow_ups_in_index_order() {
     let started = Instant::now();
     let (_, done) = app.get("/follow-ups?state=done&page=100").await;
     let done_ms = started.elapsed().as_secs_f64() * 1e3;
-    println!("follow-up queue over 20,000 rows: first page {first_ms:.1} ms, page 200 {deep_ms:.1} ms, done page 100 {done_ms:.1} ms");
+    println!(
+        "follow-up queue over 20,000 rows: first page {first_ms:.1} ms, page 200 {deep_ms:.1} ms, done page 100 {done_ms:.1} ms"
+    );
 
     // Open: 13,334 rows, the 1,334 urgent ones (every tenth not done) first, oldest first.
     let bodies = |page: &str| -> Vec<String> {
-        page.split("<tr id=\"follow-up-").skip(1).map(|row| {
-            let td = row.split("<td>").nth(5).unwrap();
-            td.split(" <a").next().unwrap().to_string()
-        }).collect()
+        page.split("<tr id=\"follow-up-")
+            .skip(1)
+            .map(|row| {
+                let td = row.split("<td>").nth(5).unwrap();
+                td.split(" <a").next().unwrap().to_string()
+            })
+            .collect()
     };
     let first = bodies(&first);
     assert_eq!(first.len(), PAGE_ROWS);
@@ -274,7 +321,10 @@ async fn the_queue_pages_through_twenty_thousand_follow_ups_in_index_order() {
     assert!(deep.iter().all(|b| !b.ends_with('0')), "past the urgent ones: {deep:?}");
     let done = bodies(&done);
     assert_eq!(done.len(), PAGE_ROWS);
-    assert!(done.iter().all(|b| b.trim_start_matches("seeded ").parse::<i64>().unwrap() % 3 == 0), "{done:?}");
+    assert!(
+        done.iter().all(|b| b.trim_start_matches("seeded ").parse::<i64>().unwrap() % 3 == 0),
+        "{done:?}"
+    );
 
     if app.db.engine == frontdesk::db::Engine::Sqlite {
         for done in [false, true] {

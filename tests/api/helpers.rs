@@ -410,7 +410,8 @@ pub trait Stored {
 
     /// The changes staff made to a follow-up, in order: (change, who, note).
     async fn follow_up_history(&self, id: i64) -> Vec<(String, String, Option<String>)> {
-        let sql = "SELECT change, staff_name, note FROM follow_up_changes WHERE follow_up_id = $1 ORDER BY id";
+        let sql =
+            "SELECT change, staff_name, note FROM follow_up_changes WHERE follow_up_id = $1 ORDER BY id";
         sqlx::query_as(sql).bind(id).fetch_all(self.pool()).await.unwrap()
     }
 

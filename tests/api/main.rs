@@ -2,6 +2,7 @@
 //! services in their real wire formats.
 
 mod bad_input;
+mod caller_texts;
 mod conversation;
 mod emergencies;
 mod fake_openai;

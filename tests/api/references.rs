@@ -28,7 +28,9 @@ async fn a_filed_request_speaks_its_reference_digit_by_digit_and_staff_find_the_
     };
 
     let reference = app.reference_of(&phone.sid).await.expect("a reference");
-    assert!(reference.len() == 5 && reference.bytes().all(|b| b.is_ascii_digit()) && !reference.starts_with('0'));
+    assert!(
+        reference.len() == 5 && reference.bytes().all(|b| b.is_ascii_digit()) && !reference.starts_with('0')
+    );
     let said = filed.unwrap().spoken();
     assert!(said.contains(&format!("Your reference number is {}.", spoken(&reference))), "{said}");
     assert_ne!(app.reference_of(&other).await, Some(reference.clone()), "another call, another reference");
@@ -57,7 +59,8 @@ async fn a_caller_who_says_their_reference_is_linked_to_the_earlier_call() {
     }
     first.hang_up().await;
     let reference = app.reference_of(&first.sid).await.unwrap();
-    let words: Vec<&str> = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"].to_vec();
+    let words: Vec<&str> =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"].to_vec();
     let in_words: Vec<&str> = reference.bytes().map(|b| words[usize::from(b - b'0')]).collect();
 
     let mut again = app.call_from(TENANT);
@@ -78,8 +81,14 @@ async fn a_caller_who_says_their_reference_is_linked_to_the_earlier_call() {
     app.log_in().await;
     let (_, later) = app.get(&format!("/calls/{}", again.sid)).await;
     let (_, earlier) = app.get(&format!("/calls/{}", first.sid)).await;
-    assert!(later.contains(&format!("href=\"/calls/{}\"", first.sid)) && later.contains("earlier call"), "{later}");
-    assert!(earlier.contains(&format!("href=\"/calls/{}\"", again.sid)) && earlier.contains("called back"), "{earlier}");
+    assert!(
+        later.contains(&format!("href=\"/calls/{}\"", first.sid)) && later.contains("earlier call"),
+        "{later}"
+    );
+    assert!(
+        earlier.contains(&format!("href=\"/calls/{}\"", again.sid)) && earlier.contains("called back"),
+        "{earlier}"
+    );
 }
 
 #[rocket::async_test]

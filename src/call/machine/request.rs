@@ -192,7 +192,9 @@ impl Machine<'_> {
     /// stood): what they had said goes to staff, to call back about.
     pub(super) fn hung_up_mid_request(&mut self, stage: &Stage) {
         let what = match stage {
-            Stage::Intake { request, .. } | Stage::Confirming { request } | Stage::ConfirmingUnit { request } => {
+            Stage::Intake { request, .. }
+            | Stage::Confirming { request }
+            | Stage::ConfirmingUnit { request } => {
                 let Some(problem) = &request.problem else { return };
                 let mut what = format!("Maintenance request not confirmed: \"{}\"", lines::quote(problem));
                 if let Some(location) = &request.location {

@@ -54,8 +54,14 @@ impl Script {
     }
 
     fn event(&mut self, event: Event) -> Turn {
-        let facts =
-            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting, reference: None, linked: None };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &self.knowledge,
+            now: self.now,
+            texting: self.texting,
+            reference: None,
+            linked: None,
+        };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn

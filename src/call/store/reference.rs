@@ -36,7 +36,10 @@ fn kept_since(now: i64) -> i64 {
 }
 
 /// The call's reference, if it has one.
-pub async fn of_call<'e>(db: impl Executor<'e, Database = Any>, sid: &str) -> Result<Option<String>, StoreError> {
+pub async fn of_call<'e>(
+    db: impl Executor<'e, Database = Any>,
+    sid: &str,
+) -> Result<Option<String>, StoreError> {
     let reference: Option<Option<String>> =
         sqlx::query_scalar("SELECT reference FROM calls WHERE sid = $1").bind(sid).fetch_optional(db).await?;
     Ok(reference.flatten())
@@ -85,17 +88,22 @@ pub async fn claim(tx: &mut AnyConnection, sid: &str, candidate: &str, now: i64)
     if claimed.rows_affected() == 0 {
         return Ok(false);
     }
-    sqlx::query("UPDATE calls SET reference = $2 WHERE sid = $1").bind(sid).bind(candidate).execute(&mut *tx).await?;
+    sqlx::query("UPDATE calls SET reference = $2 WHERE sid = $1")
+        .bind(sid)
+        .bind(candidate)
+        .execute(&mut *tx)
+        .await?;
     Ok(true)
 }
 
 /// The caller of `sid` said `reference`: links this call to the call holding it, if that is
 /// another call; `true` when it is (linked now or before).
 pub async fn link(tx: &mut AnyConnection, sid: &str, reference: &str, now: i64) -> Result<bool, StoreError> {
-    let holder: Option<String> = sqlx::query_scalar("SELECT call_sid FROM call_references WHERE reference = $1")
-        .bind(reference)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let holder: Option<String> =
+        sqlx::query_scalar("SELECT call_sid FROM call_references WHERE reference = $1")
+            .bind(reference)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(earlier) = holder.filter(|earlier| earlier != sid) else { return Ok(false) };
     sqlx::query(
         "INSERT INTO call_links (call_sid, earlier_sid, reference, created_at) VALUES ($1, $2, $3, $4)

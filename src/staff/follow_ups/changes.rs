@@ -69,13 +69,17 @@ struct Edit {
 async fn change(app: &App, staff: &StaffUser, id: i64, edit: Edit) -> Result<Option<bool>, sqlx::Error> {
     let now = millis(app.clock.now());
     let mut tx = app.db.begin_write().await?;
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM follow_ups WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM follow_ups WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
     if exists.is_none() {
         return Ok(None);
     }
     let changed = match edit.update {
-        Some(sql) => sqlx::query(sql).bind(id).bind(staff.id).bind(now).execute(&mut *tx).await?.rows_affected() == 1,
+        Some(sql) => {
+            sqlx::query(sql).bind(id).bind(staff.id).bind(now).execute(&mut *tx).await?.rows_affected() == 1
+        }
         None => true,
     };
     if changed {
@@ -108,7 +112,13 @@ async fn answer(app: &App, staff: StaffUser, csrf: Csrf, id: i64, form: &ChangeF
 
 /// Takes it: it is this staff member's now (from whoever had it).
 #[post("/follow-ups/<id>/take", data = "<form>")]
-async fn post_take(app: &State<App>, staff: StaffUser, csrf: Csrf, id: i64, form: Form<ChangeForm>) -> Answer {
+async fn post_take(
+    app: &State<App>,
+    staff: StaffUser,
+    csrf: Csrf,
+    id: i64,
+    form: Form<ChangeForm>,
+) -> Answer {
     let previous: Option<Option<String>> = sqlx::query_scalar(
         "SELECT s.name FROM follow_ups f LEFT JOIN staff_users s ON s.id = f.assigned_to WHERE f.id = $1",
     )
@@ -118,28 +128,58 @@ async fn post_take(app: &State<App>, staff: StaffUser, csrf: Csrf, id: i64, form
     let from = previous.flatten().filter(|name| *name != staff.name).map(|name| format!("from {name}"));
     let take = "UPDATE follow_ups SET assigned_to = $2
                 WHERE id = $1 AND resolved_at IS NULL AND (assigned_to IS NULL OR assigned_to <> $2) AND $3 IS NOT NULL";
-    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Taken, update: Some(take), note: from }).await
+    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Taken, update: Some(take), note: from })
+        .await
 }
 
 #[post("/follow-ups/<id>/done", data = "<form>")]
-async fn post_done(app: &State<App>, staff: StaffUser, csrf: Csrf, id: i64, form: Form<ChangeForm>) -> Answer {
-    let done = "UPDATE follow_ups SET resolved_at = $3, resolved_by = $2 WHERE id = $1 AND resolved_at IS NULL";
+async fn post_done(
+    app: &State<App>,
+    staff: StaffUser,
+    csrf: Csrf,
+    id: i64,
+    form: Form<ChangeForm>,
+) -> Answer {
+    let done =
+        "UPDATE follow_ups SET resolved_at = $3, resolved_by = $2 WHERE id = $1 AND resolved_at IS NULL";
     let note = form.note();
-    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Done, update: Some(done), note: note }).await
+    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Done, update: Some(done), note: note })
+        .await
 }
 
 #[post("/follow-ups/<id>/reopen", data = "<form>")]
-async fn post_reopen(app: &State<App>, staff: StaffUser, csrf: Csrf, id: i64, form: Form<ChangeForm>) -> Answer {
+async fn post_reopen(
+    app: &State<App>,
+    staff: StaffUser,
+    csrf: Csrf,
+    id: i64,
+    form: Form<ChangeForm>,
+) -> Answer {
     let reopen = "UPDATE follow_ups SET resolved_at = NULL, resolved_by = NULL
                   WHERE id = $1 AND resolved_at IS NOT NULL AND $2 IS NOT NULL AND $3 IS NOT NULL";
     let note = form.note();
-    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Reopened, update: Some(reopen), note: note }).await
+    answer(
+        app,
+        staff,
+        csrf,
+        id,
+        &form,
+        Edit { what: FollowUpChange::Reopened, update: Some(reopen), note: note },
+    )
+    .await
 }
 
 #[post("/follow-ups/<id>/notes", data = "<form>")]
-async fn post_note(app: &State<App>, staff: StaffUser, csrf: Csrf, id: i64, form: Form<ChangeForm>) -> Answer {
+async fn post_note(
+    app: &State<App>,
+    staff: StaffUser,
+    csrf: Csrf,
+    id: i64,
+    form: Form<ChangeForm>,
+) -> Answer {
     let Some(note) = form.note() else {
         return Ok(Err(Status::UnprocessableEntity));
     };
-    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Noted, update: None, note: Some(note) }).await
+    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Noted, update: None, note: Some(note) })
+        .await
 }
