@@ -166,11 +166,11 @@ fn describe_code(code: i64) -> String {
     }
 }
 
-/// "4 min", "3 h 12 min", "2 days".
+/// "under 1 min", "4 min", "3 h 12 min", "2 days".
 pub fn age(ms: i64) -> String {
     let minutes = ms.max(0) / 60_000;
     match minutes {
-        0 => "just now".into(),
+        0 => "under 1 min".into(),
         1..=59 => format!("{minutes} min"),
         60..=1439 => format!("{} h {} min", minutes / 60, minutes % 60),
         _ => match minutes / 1440 {

@@ -143,8 +143,7 @@ async fn post_done(
     let done =
         "UPDATE follow_ups SET resolved_at = $3, resolved_by = $2 WHERE id = $1 AND resolved_at IS NULL";
     let note = form.note();
-    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Done, update: Some(done), note: note })
-        .await
+    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Done, update: Some(done), note }).await
 }
 
 #[post("/follow-ups/<id>/reopen", data = "<form>")]
@@ -158,15 +157,8 @@ async fn post_reopen(
     let reopen = "UPDATE follow_ups SET resolved_at = NULL, resolved_by = NULL
                   WHERE id = $1 AND resolved_at IS NOT NULL AND $2 IS NOT NULL AND $3 IS NOT NULL";
     let note = form.note();
-    answer(
-        app,
-        staff,
-        csrf,
-        id,
-        &form,
-        Edit { what: FollowUpChange::Reopened, update: Some(reopen), note: note },
-    )
-    .await
+    answer(app, staff, csrf, id, &form, Edit { what: FollowUpChange::Reopened, update: Some(reopen), note })
+        .await
 }
 
 #[post("/follow-ups/<id>/notes", data = "<form>")]
