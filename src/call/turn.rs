@@ -6,20 +6,22 @@
 //! which the adapters implement: Rent Manager or the local directory, the model or the rules.
 //! The reply's wire format is the caller's business: `take` is handed a renderer.
 
+mod end;
+mod step;
+
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
-use super::effects::Outlets;
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
 use super::store::reference::Offered;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
 use super::{
-    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold,
-    reference, rules,
+    Call, Caller, CallerKind, Event, Identity, ModelLine, Source, Stage, Turn, effects, hold, reference,
+    rules,
 };
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
@@ -374,67 +376,6 @@ impl Turns {
         Ok(Reply { text, reading })
     }
 
-    /// Steps the machine, offering it the call's reference (or a free one): when the turn
-    /// leaves something behind, a fresh reference is claimed, and if another call claimed it
-    /// meanwhile the step is taken again with another (the machine is pure). Returns the
-    /// reference the call holds after the turn, if any.
-    async fn step(
-        &self,
-        tx: &mut WriteTx,
-        sid: &str,
-        call: Call,
-        event: Event,
-        now: chrono::DateTime<chrono::Utc>,
-        linked: Option<&str>,
-    ) -> Result<(Call, Turn, Option<Offered>), TurnError> {
-        let knowledge = self.knowledge.get();
-        let mut held = store::reference::for_turn(tx, sid, millis(now)).await?;
-        for _ in 0..3 {
-            let facts = self.facts(&knowledge, now, held.as_ref(), linked);
-            let (stepped, turn) = super::step(call.clone(), event.clone(), &facts);
-            let needed = reference::needed(&turn);
-            match &held {
-                Some(Offered::Candidate(candidate)) if needed => {
-                    if store::reference::claim(tx, sid, candidate, millis(now)).await? {
-                        return Ok((stepped, turn, Some(Offered::Own(candidate.clone()))));
-                    }
-                    held = store::reference::for_turn(tx, sid, millis(now)).await?;
-                }
-                Some(Offered::Candidate(_)) => return Ok((stepped, turn, None)),
-                Some(Offered::Own(_)) | None => return Ok((stepped, turn, held)),
-            }
-        }
-        // Lost the race three times: this turn goes without a reference.
-        let facts = self.facts(&knowledge, now, None, linked);
-        let (stepped, turn) = super::step(call, event, &facts);
-        Ok((stepped, turn, None))
-    }
-
-    fn facts<'a>(
-        &'a self,
-        knowledge: &'a crate::knowledge::Knowledge,
-        now: chrono::DateTime<chrono::Utc>,
-        held: Option<&'a Offered>,
-        linked: Option<&'a str>,
-    ) -> Facts<'a> {
-        Facts {
-            office: &self.office,
-            knowledge,
-            now,
-            texting: self.texting,
-            reference: held.map(Offered::digits),
-            linked,
-        }
-    }
-
-    fn outlets<'a>(&'a self, held: Option<&'a Offered>) -> Outlets<'a> {
-        Outlets {
-            keeps_records: self.directory.keeps_records(),
-            caller_texts: self.caller_texts.then_some(&*self.office),
-            reference: held.map(Offered::digits),
-        }
-    }
-
     /// Reads an utterance (and finds a twin callback's stored reply, when this turn was
     /// answered already). With a model: the rules alone where the model's line could not be
     /// spoken (`worth`), else the reading of these words, started early on a partial or now,
@@ -539,76 +480,6 @@ impl Turns {
                 },
             }
         }
-    }
-
-    /// The call is over (Twilio's status callback): record its end, and, the first time,
-    /// note it on the caller's history in the system of record. Twilio does not order its
-    /// callbacks: this may be the first one of the call to arrive (the call is created so its
-    /// end is kept), and a call that ended mid-transfer still awaits the `<Dial>` action that
-    /// says whether staff answered; that callback finishes it (see `take`).
-    pub async fn end(&self, line: &Line<'_>, duration_s: Option<i64>) -> Result<(), TurnError> {
-        let sid = line.sid;
-        // No turn has this number: the lookup only ever finds (and locks) the call.
-        let (mut tx, call) = match self.lock(line, u32::MAX, None).await? {
-            Locked::Call(tx, call) => (tx, *call),
-            Locked::Replied(_) => return Ok(()),
-        };
-        let now = self.clock.now();
-        let awaiting_dial = matches!(call.stage, Stage::Transferring { .. });
-        let call = match awaiting_dial {
-            true => call,
-            false => {
-                // A hang-up can still leave something for staff (a hazard asked about and never
-                // confirmed, a request not confirmed): kept and queued like any turn's.
-                let (call, turn, held) = self.step(&mut tx, sid, call, Event::HungUp, now, None).await?;
-                store::update(&mut *tx, sid, &call, None, millis(now)).await?;
-                // A caller who hangs up during a hold line: the pending reading is dropped.
-                self.early.drop_call(&mut tx, sid).await?;
-                if !turn.actions.is_empty() {
-                    let number = store::next_turn(&mut tx, sid).await?;
-                    let writes = effects::of_turn(sid, number, &call, &turn, &self.outlets(held.as_ref()));
-                    store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
-                }
-                call
-            }
-        };
-        let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
-        if first_end && !awaiting_dial {
-            self.note_end(&mut tx, sid, &call, duration_s, millis(now)).await?;
-        }
-        tx.commit().await?;
-        tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), awaiting_dial, "call ended");
-        Ok(())
-    }
-
-    /// The call's note on the caller's history in the system of record, queued once, when
-    /// the call is over.
-    async fn note_end(
-        &self,
-        tx: &mut WriteTx,
-        sid: &str,
-        call: &Call,
-        duration_s: Option<i64>,
-        now: i64,
-    ) -> Result<(), TurnError> {
-        if !self.directory.keeps_records() {
-            return Ok(());
-        }
-        let first_words = store::first_words(&mut **tx, sid).await?;
-        let reference = store::reference::of_call(&mut **tx, sid).await?;
-        let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
-        let transcript = format!("{base}/calls/{sid}");
-        let note = effects::history_note(
-            call,
-            reference.as_deref(),
-            first_words.as_deref(),
-            duration_s,
-            &transcript,
-        );
-        if let Some(note) = note {
-            store::queue(tx, sid, &note, now).await?;
-        }
-        Ok(())
     }
 }
 
