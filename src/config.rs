@@ -139,6 +139,10 @@ pub struct Settings {
     /// The number (or Messaging Service SID) on-call texts come from [default: the number the caller dialled].
     #[arg(long, env = "TWILIO_SMS_FROM")]
     pub twilio_sms_from: Option<String>,
+    /// After a service request or a message, one text to the caller with their reference
+    /// (when texts can be sent); `off` sends none.
+    #[arg(long, env = "CALLER_TEXTS", value_enum, default_value_t = Toggle::On)]
+    pub caller_texts: Toggle,
     /// Rent Manager's API, e.g. https://yourcompany.api.rentmanager.com; unset, the local
     /// directory is the system of record.
     #[arg(long, env = "RENT_MANAGER_URL")]
@@ -303,6 +307,8 @@ impl Settings {
             records: None,
             sms_from: self.twilio_sms_from.clone(),
             lease: Duration::from_secs(self.outbox_lease_seconds),
+            caller_texts: self.caller_texts == Toggle::On,
+            status_callback: self.public_url.as_deref().map(crate::twilio::sms_status_url),
         }
     }
 
@@ -425,7 +431,18 @@ impl Settings {
             None => info("public URL: each request's own Host (set PUBLIC_URL when behind a proxy)".into()),
         });
         lines.push(match (&self.twilio_account_sid, &self.twilio_auth_token) {
-            (Some(_), Some(_)) => info(format!("on-call texts: through Twilio at {}", self.twilio_api_base)),
+            (Some(_), Some(_)) => info(format!(
+                "texts: to on-call staff{} through Twilio at {}; delivery receipts {}",
+                match self.caller_texts {
+                    Toggle::On => " and to callers after a request or a message (CALLER_TEXTS=off stops those)",
+                    Toggle::Off => " (not to callers: CALLER_TEXTS=off)",
+                },
+                self.twilio_api_base,
+                match &self.public_url {
+                    Some(url) => format!("at {}", crate::twilio::sms_status_url(url)),
+                    None => "off (set PUBLIC_URL)".into(),
+                }
+            )),
             _ => warn("on-call texts: off; emergencies are still dialled, and their texts wait in the outbox as failed (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)".into()),
         });
         if self.twilio_auth_token.is_none() {

@@ -113,6 +113,7 @@ impl App {
         let knowledge = knowledge::Shared::new(knowledge);
         let records = outside.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>);
         let texting = outside.delivery.texts.is_some();
+        let caller_texts = texting && outside.delivery.caller_texts;
         let delivery = Delivery { records, ..outside.delivery };
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         let directory: Arc<dyn Directory> = match &outside.rent_manager {
@@ -146,6 +147,7 @@ impl App {
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),
             texting,
+            caller_texts,
         };
         App {
             db,

@@ -1,7 +1,7 @@
 //! Forgetting on schedule. With `TRANSCRIPT_RETENTION_DAYS`, a call older than that loses its
 //! transcript (the turns, and with them the search index) and every caller number frontdesk
-//! kept of it: in the call and its stored state, its service issues, messages and follow-ups,
-//! and its delivered outside writes. What the call achieved stays, for the figures.
+//! kept of it: in the call and its stored state, its service issues, messages and follow-ups
+//! (staff notes included), its delivered outside writes, and numbers known not to take texts. What the call achieved stays, for the figures.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +34,8 @@ pub async fn sweep(db: &Db, before: i64, now: i64) -> Result<usize, sqlx::Error>
         for (sid, state) in &due {
             forget(&mut tx, sid, state, now).await?;
         }
+        // Numbers that cannot take texts are caller numbers too.
+        sqlx::query("DELETE FROM sms_unreachable WHERE at < $1").bind(before).execute(&mut *tx).await?;
         tx.commit().await?;
         forgotten += due.len();
         if due.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
@@ -81,6 +83,21 @@ async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) 
             };
             sqlx::query(clear).bind(id).bind(redact(&body)).execute(&mut *tx).await?;
         }
+    }
+    // Staff notes on the call's follow-ups may quote a number.
+    let notes: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT n.id, n.note FROM follow_up_changes n JOIN follow_ups f ON f.id = n.follow_up_id
+         WHERE f.call_sid = $1 AND n.note IS NOT NULL",
+    )
+    .bind(sid)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, note) in notes {
+        sqlx::query("UPDATE follow_up_changes SET note = $2 WHERE id = $1")
+            .bind(id)
+            .bind(redact(&note))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

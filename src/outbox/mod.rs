@@ -11,7 +11,9 @@
 //! create may have been saved before its answer was lost is looked for before it is created
 //! again. Delivered items are never claimed again.
 
+mod failed;
 mod lease;
+pub mod receipts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,12 +44,26 @@ pub enum DeliveryError {
     /// though the item is still kept as failed so staff see what was not sent.
     #[error("{0}")]
     Off(String),
+    /// The number cannot receive texts (a landline, an unknown number, opted out), as the
+    /// provider's `code` says: failed for good, and the number is never texted again.
+    #[error("{message}")]
+    Unreachable { code: i64, message: String },
+}
+
+/// One text to send.
+pub struct Text<'a> {
+    pub to: &'a str,
+    /// A Twilio number or a Messaging Service SID (`MG...`).
+    pub from: &'a str,
+    pub body: &'a str,
+    /// Where Twilio posts the message's delivery status (`/twilio/sms-status`).
+    pub status_callback: Option<&'a str>,
 }
 
 /// Sends texts (Twilio's REST API); returns the message's id.
 #[async_trait::async_trait]
 pub trait Texts: Send + Sync {
-    async fn send_sms(&self, to: &str, from: &str, body: &str) -> Result<String, DeliveryError>;
+    async fn send_sms(&self, text: &Text<'_>) -> Result<String, DeliveryError>;
 }
 
 /// Takes service issues and call notes: the office's system of record (Rent Manager).
@@ -68,11 +84,24 @@ pub struct Delivery {
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
     pub lease: Duration,
+    /// Callers get a text after a request or a message, when texts can be sent
+    /// (`CALLER_TEXTS`, on by default).
+    pub caller_texts: bool,
+    /// The URL Twilio posts texts' delivery statuses to (`PUBLIC_URL/twilio/sms-status`);
+    /// without `PUBLIC_URL`, texts carry none and stay "accepted".
+    pub status_callback: Option<String>,
 }
 
 impl Default for Delivery {
     fn default() -> Delivery {
-        Delivery { texts: None, records: None, sms_from: None, lease: LEASE }
+        Delivery {
+            texts: None,
+            records: None,
+            sms_from: None,
+            lease: LEASE,
+            caller_texts: true,
+            status_callback: None,
+        }
     }
 }
 
@@ -83,7 +112,8 @@ pub struct Outbox {
     metrics: Arc<Metrics>,
 }
 
-/// The outbox's two queues: texts to on-call staff, and writes to the system of record.
+/// The outbox's two queues: texts (to on-call staff and to callers), and writes to the system
+/// of record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     Texts,
@@ -130,24 +160,28 @@ impl Outbox {
     }
 
     async fn deliver_claimed(&self, item: &Claimed, token: &str) -> Result<(), sqlx::Error> {
-        let outcome = match serde_json::from_str::<OutsideWrite>(&item.payload) {
-            Ok(payload) => self.while_leased(item, token, self.deliver(item, &payload)).await,
+        let payload = serde_json::from_str::<OutsideWrite>(&item.payload);
+        let outcome = match &payload {
+            Ok(payload) => self.while_leased(item, token, self.deliver(item, payload)).await,
             Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
         };
-        self.settle(item, token, outcome).await
+        self.settle(item, token, payload.ok().as_ref(), outcome).await
     }
 
     async fn deliver(&self, claimed: &Claimed, item: &OutsideWrite) -> Result<String, DeliveryError> {
         match item {
-            OutsideWrite::Sms { to, body } => {
-                let texts = self.delivery.texts.as_ref().ok_or_else(|| {
-                    DeliveryError::Off("texting is off: set TWILIO_ACCOUNT_SID to send texts".into())
-                })?;
-                let from = match &self.delivery.sms_from {
-                    Some(from) => from.clone(),
-                    None => self.dialled_number(claimed).await?,
-                };
-                texts.send_sms(to, &from, body).await
+            OutsideWrite::Sms { to, body } => self.text(claimed, to, body).await,
+            OutsideWrite::CallerText { to, body } => {
+                if let Some(code) = receipts::unreachable(&self.db, to).await? {
+                    return Err(DeliveryError::Unreachable {
+                        code,
+                        message: format!(
+                            "not sent: an earlier text to this number failed for good (Twilio error {code}): \
+                             it cannot receive texts"
+                        ),
+                    });
+                }
+                self.text(claimed, to, body).await
             }
             OutsideWrite::ServiceIssue(issue) => {
                 let records = self.records()?;
@@ -167,6 +201,18 @@ impl Outbox {
                 Ok("noted".into())
             }
         }
+    }
+
+    async fn text(&self, claimed: &Claimed, to: &str, body: &str) -> Result<String, DeliveryError> {
+        let texts = self.delivery.texts.as_ref().ok_or_else(|| {
+            DeliveryError::Off("texting is off: set TWILIO_ACCOUNT_SID to send texts".into())
+        })?;
+        let from = match &self.delivery.sms_from {
+            Some(from) => from.clone(),
+            None => self.dialled_number(claimed).await?,
+        };
+        let status_callback = self.delivery.status_callback.as_deref();
+        texts.send_sms(&Text { to, from: &from, body, status_callback }).await
     }
 
     fn records(&self) -> Result<&dyn RecordKeeper, DeliveryError> {
