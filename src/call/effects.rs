@@ -19,9 +19,14 @@ pub enum OutsideWrite {
     ServiceIssue(NewServiceIssue),
     /// A call's summary on the caller's history in the system of record.
     HistoryNote { on: NoteOn, note: String },
+    /// An e-mail to the office: a call's summary, or a day's digest.
+    Email(super::report::Email),
 }
 
 impl OutsideWrite {
+    /// How the `kind` column names an e-mail: the outbox gives e-mail a lane of its own.
+    pub const EMAIL_KIND: &'static str = "email";
+
     /// How the outbox's `kind` column names it.
     pub fn kind(&self) -> &'static str {
         self.into()
@@ -264,6 +269,23 @@ mod tests {
              Transcript: https://x/calls/CA1"
         );
         assert_eq!(history_note(&Call::new(Caller::unknown(None)), None, None, ""), None);
+    }
+
+    #[test]
+    fn an_email_is_kept_under_its_own_kind() {
+        let digest = crate::call::report::Digest {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            calls: crate::call::report::Counts::default(),
+            open: Vec::new(),
+            oldest: Vec::new(),
+            open_total: 0,
+            staff_pages: None,
+        };
+        let email = OutsideWrite::Email(crate::call::report::Email::Digest(digest));
+        assert_eq!(email.kind(), OutsideWrite::EMAIL_KIND);
+        let json = serde_json::to_string(&email).unwrap();
+        assert!(json.starts_with(r#"{"kind":"email","mail":"digest","#), "{json}");
+        assert_eq!(serde_json::from_str::<OutsideWrite>(&json).unwrap(), email);
     }
 
     #[test]

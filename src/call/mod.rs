@@ -22,8 +22,10 @@ pub mod machine;
 pub mod pause;
 pub mod reader;
 pub mod reading;
+pub mod report;
 pub mod rules;
 pub mod store;
+mod summaries;
 pub mod turn;
 pub mod vet;
 pub mod worth;
@@ -350,7 +352,7 @@ impl Outcomes {
 }
 
 /// A call's most serious outcome, as the calls list filters on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {

@@ -122,6 +122,8 @@ pub struct Turns {
     pub public_url: Option<String>,
     /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
     pub texting: bool,
+    /// Whether each call's summary is e-mailed to the office when it ends (`summaries`).
+    pub summaries: bool,
 }
 
 impl Turns {
@@ -512,8 +514,8 @@ impl Turns {
         Ok(())
     }
 
-    /// The call's note on the caller's history in the system of record, queued once, when
-    /// the call is over.
+    /// The call's note on the caller's history in the system of record and its summary for
+    /// the office, queued once, when the call is over.
     async fn note_end(
         &self,
         tx: &mut WriteTx,
@@ -522,6 +524,7 @@ impl Turns {
         duration_s: Option<i64>,
         now: i64,
     ) -> Result<(), TurnError> {
+        self.queue_summary(tx, sid, call, duration_s, now).await?;
         if !self.directory.keeps_records() {
             return Ok(());
         }

@@ -8,6 +8,8 @@
 //! words in this call. `location` holds the model's reading of where a problem is to the
 //! caller's words the same way.
 
+pub mod summary;
+
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 

@@ -22,8 +22,10 @@ impl Outbox {
         let sql = match (self.db.engine, lane) {
             (Engine::Sqlite, Lane::Texts) => CLAIM_TEXTS_SQLITE,
             (Engine::Sqlite, Lane::Records) => CLAIM_RECORDS_SQLITE,
+            (Engine::Sqlite, Lane::Mail) => CLAIM_MAIL_SQLITE,
             (Engine::Postgres, Lane::Texts) => CLAIM_TEXTS_POSTGRES,
             (Engine::Postgres, Lane::Records) => CLAIM_RECORDS_POSTGRES,
+            (Engine::Postgres, Lane::Mail) => CLAIM_MAIL_POSTGRES,
         };
         let sms: &str = (&OutsideWrite::Sms { to: String::new(), body: String::new() }).into();
         let claimed = sqlx::query_as(sql)
@@ -33,6 +35,7 @@ impl Outbox {
             .bind(WriteState::Pending.as_str())
             .bind(sms)
             .bind(&token)
+            .bind(OutsideWrite::EMAIL_KIND)
             .fetch_all(&self.db.pool)
             .await?;
         Ok((claimed, token))
@@ -131,15 +134,16 @@ impl Outbox {
 }
 
 // Claim one batch of the lane's due items, taking expired leases back, and count the attempt.
-// $5 is the kind of a text: the texts lane takes those, the records lane everything else.
+// $5 is the kind of a text and $7 of an e-mail: the texts lane takes the first, the mail lane
+// the second, the records lane everything else.
 macro_rules! claim_sql {
     ($kind:literal, $lock:literal) => {
         concat!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2, claim = $6
              WHERE id IN (SELECT id FROM outbox
-                          WHERE status = $4 AND next_attempt_at <= $2 AND kind ",
+                          WHERE status = $4 AND next_attempt_at <= $2 AND ",
             $kind,
-            " $5 AND (locked_until IS NULL OR locked_until <= $2)
+            " AND (locked_until IS NULL OR locked_until <= $2)
                           ORDER BY id LIMIT $3",
             $lock,
             ")
@@ -147,8 +151,10 @@ macro_rules! claim_sql {
         )
     };
 }
-const CLAIM_TEXTS_SQLITE: &str = claim_sql!("=", "");
-const CLAIM_RECORDS_SQLITE: &str = claim_sql!("<>", "");
+const CLAIM_TEXTS_SQLITE: &str = claim_sql!("kind = $5 AND kind <> $7", "");
+const CLAIM_RECORDS_SQLITE: &str = claim_sql!("kind <> $5 AND kind <> $7", "");
+const CLAIM_MAIL_SQLITE: &str = claim_sql!("kind = $7 AND kind <> $5", "");
 // Several workers on one PostgreSQL: SKIP LOCKED keeps them from claiming the same row.
-const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("=", " FOR UPDATE SKIP LOCKED");
-const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("<>", " FOR UPDATE SKIP LOCKED");
+const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("kind = $5 AND kind <> $7", " FOR UPDATE SKIP LOCKED");
+const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("kind <> $5 AND kind <> $7", " FOR UPDATE SKIP LOCKED");
+const CLAIM_MAIL_POSTGRES: &str = claim_sql!("kind = $7 AND kind <> $5", " FOR UPDATE SKIP LOCKED");
