@@ -354,9 +354,11 @@ impl Settings {
     /// E-mail to the office: on when both `SMTP_URL` and `OFFICE_EMAIL` are set.
     pub fn mail(&self) -> Result<Option<mail::Settings>, String> {
         match (&self.smtp_url, &self.office_email) {
-            (Some(url), Some(to)) => mail::Settings::parse(url, to, self.mail_from.as_deref(), &self.digest_at)
-                .map(Some)
-                .map_err(|e| e.to_string()),
+            (Some(url), Some(to)) => {
+                mail::Settings::parse(url, to, self.mail_from.as_deref(), &self.digest_at)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
+            }
             _ => Ok(None),
         }
     }

@@ -127,7 +127,13 @@ impl App {
         let digests = outside.mail.as_ref().and_then(|settings| {
             let at = settings.digest_at?;
             let public_url = outside.twilio.public_url.clone();
-            Some(Arc::new(mail::digest::Digests::new(db.clone(), clock.clone(), office.timezone, at, public_url)))
+            Some(Arc::new(mail::digest::Digests::new(
+                db.clone(),
+                clock.clone(),
+                office.timezone,
+                at,
+                public_url,
+            )))
         });
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         let directory: Arc<dyn Directory> = match &outside.rent_manager {

@@ -12,7 +12,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundations", &["phone", "db", "metrics", "secret"]),
     ("the office's facts", &["office", "knowledge"]),
     ("the core", &["call"]),
-    ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention", "mail"]),
+    (
+        "adapters",
+        &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention", "mail"],
+    ),
     ("assembly", &["config", "softphone"]),
 ];
 
@@ -21,7 +24,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 const PURE: &[&str] = &[
     "mod.rs", "machine.rs", "machine/emergency.rs", "machine/request.rs", "machine/tests.rs",
     "machine/tests/emergencies.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs", "hazards.rs",
-    "hazards/en.rs", "vet.rs", "vet/summary.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs", "report.rs",
+    "hazards/en.rs", "vet.rs", "vet/summary.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
+    "report.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

@@ -100,7 +100,13 @@ impl CallSummary {
             (Some(name), CallerKind::Unknown) => name.clone(),
             (None, _) => "An unknown caller".to_string(),
         };
-        let asked = records.conversation.iter().filter_map(|e| e.caller.as_deref()).take(ASKED).map(clipped).collect();
+        let asked = records
+            .conversation
+            .iter()
+            .filter_map(|e| e.caller.as_deref())
+            .take(ASKED)
+            .map(clipped)
+            .collect();
         CallSummary {
             sid: sid.to_string(),
             caller: who,
@@ -120,7 +126,8 @@ impl CallSummary {
     /// Every fact the summary holds, as one text: a model's summary may state nothing that
     /// is not in it.
     pub fn facts_text(&self) -> String {
-        let mut parts = vec![self.caller.clone(), self.started.clone(), self.outcome.as_str().replace('_', " ")];
+        let mut parts =
+            vec![self.caller.clone(), self.started.clone(), self.outcome.as_str().replace('_', " ")];
         parts.extend(self.phone.clone());
         parts.extend(self.reference.clone());
         parts.extend(self.duration.clone());
@@ -145,7 +152,8 @@ fn done(call: &Call, records: &Records) -> Vec<String> {
         ));
     }
     for filed in &records.filed {
-        let mut line = format!("Service request filed ({}): \"{}\"", filed.priority.as_str(), clipped(&filed.problem));
+        let mut line =
+            format!("Service request filed ({}): \"{}\"", filed.priority.as_str(), clipped(&filed.problem));
         if let Some(location) = &filed.location {
             line += &format!(", where: {location}");
         }
@@ -358,7 +366,10 @@ mod tests {
         let mut call = maria();
         call.escalated.push(Escalated { hazard: Hazard::Gas, words: "I smell gas".into() });
         let summary = CallSummary::of("CA1", &call, records());
-        assert_eq!(summary.done, ["Emergency (gas smell): handled as an emergency and escalated to on-call."]);
+        assert_eq!(
+            summary.done,
+            ["Emergency (gas smell): handled as an emergency and escalated to on-call."]
+        );
         let quiet = CallSummary::of("CA2", &Call::new(Caller::unknown(None)), records());
         assert_eq!(quiet.caller, "An unknown caller");
         assert_eq!(quiet.done, ["Questions answered; nothing was filed or left for staff."]);
@@ -368,7 +379,12 @@ mod tests {
     fn follow_ups_are_counted_by_age_with_every_age_listed() {
         let hour = 3_600_000;
         let now = 1_000 * 24 * hour;
-        let open = [(now - hour, true), (now - 30 * hour, false), (now - 50 * hour, true), (now - 200 * hour, false)];
+        let open = [
+            (now - hour, true),
+            (now - 30 * hour, false),
+            (now - 50 * hour, true),
+            (now - 200 * hour, false),
+        ];
         let aged = by_age(&open, now);
         let counts: Vec<(Age, i64, i64)> = aged.iter().map(|a| (a.age, a.count, a.urgent)).collect();
         assert_eq!(

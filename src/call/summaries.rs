@@ -51,9 +51,17 @@ impl Turns {
         Ok(())
     }
 
-    async fn records_of(&self, tx: &mut WriteTx, sid: &str, duration_s: Option<i64>) -> Result<Records, TurnError> {
+    async fn records_of(
+        &self,
+        tx: &mut WriteTx,
+        sid: &str,
+        duration_s: Option<i64>,
+    ) -> Result<Records, TurnError> {
         let (reference, started_at): (Option<String>, i64) =
-            sqlx::query_as("SELECT reference, started_at FROM calls WHERE sid = $1").bind(sid).fetch_one(&mut **tx).await?;
+            sqlx::query_as("SELECT reference, started_at FROM calls WHERE sid = $1")
+                .bind(sid)
+                .fetch_one(&mut **tx)
+                .await?;
         let filed: Vec<FiledRow> = sqlx::query_as(
             "SELECT priority, problem, location, callback,
                     CASE WHEN entry_permission IS NULL THEN NULL WHEN entry_permission THEN 1 ELSE 0 END AS entry
@@ -102,7 +110,10 @@ impl Turns {
                 .into_iter()
                 .map(|(kind, body)| Left { kind: MessageKind::from_str(&kind).unwrap_or_default(), body })
                 .collect(),
-            follow_ups: follow_ups.into_iter().map(|(urgent, body)| OpenFollowUp { urgent: urgent != 0, body }).collect(),
+            follow_ups: follow_ups
+                .into_iter()
+                .map(|(urgent, body)| OpenFollowUp { urgent: urgent != 0, body })
+                .collect(),
             conversation: turns
                 .into_iter()
                 .filter(|(caller, assistant)| caller.is_some() || !assistant.is_empty())

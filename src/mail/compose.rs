@@ -63,17 +63,21 @@ impl Mailer {
     /// The model's summary, if there is a model and its draft adds nothing to the call.
     async fn draft(&self, summary: &CallSummary) -> Option<String> {
         let model = self.model.as_ref()?;
-        let draft = match model.write(SUMMARY_TASK, &material(summary), SUMMARY_TOKENS, SUMMARY_DEADLINE).await {
-            Ok(draft) => draft,
-            Err(e) => {
-                tracing::warn!(call = summary.sid, "the model wrote no summary, the template does: {e}");
-                return None;
-            }
-        };
+        let draft =
+            match model.write(SUMMARY_TASK, &material(summary), SUMMARY_TOKENS, SUMMARY_DEADLINE).await {
+                Ok(draft) => draft,
+                Err(e) => {
+                    tracing::warn!(call = summary.sid, "the model wrote no summary, the template does: {e}");
+                    return None;
+                }
+            };
         match vet::summary::summary(&draft, &summary.facts_text()) {
             Ok(vetted) => Some(vetted),
             Err(why) => {
-                tracing::info!(call = summary.sid, "the model's summary was not used, the template's is: {why}");
+                tracing::info!(
+                    call = summary.sid,
+                    "the model's summary was not used, the template's is: {why}"
+                );
                 None
             }
         }
@@ -165,7 +169,10 @@ mod tests {
             done: vec!["Service request filed (routine): \"kitchen faucet dripping\".".into()],
             follow_ups: vec![OpenFollowUp { urgent: true, body: "Call back about the gas smell".into() }],
             transcript: Some("https://x/calls/CA1".into()),
-            conversation: vec![Exchange { caller: Some("My kitchen faucet is dripping".into()), assistant: "Ok".into() }],
+            conversation: vec![Exchange {
+                caller: Some("My kitchen faucet is dripping".into()),
+                assistant: "Ok".into(),
+            }],
         }
     }
 
@@ -205,7 +212,14 @@ mod tests {
         let now = 1_000 * 24 * hour;
         let digest = Digest {
             day: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-            calls: Counts { total: 3, emergency: 1, service_issue: 1, transferred: 0, message: 0, information: 1 },
+            calls: Counts {
+                total: 3,
+                emergency: 1,
+                service_issue: 1,
+                transferred: 0,
+                message: 0,
+                information: 1,
+            },
             open: by_age(&[(now - hour, true), (now - 100 * hour, false)], now),
             oldest: vec![Waiting {
                 urgent: false,

@@ -65,11 +65,12 @@ impl Digests {
             return Ok(None);
         }
         let mut tx = self.db.begin_write().await?;
-        let claim = sqlx::query("INSERT INTO digests (day, claimed_at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
-            .bind(today.to_string())
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?;
+        let claim =
+            sqlx::query("INSERT INTO digests (day, claimed_at) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING")
+                .bind(today.to_string())
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?;
         let ours = claim.rows_affected() == 1;
         if ours {
             let digest = self.gather(&mut tx, today, millis(now)).await?;

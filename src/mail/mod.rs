@@ -32,7 +32,9 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 /// E-mail settings that cannot work: frontdesk refuses to start and says why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
-    #[error("SMTP_URL must look like smtp://HOST:PORT or smtps://USER:PASSWORD@HOST (?tls=required for STARTTLS): {0}")]
+    #[error(
+        "SMTP_URL must look like smtp://HOST:PORT or smtps://USER:PASSWORD@HOST (?tls=required for STARTTLS): {0}"
+    )]
     Url(String),
     #[error("{0} must be e-mail addresses, separated by commas: {1:?}")]
     Address(&'static str, String),
@@ -52,7 +54,12 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub fn parse(url: &Secret, to: &str, from: Option<&str>, digest_at: &str) -> Result<Settings, SettingsError> {
+    pub fn parse(
+        url: &Secret,
+        to: &str,
+        from: Option<&str>,
+        digest_at: &str,
+    ) -> Result<Settings, SettingsError> {
         let transport = transport(url)?;
         let addresses = |name, text: &str| -> Result<Vec<Mailbox>, SettingsError> {
             let parsed: Result<Vec<Mailbox>, _> =
@@ -137,14 +144,20 @@ impl Mail for Mailer {
         let composed = self.compose(email).await.map_err(|e| DeliveryError::Permanent(e.to_string()))?;
         let message = self.message(email, composed)?;
         let id = message.headers().get_raw("Message-ID").unwrap_or_default().to_string();
-        let outcome = self.transport.send(message).await;
+        // lettre's timeout bounds each read and write; a server that stalls between them
+        // (seen after a refused message) is bounded here, whole.
+        let outcome = match tokio::time::timeout(SMTP_TIMEOUT * 3, self.transport.send(message)).await {
+            Ok(Ok(_)) => Ok(id),
+            // 5xx: the server refuses this message for good (a bad address, say).
+            Ok(Err(e)) if e.is_permanent() => Err(DeliveryError::Permanent(format!("SMTP: {e}"))),
+            Ok(Err(e)) => Err(DeliveryError::Retryable(format!("SMTP: {e}"))),
+            Err(_) => Err(DeliveryError::Retryable(format!(
+                "SMTP: no answer within {} s",
+                (SMTP_TIMEOUT * 3).as_secs()
+            ))),
+        };
         let failure = outcome.as_ref().err().map(ToString::to_string);
         health::record(&self.db, self.clock.now(), failure.as_deref()).await;
-        match outcome {
-            Ok(_) => Ok(id),
-            // 5xx: the server refuses this message for good (a bad address, say).
-            Err(e) if e.is_permanent() => Err(DeliveryError::Permanent(format!("SMTP: {e}"))),
-            Err(e) => Err(DeliveryError::Retryable(format!("SMTP: {e}"))),
-        }
+        outcome
     }
 }

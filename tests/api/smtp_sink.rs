@@ -63,7 +63,7 @@ fn quoted_printable(text: &str) -> String {
 #[derive(Clone)]
 struct Keep {
     received: Arc<Mutex<Vec<Received>>>,
-    /// Messages still to refuse with a temporary failure (451) before accepting.
+    /// Recipients still to refuse with a temporary failure (451) before accepting.
     refuse: Arc<AtomicU32>,
     current: Option<Received>,
 }
@@ -83,12 +83,16 @@ impl Handler for Keep {
 
     fn data_end(&mut self) -> Response {
         let Some(message) = self.current.take() else { return response::INTERNAL_ERROR };
-        let refused = self.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-        if refused {
-            return response::INTERNAL_ERROR;
-        }
         self.received.lock().unwrap().push(message);
         response::OK
+    }
+
+    /// A refused recipient, as a greylisting server answers a sender it has not seen.
+    fn rcpt(&mut self, _to: &str) -> Response {
+        match self.refuse.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)) {
+            Ok(_) => Response::custom(451, "4.7.1 Greylisted, try again later".into()),
+            Err(_) => response::OK,
+        }
     }
 
     fn helo(&mut self, _ip: IpAddr, _domain: &str) -> Response {
@@ -137,7 +141,7 @@ impl SmtpSink {
         smtp_url(self.port)
     }
 
-    /// The next `n` messages get a temporary failure (451), as a busy server answers.
+    /// The next `n` recipients get a temporary failure (451), as a greylisting server answers.
     pub fn refuse_next(&self, n: u32) {
         self.refuse.store(n, Ordering::SeqCst);
     }

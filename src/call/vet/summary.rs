@@ -33,11 +33,11 @@ const COMMON: &[&str] = &[
     "a", "after", "also", "an", "and", "apartment", "as", "asked", "assistant", "at", "because", "before",
     "but", "call", "called", "caller", "callers", "during", "emergency", "for", "from", "he", "her", "his",
     "i", "if", "in", "it", "its", "message", "mr", "mrs", "ms", "no", "note", "nothing", "office", "on",
-    "open", "or", "please", "prospect", "questions", "reference", "request", "service", "she", "since",
-    "so", "staff", "summary", "tenant", "that", "the", "their", "then", "there", "they", "this", "to",
+    "open", "or", "please", "prospect", "questions", "reference", "request", "service", "she", "since", "so",
+    "staff", "summary", "tenant", "that", "the", "their", "then", "there", "they", "this", "to",
     "transcript", "unit", "when", "while", "with", "yes", "am", "pm", "ok", "follow", "follow-up",
-    "follow-ups", "unknown", "someone", "nobody", "reported", "requested", "wanted", "said", "left",
-    "gave", "mentioned", "described", "explained", "wants", "needs", "was", "were", "is", "are",
+    "follow-ups", "unknown", "someone", "nobody", "reported", "requested", "wanted", "said", "left", "gave",
+    "mentioned", "described", "explained", "wants", "needs", "was", "were", "is", "are",
 ];
 
 /// The summary as it will be sent, or why it must not be.
@@ -84,10 +84,8 @@ pub fn summary(draft: &str, facts: &str) -> Result<String, Unfit> {
 
 /// Plain text: markdown's emphasis and headings dropped, runs of blank lines closed up.
 fn plain(draft: &str) -> String {
-    let lines: Vec<String> = draft
-        .lines()
-        .map(|line| line.replace(['*', '#', '`', '_'], "").trim().to_string())
-        .collect();
+    let lines: Vec<String> =
+        draft.lines().map(|line| line.replace(['*', '#', '`', '_'], "").trim().to_string()).collect();
     let mut text = lines.join("\n");
     while text.contains("\n\n\n") {
         text = text.replace("\n\n\n", "\n\n");
