@@ -626,6 +626,51 @@ mod tests {
     }
 
     #[test]
+    fn email_to_the_office_needs_both_settings_and_says_what_is_wrong() {
+        assert!(settings(&[]).mail().unwrap().is_none());
+        let half = settings(&["--smtp-url", "smtp://127.0.0.1:2525"]);
+        assert!(half.mail().unwrap().is_none());
+        assert!(
+            half.report().iter().any(|(level, line)| *level == Level::Warn && line.contains("OFFICE_EMAIL"))
+        );
+
+        let on = settings(&[
+            "--smtp-url", "smtps://fd:pa55@smtp.example.com", "--office-email",
+            "a@example.com, b@example.com",
+        ]);
+        let mail = on.mail().unwrap().unwrap();
+        assert_eq!(mail.recipients(), "a@example.com, b@example.com");
+        assert_eq!(mail.from.email.to_string(), "a@example.com");
+        assert_eq!(mail.digest_at, chrono::NaiveTime::from_hms_opt(7, 30, 0));
+        let line = on.report().into_iter().find(|(_, line)| line.starts_with("e-mail")).unwrap();
+        assert_eq!(
+            line,
+            (
+                Level::Info,
+                "e-mail to the office: call summaries and a daily digest at 07:30 to a@example.com, \
+                 b@example.com (from a@example.com)"
+                    .into()
+            )
+        );
+        assert!(!format!("{:?}", on.report()).contains("pa55"), "the password is never printed");
+
+        for (args, wrong) in [
+            (&["--smtp-url", "smtp//nowhere", "--office-email", "a@example.com"][..], "SMTP_URL"),
+            (&["--smtp-url", "smtp://h", "--office-email", "not an address"][..], "OFFICE_EMAIL"),
+            (
+                &["--smtp-url", "smtp://h", "--office-email", "a@example.com", "--digest-at", "7am"][..],
+                "DIGEST_AT",
+            ),
+        ] {
+            let error = settings(args).mail().err().unwrap_or_default();
+            assert!(error.contains(wrong), "{args:?}: {error}");
+        }
+        let off =
+            settings(&["--smtp-url", "smtp://h", "--office-email", "a@example.com", "--digest-at", "off"]);
+        assert_eq!(off.mail().unwrap().unwrap().digest_at, None);
+    }
+
+    #[test]
     fn a_public_url_must_be_an_address() {
         for bad in ["frontdesk.example.com", "ftp://x/", "https://"] {
             let posture = settings(&["--public-url", bad]).posture(false);

@@ -11,6 +11,8 @@
 //!   them; `hold`: what the caller hears meanwhile.
 //! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
 //!   any worker can take the next one.
+//! - `report`: what the office is told by e-mail, as facts (pure); `summaries` queues a call's
+//!   summary once, when it ends.
 
 pub mod early;
 pub mod effects;

@@ -294,4 +294,10 @@ async fn the_daily_digest_is_sent_once_with_yesterdays_calls_and_the_open_follow
     }
     let first = first.body();
     assert!(first.starts_with("Calls on Sunday, November 29: 0\n"), "{first}");
+
+    // Past retention, a delivered digest keeps nothing of the callers it named.
+    let now = frontdesk::db::millis(app.clock.now());
+    frontdesk::retention::sweep(&app.db, now + 1, now).await.unwrap();
+    let payloads: Vec<String> = emails_queued(&app).await.into_iter().map(|item| item.payload).collect();
+    assert_eq!(payloads, ["", "", "", ""], "two summaries, two digests");
 }
