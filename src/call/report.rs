@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::heard::Heard;
 use super::lines::quote;
 use super::{Call, CallerKind, MessageKind, Outcome, Priority};
 
@@ -85,7 +86,7 @@ pub struct Records {
     pub transcript: Option<String>,
 }
 
-/// How many of the caller's utterances the summary quotes as what was asked.
+/// How many of the caller's asks the summary quotes.
 const ASKED: usize = 3;
 
 impl CallSummary {
@@ -100,13 +101,7 @@ impl CallSummary {
             (Some(name), CallerKind::Unknown) => name.clone(),
             (None, _) => "An unknown caller".to_string(),
         };
-        let asked = records
-            .conversation
-            .iter()
-            .filter_map(|e| e.caller.as_deref())
-            .take(ASKED)
-            .map(clipped)
-            .collect();
+        let asked = asked(&records);
         CallSummary {
             sid: sid.to_string(),
             caller: who,
@@ -140,6 +135,28 @@ impl CallSummary {
         }
         parts.join("\n")
     }
+}
+
+/// What the caller asked, in their words: what they said first, then each request filed or
+/// message left that those words do not already hold (the answers to the assistant's
+/// questions, "yes, you can go in", are not asks).
+fn asked(records: &Records) -> Vec<String> {
+    let first = records.conversation.iter().find_map(|e| e.caller.as_deref());
+    let requests =
+        records.filed.iter().map(|f| f.problem.as_str()).chain(records.left.iter().map(|l| l.body.as_str()));
+    let mut asked: Vec<String> = Vec::new();
+    for words in first.into_iter().chain(requests) {
+        let heard = Heard::new(words);
+        let held = asked.iter().any(|earlier| {
+            let earlier = Heard::new(earlier);
+            heard.words().all(|word| earlier.has(&[word]))
+        });
+        if !held && heard.words().next().is_some() {
+            asked.push(clipped(words));
+        }
+    }
+    asked.truncate(ASKED);
+    asked
 }
 
 /// What the call achieved, from its state and what it filed, most serious first.
@@ -347,7 +364,11 @@ mod tests {
         assert_eq!(summary.phone.as_deref(), Some("718-555-0101"));
         assert_eq!(summary.duration.as_deref(), Some("1:35"));
         assert_eq!(summary.outcome, Outcome::ServiceIssue);
-        assert_eq!(summary.asked, ["My kitchen faucet is dripping"]);
+        assert_eq!(
+            summary.asked,
+            ["My kitchen faucet is dripping", "Please call me about the lease"],
+            "the filed problem is in the first words already"
+        );
         assert_eq!(
             summary.done,
             [

@@ -77,7 +77,7 @@ async fn a_call_that_ends_is_summarised_once_to_the_office_by_smtp() {
     for expected in [
         "Maria Lopez (tenant, unit 2B), calling from 718-555-0101, called on Tuesday, December 1, 2026, 10:30 AM (0:42).",
         "Reference: 47218",
-        "What they asked:\n- \"I need to report a repair\"\n- \"the bathroom sink is leaking under the cabinet\"",
+        "What they asked:\n- \"I need to report a repair\"\n- \"the bathroom sink is leaking under the cabinet\"\n\n",
         "What was done:\n- Service request filed (urgent): \"the bathroom sink is leaking under the cabinet\", \
          where: bathroom, permission to enter: yes, callback: 718-555-0101.",
         "Open follow-ups:\n- none",
