@@ -1,12 +1,13 @@
 //! Forgetting on schedule. With `TRANSCRIPT_RETENTION_DAYS`, a call older than that loses its
 //! transcript (the turns, and with them the search index) and every caller number frontdesk
 //! kept of it: in the call and its stored state, its service issues, messages and follow-ups
-//! (staff notes included), its delivered outside writes, and numbers known not to take texts. What the call achieved stays, for the figures.
+//! (staff notes included), its delivered outside writes (and the daily digests that quoted
+//! them), and numbers known not to take texts. What the call achieved stays, for the figures.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::call::effects::WriteState;
+use crate::call::effects::{OutsideWrite, WriteState};
 use crate::call::{Call, Caller, Stage};
 use crate::db::{Db, millis};
 use crate::office::Clock;
@@ -21,6 +22,7 @@ pub async fn sweep(db: &Db, before: i64, now: i64) -> Result<usize, sqlx::Error>
     // SQLite's index trails the newest turns; a turn leaves it through the delete trigger,
     // which must find it there.
     db.index_transcripts().await?;
+    forget_digests(db, before).await?;
     let mut forgotten = 0;
     loop {
         let mut tx = db.begin_write().await?;
@@ -42,6 +44,22 @@ pub async fn sweep(db: &Db, before: i64, now: i64) -> Result<usize, sqlx::Error>
             return Ok(forgotten);
         }
     }
+}
+
+/// Delivered daily digests sent before `before`: they belong to no call, but name callers and
+/// quote their follow-ups, numbers included.
+async fn forget_digests(db: &Db, before: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE outbox SET payload = '' WHERE call_sid IS NULL AND kind = $1 AND status = $2
+                                          AND created_at < $3 AND payload <> ''",
+    )
+    .bind(OutsideWrite::EMAIL_KIND)
+    .bind(WriteState::Delivered.as_str())
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) -> Result<(), sqlx::Error> {

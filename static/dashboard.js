@@ -79,6 +79,18 @@ function render(s) {
     link.textContent = `Oldest urgent, ${o.age} old: ${o.body}`;
     oldest.append(link);
   }
+  const e = s.email;
+  const emailFailing = e.failing;
+  if (!e.configured) badge("email-badge", "idle", "off");
+  else if (emailFailing) badge("email-badge", "bad", e.failed > 0 ? `${e.failed} failed` : "failing");
+  else badge("email-badge", "good", e.last_success ? "ok" : "configured");
+  text("email-to", e.configured ? e.to + (e.digest_at ? ` (digest at ${e.digest_at})` : "") : "off: set SMTP_URL and OFFICE_EMAIL");
+  text("email-counts", `${e.queued} queued / ${e.failed} failed`);
+  text("email-last-success", e.last_success);
+  text("email-last-failure", e.last_failure);
+  const emailError = $("email-error");
+  emailError.textContent = emailFailing ? e.last_error || "" : "";
+  emailError.hidden = !emailFailing || !e.last_error;
 
   const log = s.database.log;
   const degraded = s.database.ok && log && log.degraded;

@@ -23,12 +23,16 @@ pub enum OutsideWrite {
     /// One text to the caller after a request or a message: their reference and what happens
     /// next (at most one per call; never to a number known not to take texts).
     CallerText { to: String, body: String },
+    /// An e-mail to the office: a call's summary, or a day's digest.
+    Email(super::report::Email),
 }
 
 impl OutsideWrite {
     /// The `kind` of a text to on-call staff, and of a text to the caller.
     pub const SMS: &str = "sms";
     pub const CALLER_TEXT: &str = "caller_text";
+    /// How the `kind` column names an e-mail: the outbox gives e-mail a lane of its own.
+    pub const EMAIL_KIND: &'static str = "email";
 
     /// How the outbox's `kind` column names it.
     pub fn kind(&self) -> &'static str {
@@ -411,6 +415,23 @@ mod tests {
         assert!(
             of_turn("CA1", 4, &Call::new(tenant()), &turn, &on).iter().all(|w| w.kind() != "caller_text")
         );
+    }
+
+    #[test]
+    fn an_email_is_kept_under_its_own_kind() {
+        let digest = crate::call::report::Digest {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            calls: crate::call::report::Counts::default(),
+            open: Vec::new(),
+            oldest: Vec::new(),
+            open_total: 0,
+            staff_pages: None,
+        };
+        let email = OutsideWrite::Email(crate::call::report::Email::Digest(digest));
+        assert_eq!(email.kind(), OutsideWrite::EMAIL_KIND);
+        let json = serde_json::to_string(&email).unwrap();
+        assert!(json.starts_with(r#"{"kind":"email","mail":"digest","#), "{json}");
+        assert_eq!(serde_json::from_str::<OutsideWrite>(&json).unwrap(), email);
     }
 
     #[test]

@@ -13,6 +13,8 @@
 //!   them; `hold`: what the caller hears meanwhile.
 //! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
 //!   any worker can take the next one.
+//! - `report`: what the office is told by e-mail, as facts (pure); `summaries` queues a call's
+//!   summary once, when it ends.
 
 pub mod early;
 pub mod effects;
@@ -27,8 +29,10 @@ pub mod pause;
 pub mod reader;
 pub mod reading;
 pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod store;
+mod summaries;
 pub mod summary;
 pub mod turn;
 pub mod vet;
@@ -426,7 +430,9 @@ impl Outcomes {
 }
 
 /// A call's most serious outcome, as the calls list filters on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {

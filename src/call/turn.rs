@@ -130,6 +130,8 @@ pub struct Turns {
     /// Whether callers get a text after a request or a message (texting on, `CALLER_TEXTS`
     /// not off).
     pub caller_texts: bool,
+    /// Whether each call's summary is e-mailed to the office when it ends (`summaries`).
+    pub summaries: bool,
 }
 
 impl Turns {

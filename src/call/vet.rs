@@ -10,6 +10,8 @@
 //! every content word in it must be one the caller said (nothing added: no diagnosis, no
 //! time, no promise).
 
+pub mod summary;
+
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 

@@ -20,6 +20,9 @@ fn describe(write: Option<&OutsideWrite>) -> (String, bool) {
         Some(OutsideWrite::HistoryNote { .. }) => {
             ("The call's note was not added to the caller's history in Rent Manager".into(), false)
         }
+        Some(OutsideWrite::Email(_)) => {
+            ("The call's summary e-mail to the office was not sent".into(), false)
+        }
         None => ("An outside write could not be read".into(), false),
     }
 }

@@ -22,8 +22,10 @@ impl Outbox {
         let sql = match (self.db.engine, lane) {
             (Engine::Sqlite, Lane::Texts) => CLAIM_TEXTS_SQLITE,
             (Engine::Sqlite, Lane::Records) => CLAIM_RECORDS_SQLITE,
+            (Engine::Sqlite, Lane::Mail) => CLAIM_MAIL_SQLITE,
             (Engine::Postgres, Lane::Texts) => CLAIM_TEXTS_POSTGRES,
             (Engine::Postgres, Lane::Records) => CLAIM_RECORDS_POSTGRES,
+            (Engine::Postgres, Lane::Mail) => CLAIM_MAIL_POSTGRES,
         };
         let claimed = sqlx::query_as(sql)
             .bind(self.lease_ends())
@@ -33,6 +35,7 @@ impl Outbox {
             .bind(OutsideWrite::SMS)
             .bind(&token)
             .bind(OutsideWrite::CALLER_TEXT)
+            .bind(OutsideWrite::EMAIL_KIND)
             .fetch_all(&self.db.pool)
             .await?;
         Ok((claimed, token))
@@ -152,15 +155,17 @@ impl Outbox {
 }
 
 // Claim one batch of the lane's due items, taking expired leases back, and count the attempt.
-// $5 and $7 are the kinds of texts: the texts lane takes those, the records lane everything else.
+// $5 and $7 are the kinds of texts, $8 of an e-mail: the texts lane takes the first two, the
+// mail lane the third, the records lane everything else. (Each statement names every kind:
+// PostgreSQL infers a parameter's type from its use.)
 macro_rules! claim_sql {
     ($kind:literal, $lock:literal) => {
         concat!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2, claim = $6
              WHERE id IN (SELECT id FROM outbox
-                          WHERE status = $4 AND next_attempt_at <= $2 AND kind ",
+                          WHERE status = $4 AND next_attempt_at <= $2 AND ",
             $kind,
-            " ($5, $7) AND (locked_until IS NULL OR locked_until <= $2)
+            " AND (locked_until IS NULL OR locked_until <= $2)
                           ORDER BY id LIMIT $3",
             $lock,
             ")
@@ -168,8 +173,10 @@ macro_rules! claim_sql {
         )
     };
 }
-const CLAIM_TEXTS_SQLITE: &str = claim_sql!("IN", "");
-const CLAIM_RECORDS_SQLITE: &str = claim_sql!("NOT IN", "");
+const CLAIM_TEXTS_SQLITE: &str = claim_sql!("kind IN ($5, $7) AND kind <> $8", "");
+const CLAIM_RECORDS_SQLITE: &str = claim_sql!("kind NOT IN ($5, $7, $8)", "");
+const CLAIM_MAIL_SQLITE: &str = claim_sql!("kind = $8 AND kind NOT IN ($5, $7)", "");
 // Several workers on one PostgreSQL: SKIP LOCKED keeps them from claiming the same row.
-const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("IN", " FOR UPDATE SKIP LOCKED");
-const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("NOT IN", " FOR UPDATE SKIP LOCKED");
+const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("kind IN ($5, $7) AND kind <> $8", " FOR UPDATE SKIP LOCKED");
+const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("kind NOT IN ($5, $7, $8)", " FOR UPDATE SKIP LOCKED");
+const CLAIM_MAIL_POSTGRES: &str = claim_sql!("kind = $8 AND kind NOT IN ($5, $7)", " FOR UPDATE SKIP LOCKED");

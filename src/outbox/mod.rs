@@ -2,8 +2,9 @@
 //! that caused it and delivered in the background, so a caller never waits on it and a
 //! crash or restart loses nothing.
 //!
-//! Two lanes deliver side by side, each with its whole batch in flight at once: texts to
-//! on-call staff never wait behind a slow or hung Rent Manager. A worker claims due items with
+//! Three lanes deliver side by side: texts to on-call staff never wait behind a slow or hung
+//! Rent Manager, nor behind the office's e-mail (whose summaries a model may take seconds to
+//! write). A worker claims due items with
 //! a lease (`locked_until`, `claim`) that it renews for as long as the delivery runs, so two
 //! workers never deliver one item twice, and a worker that dies mid-delivery leaves its items
 //! to be retaken when the lease runs out. Failures are retried with exponential backoff and
@@ -22,6 +23,7 @@ use futures::future::join_all;
 use rand::Rng;
 
 use crate::call::effects::{NewServiceIssue, NoteOn, OutsideWrite};
+use crate::call::report::Email;
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::office::Clock;
@@ -66,6 +68,12 @@ pub trait Texts: Send + Sync {
     async fn send_sms(&self, text: &Text<'_>) -> Result<String, DeliveryError>;
 }
 
+/// Sends e-mail to the office (SMTP); returns the message's id.
+#[async_trait::async_trait]
+pub trait Mail: Send + Sync {
+    async fn send(&self, email: &Email) -> Result<String, DeliveryError>;
+}
+
 /// Takes service issues and call notes: the office's system of record (Rent Manager).
 #[async_trait::async_trait]
 pub trait RecordKeeper: Send + Sync {
@@ -81,6 +89,8 @@ pub trait RecordKeeper: Send + Sync {
 pub struct Delivery {
     pub texts: Option<Arc<dyn Texts>>,
     pub records: Option<Arc<dyn RecordKeeper>>,
+    /// E-mail to the office (`SMTP_URL` and `OFFICE_EMAIL`).
+    pub mail: Option<Arc<dyn Mail>>,
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
     pub lease: Duration,
@@ -97,6 +107,7 @@ impl Default for Delivery {
         Delivery {
             texts: None,
             records: None,
+            mail: None,
             sms_from: None,
             lease: LEASE,
             caller_texts: true,
@@ -112,12 +123,13 @@ pub struct Outbox {
     metrics: Arc<Metrics>,
 }
 
-/// The outbox's two queues: texts (to on-call staff and to callers), and writes to the system
-/// of record.
+/// The outbox's queues: texts (to on-call staff and to callers), writes to the system of
+/// record, e-mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     Texts,
     Records,
+    Mail,
 }
 
 #[derive(sqlx::FromRow)]
@@ -134,15 +146,20 @@ impl Outbox {
         Outbox { db, clock, delivery, metrics }
     }
 
-    /// Delivers what is due now in both lanes; returns how many items it attempted.
+    /// Delivers what is due now in every lane; returns how many items it attempted.
     pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
-        let (texts, records) = tokio::join!(self.deliver_lane(Lane::Texts), self.deliver_lane(Lane::Records));
-        Ok(texts? + records?)
+        let (texts, records, mail) = tokio::join!(
+            self.deliver_lane(Lane::Texts),
+            self.deliver_lane(Lane::Records),
+            self.deliver_lane(Lane::Mail)
+        );
+        Ok(texts? + records? + mail?)
     }
 
     /// Claims one batch of the lane's due items and delivers them: texts one after another,
     /// in the order they were written (on-call reads an emergency's page before its
-    /// follow-up), and the system of record's writes all at once.
+    /// follow-up), and the system of record's writes and e-mails all at once (each is leased
+    /// only while it runs, and a summary may wait seconds on the model).
     pub async fn deliver_lane(&self, lane: Lane) -> Result<usize, sqlx::Error> {
         let (claimed, token) = self.claim(lane).await?;
         match lane {
@@ -151,7 +168,7 @@ impl Outbox {
                     self.deliver_claimed(item, &token).await?;
                 }
             }
-            Lane::Records => {
+            Lane::Records | Lane::Mail => {
                 let all = claimed.iter().map(|item| self.deliver_claimed(item, &token));
                 join_all(all).await.into_iter().collect::<Result<Vec<()>, _>>()?;
             }
@@ -200,6 +217,12 @@ impl Outbox {
                 // Rent Manager does not return the new note's id.
                 Ok("noted".into())
             }
+            OutsideWrite::Email(email) => {
+                let mail = self.delivery.mail.as_ref().ok_or_else(|| {
+                    DeliveryError::Permanent("e-mail is not configured: set SMTP_URL and OFFICE_EMAIL".into())
+                })?;
+                mail.send(email).await
+            }
         }
     }
 
@@ -235,7 +258,7 @@ impl Outbox {
     /// Delivers forever, each lane on its own, a batch whenever one is due; started once per
     /// process.
     pub fn spawn(self: Arc<Self>) {
-        for lane in [Lane::Texts, Lane::Records] {
+        for lane in [Lane::Texts, Lane::Records, Lane::Mail] {
             let outbox = self.clone();
             tokio::spawn(async move {
                 loop {

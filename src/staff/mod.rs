@@ -9,6 +9,7 @@ mod calls;
 mod dashboard;
 pub mod follow_ups;
 mod login;
+mod mail_status;
 
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{Redirect, Responder, content::RawHtml};

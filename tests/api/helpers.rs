@@ -105,7 +105,14 @@ pub struct Setup {
     pub early: EarlySettings,
     /// Callers get a text after a request or a message (`CALLER_TEXTS`), when texts are on.
     pub caller_texts: bool,
+    /// `SMTP_URL` (a local SMTP server), when e-mail to the office is on; it goes to `OFFICE_EMAIL`.
+    pub smtp: Option<String>,
+    /// `DIGEST_AT`, with e-mail on.
+    pub digest_at: &'static str,
 }
+
+/// Where the office's e-mail goes in tests.
+pub const OFFICE_EMAIL: &str = "office@frontdesk.example.org";
 
 /// The wait as most tests see it: the final result waits out the model (no hold lines), as
 /// before the wait existed; the tests of the wait shorten the grace.
@@ -135,6 +142,8 @@ impl Default for Setup {
             retention_days: None,
             early: patient(),
             caller_texts: true,
+            smtp: None,
+            digest_at: "07:30",
         }
     }
 }
@@ -198,6 +207,9 @@ impl TestApp {
             rent_manager: rent_manager.clone(),
             lookup_deadline: RENT_MANAGER_DEADLINE,
             early: setup.early.clone(),
+            mail: setup.smtp.as_deref().map(|url| {
+                frontdesk::mail::Settings::parse(&url.into(), OFFICE_EMAIL, None, setup.digest_at).unwrap()
+            }),
         };
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
@@ -224,6 +236,13 @@ impl TestApp {
     /// One pass of the outbox worker, as the server's background task makes every half second.
     pub async fn deliver_outbox(&self) -> usize {
         self.outbox.deliver_due().await.unwrap()
+    }
+
+    /// One look of the daily digest's timer, as the server's makes every half minute: the day
+    /// it queued the digest for, if it did.
+    pub async fn run_digest(&self) -> Option<chrono::NaiveDate> {
+        let app = self.client.rocket().state::<App>().expect("the app");
+        app.digests.as_ref().expect("the digest is on").run_due().await.unwrap()
     }
 
     pub fn advance_clock(&self, by: chrono::Duration) {

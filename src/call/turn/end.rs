@@ -46,8 +46,8 @@ impl Turns {
         Ok(())
     }
 
-    /// The call's note on the caller's history in the system of record, queued once, when
-    /// the call is over.
+    /// The call's note on the caller's history in the system of record and its summary for
+    /// the office, queued once, when the call is over.
     pub(super) async fn note_end(
         &self,
         tx: &mut WriteTx,
@@ -56,6 +56,7 @@ impl Turns {
         duration_s: Option<i64>,
         now: i64,
     ) -> Result<(), TurnError> {
+        self.queue_summary(tx, sid, call, duration_s, now).await?;
         if !self.directory.keeps_records() {
             return Ok(());
         }
