@@ -304,6 +304,9 @@ struct IssueRow {
     id: i64,
     priority: String,
     problem: String,
+    /// The read-back's few words (the issue's title in Rent Manager).
+    summary: Option<String>,
+    access_note: Option<String>,
     location: Option<String>,
     /// 1 or 0: booleans cross sqlx's `Any` driver as integers.
     entry_permission: Option<i64>,
@@ -317,6 +320,8 @@ struct IssueRow {
 struct MessageRow {
     id: i64,
     body: String,
+    /// The read-back's words: who it is for and from, what, the number.
+    summary: Option<String>,
     created_at: i64,
 }
 
@@ -394,7 +399,7 @@ async fn get_call(
         }
     }
     let issues: Vec<IssueRow> = sqlx::query_as(
-        "SELECT id, priority, problem, location,
+        "SELECT id, priority, problem, summary, access_note, location,
                 CASE WHEN entry_permission IS NULL THEN NULL WHEN entry_permission THEN 1 ELSE 0 END AS entry_permission,
                 callback, unconfirmed_unit, created_at
          FROM service_issues WHERE call_sid = $1 ORDER BY id",
@@ -403,7 +408,7 @@ async fn get_call(
     .fetch_all(pool)
     .await?;
     let messages: Vec<MessageRow> =
-        sqlx::query_as("SELECT id, body, created_at FROM messages WHERE call_sid = $1 ORDER BY id")
+        sqlx::query_as("SELECT id, body, summary, created_at FROM messages WHERE call_sid = $1 ORDER BY id")
             .bind(sid)
             .fetch_all(pool)
             .await?;

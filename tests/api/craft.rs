@@ -177,6 +177,12 @@ async fn an_access_note_said_early_is_read_back_and_sent_to_rent_manager() {
         ),
         "{description}"
     );
+
+    // Staff read the same: the summary over the caller's words, and the access note.
+    app.log_in().await;
+    let (_, page) = app.get(&format!("/calls/{}", phone.sid)).await;
+    assert!(page.contains("<strong>a stove that won&#x27;t light</strong>"), "{page}");
+    assert!(page.contains("access: I have a dog, please knock first"), "{page}");
 }
 
 #[rocket::async_test]
