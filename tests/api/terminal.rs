@@ -7,8 +7,14 @@ use crate::helpers::*;
 
 /// Runs `frontdesk call` against `server`, typing `script` line by line; what it printed.
 fn call(server: &ServerProcess, from: &str, token: &str, script: &str) -> (bool, String) {
+    call_with(server, &["--from", from], token, script)
+}
+
+/// `call`, with these arguments to `frontdesk call`.
+fn call_with(server: &ServerProcess, args: &[&str], token: &str, script: &str) -> (bool, String) {
     let mut phone = Command::new(BIN)
-        .args(["call", "--from", from])
+        .arg("call")
+        .args(args)
         .env_clear()
         .env("PORT", server.port.to_string())
         .env("TWILIO_AUTH_TOKEN", token)
@@ -90,22 +96,10 @@ fn the_terminal_phone_tries_a_poor_line_and_says_when_the_caller_hangs_up() {
     let server = ServerProcess::start(&[]);
 
     // Every line heard at 0.3 by the flag; one line lifted to a clear 0.9 by its prefix.
-    let mut phone = Command::new(BIN)
-        .args(["call", "--confidence", "0.3"])
-        .env_clear()
-        .env("PORT", server.port.to_string())
-        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
-        .env("PUBLIC_URL", PUBLIC_URL)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    phone.stdin.take().unwrap().write_all(b"where are you located\n[0.9] where are you located\n").unwrap();
-    let output = phone.wait_with_output().unwrap();
-    let printed = String::from_utf8_lossy(&output.stdout);
+    let script = "where are you located\n[0.9] where are you located\n";
+    let (ok, printed) = call_with(&server, &["--confidence", "0.3"], AUTH_TOKEN, script);
 
-    assert!(output.status.success(), "{printed}");
+    assert!(ok, "{printed}");
     // What the assistant said after each typed line.
     let answers: Vec<&str> = printed.split("you: ").skip(1).collect();
     assert!(!answers[0].contains("31 Port Richmond Avenue"), "a 0.3 line is not trusted: {printed}");
