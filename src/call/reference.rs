@@ -71,20 +71,7 @@ fn digit_word(word: &str) -> Option<String> {
     if word.bytes().all(|b| b.is_ascii_digit()) {
         return Some(word.to_string());
     }
-    const WORDS: &[(&str, char)] = &[
-        ("zero", '0'),
-        ("oh", '0'),
-        ("one", '1'),
-        ("two", '2'),
-        ("three", '3'),
-        ("four", '4'),
-        ("five", '5'),
-        ("six", '6'),
-        ("seven", '7'),
-        ("eight", '8'),
-        ("nine", '9'),
-    ];
-    WORDS.iter().find(|(name, _)| *name == word).map(|(_, digit)| digit.to_string())
+    super::rules::DIGITS.iter().find(|(name, _)| *name == word).map(|(_, digit)| digit.to_string())
 }
 
 #[cfg(test)]

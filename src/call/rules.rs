@@ -188,7 +188,8 @@ const SEPARATORS: &[&str] = &[
     " and also ", " also ", " oh and ", " and then ", " plus ", " another thing ", " but first ", " and ",
     " but ",
 ];
-const DIGITS: &[(&str, char)] = &[
+/// Digits as they are said one by one.
+pub(crate) const DIGITS: &[(&str, char)] = &[
     ("zero", '0'),
     ("oh", '0'),
     ("one", '1'),
