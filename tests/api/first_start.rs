@@ -7,17 +7,20 @@ use crate::fake_openai::{Behaviour, FakeModel};
 use crate::fake_rent_manager::{FakeRentManager, RM_PASSWORD, RM_USERNAME};
 use crate::fake_twilio::FakeTwilio;
 use crate::helpers::*;
+use crate::smtp_sink::SmtpSink;
 
 #[rocket::async_test]
 async fn a_first_start_with_everything_configured_logs_no_warning() {
     let twilio = FakeTwilio::start(0, 201).await;
     let model = FakeModel::start(Behaviour::Reply(json!({}))).await;
     let rm = FakeRentManager::start().await;
+    let smtp = SmtpSink::start();
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("office.toml");
     let ours = std::fs::read_to_string("office.toml").unwrap().replace("\"17:00\"", "\"18:00\"");
     std::fs::write(&profile, ours).unwrap();
-    let (twilio_base, model_base, rm_url) = (twilio.server.uri(), model.base_url(), rm.url());
+    let (twilio_base, model_base, rm_url, smtp_url) =
+        (twilio.server.uri(), model.base_url(), rm.url(), smtp.url());
     let server = ServerProcess::start(&[
         ("OFFICE_PROFILE", profile.to_str().unwrap()),
         ("TWILIO_ACCOUNT_SID", ACCOUNT_SID),
@@ -30,6 +33,8 @@ async fn a_first_start_with_everything_configured_logs_no_warning() {
         ("RENT_MANAGER_LOCATION_ID", "1"),
         ("ROCKET_SECRET_KEY", SECRET_KEY),
         ("METRICS_TOKEN", "metrics-secret"),
+        ("SMTP_URL", &smtp_url),
+        ("OFFICE_EMAIL", "office@example.org"),
     ]);
 
     // A browser opening the staff pages, and an emergency, whose text goes out.
@@ -47,6 +52,11 @@ async fn a_first_start_with_everything_configured_logs_no_warning() {
         .await;
     wait_for("the text's delivery to be logged", || async { server.log().contains("outbox item delivered") })
         .await;
+    let mut ended = call.to_vec();
+    ended.retain(|(name, _)| *name != "CallStatus");
+    ended.extend([("CallStatus", "completed"), ("CallDuration", "40")]);
+    server.post_signed("/twilio/status", &ended).await;
+    wait_for("the call's summary e-mail", || async { !smtp.messages().is_empty() }).await;
 
     let log = server.log();
     let problems: Vec<&str> = log.lines().filter(|l| l.contains(" WARN ") || l.contains(" ERROR ")).collect();
