@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use super::receipts::SmsStatus;
 use super::{Claimed, Outbox};
 use crate::call::effects::OutsideWrite;
 use crate::call::{FollowUpKind, Priority};
@@ -25,6 +26,38 @@ fn describe(write: Option<&OutsideWrite>) -> (String, bool) {
         }
         None => ("An outside write could not be read".into(), false),
     }
+}
+
+/// A text to on-call staff that Twilio took but the carrier did not deliver (its receipt said
+/// undelivered or failed): on-call may not know of an emergency, so staff get an urgent
+/// follow-up to call them. Receipts and the outbox's record of the message's id can arrive in
+/// either order: this runs after both, and whichever comes second finds the pair.
+pub async fn follow_up_undelivered(
+    tx: &mut AnyConnection,
+    message_sid: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO follow_ups (call_sid, turn, kind, urgent, caller_phone, caller_name, unit, body, texted,
+                                 created_at, outbox_id)
+         SELECT c.sid, 0, $2, $3, c.from_number, c.caller_name, c.unit,
+                'The text to on-call staff was not delivered (' || r.status ||
+                    COALESCE(', Twilio error ' || CAST(r.error_code AS TEXT), '') || '): call them', $4, $5, o.id
+         FROM outbox o JOIN calls c ON c.sid = o.call_sid JOIN sms_receipts r ON r.message_sid = o.external_id
+         WHERE o.external_id = $1 AND o.kind = $6 AND r.status IN ($7, $8)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(message_sid)
+    .bind(FollowUpKind::FailedWrite.as_str())
+    .bind(true)
+    .bind(false)
+    .bind(now)
+    .bind(OutsideWrite::SMS)
+    .bind(SmsStatus::Undelivered.as_str())
+    .bind(SmsStatus::Failed.as_str())
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 impl Outbox {

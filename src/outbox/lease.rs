@@ -139,7 +139,7 @@ impl Outbox {
         .bind(token)
         .bind(status.as_str())
         .bind(next_attempt)
-        .bind(external_id)
+        .bind(external_id.as_deref())
         .bind(error.as_deref())
         .bind(now)
         .bind(WriteState::Delivered.as_str())
@@ -149,6 +149,11 @@ impl Outbox {
             tracing::warn!(item = item.id, "outbox item was retaken by another worker; its outcome stands");
         } else if follow_up {
             self.follow_up_failed(&mut tx, item, payload, error.as_deref(), now).await?;
+        } else if let Some(message_sid) = &external_id
+            && item.kind == OutsideWrite::SMS
+        {
+            // Its receipt may have come first.
+            super::failed::follow_up_undelivered(&mut tx, message_sid, now).await?;
         }
         tx.commit().await
     }

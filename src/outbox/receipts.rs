@@ -81,6 +81,11 @@ pub async fn record(db: &Db, receipt: &Receipt<'_>, now: i64) -> Result<(), sqlx
         .bind(receipt.status.rank())
         .execute(&db.pool)
         .await?;
+    if receipt.status.failed() {
+        let mut tx = db.begin_write().await?;
+        super::failed::follow_up_undelivered(&mut tx, receipt.message_sid, now).await?;
+        tx.commit().await?;
+    }
     if let (Some(phone), Some(code)) = (receipt.unreachable, receipt.error_code) {
         mark_unreachable(db, phone, code, now).await?;
     }

@@ -178,3 +178,47 @@ async fn a_status_callback_must_be_signed_by_twilio() {
     );
     assert_eq!(app.post_signed("/twilio/sms-status", &params).await.0, Status::NoContent);
 }
+
+/// An emergency's page to on-call, texted through Twilio; its message id is the fake's.
+async fn emergency(app: &TestApp) -> String {
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("I smell gas in the kitchen").await;
+    phone.sid
+}
+
+#[rocket::async_test]
+async fn an_on_call_text_the_carrier_did_not_deliver_is_an_urgent_follow_up() {
+    let (_twilio, app) = with_texts(true).await;
+    let sid = emergency(&app).await;
+    app.deliver_outbox().await;
+    assert_eq!(app.outbox_item("sms").await.external_id.as_deref(), Some(FAKE_MESSAGE_SID));
+    assert!(app.queue().await.is_empty(), "accepted by Twilio: nothing to do yet");
+
+    status_callback(&app, FAKE_MESSAGE_SID, OFFICE_NUMBER, "undelivered", Some("30007")).await;
+    status_callback(&app, FAKE_MESSAGE_SID, OFFICE_NUMBER, "failed", Some("30007")).await;
+
+    let queue = app.queue().await;
+    let [row] = queue.as_slice() else { panic!("one follow-up: {queue:?}") };
+    assert_eq!((row.kind.as_str(), row.urgent, row.call_sid.as_str()), ("failed_write", true, sid.as_str()));
+    assert_eq!(
+        row.body,
+        "The text to on-call staff was not delivered (undelivered, Twilio error 30007): call them"
+    );
+}
+
+#[rocket::async_test]
+async fn a_receipt_that_arrives_before_the_text_is_recorded_still_leaves_the_follow_up() {
+    let (_twilio, app) = with_texts(true).await;
+    emergency(&app).await;
+    status_callback(&app, FAKE_MESSAGE_SID, OFFICE_NUMBER, "failed", Some("30008")).await;
+    assert!(app.queue().await.is_empty());
+
+    app.deliver_outbox().await;
+
+    let queue = app.queue().await;
+    assert_eq!(
+        queue.iter().map(|r| (r.kind.as_str(), r.urgent)).collect::<Vec<_>>(),
+        [("failed_write", true)]
+    );
+}
