@@ -203,6 +203,57 @@ pub(crate) const DIGITS: &[(&str, char)] = &[
     ("nine", '9'),
 ];
 
+/// The words that decide what an utterance asks for, in one language: `intent` and `asides`
+/// read every language the same way, through its lexicon (`es::words::LEXICON` for Spanish).
+struct Lexicon {
+    problem: &'static [&'static str],
+    repair: &'static [&'static str],
+    person: &'static [&'static str],
+    someone: &'static [&'static str],
+    fault: &'static [&'static str],
+    question: &'static [&'static str],
+    what_if: &'static [&'static str],
+    topics: &'static [(Topic, &'static [&'static str])],
+    leasing: &'static [&'static str],
+    hours_asked: &'static [&'static str],
+    hours: &'static [&'static str],
+    where_: &'static [&'static str],
+    where_to: &'static [&'static str],
+    /// "Where do I pay online?" asks for a website, not the office's address.
+    online: &'static [&'static str],
+    address: &'static [&'static str],
+    farewell: &'static [&'static str],
+    goodbye: &'static [&'static str],
+    farewell_alone: &'static [&'static str],
+    thanks: &'static [&'static str],
+    hello: &'static [&'static str],
+    separators: &'static [&'static str],
+}
+
+const LEXICON: Lexicon = Lexicon {
+    problem: PROBLEM,
+    repair: REPAIR,
+    person: PERSON,
+    someone: SOMEONE,
+    fault: FAULT,
+    question: QUESTION,
+    what_if: WHAT_IF,
+    topics: TOPICS,
+    leasing: LEASING,
+    hours_asked: HOURS_ASKED,
+    hours: HOURS,
+    where_: WHERE,
+    where_to: WHERE_TO,
+    online: &["online"],
+    address: ADDRESS,
+    farewell: FAREWELL,
+    goodbye: GOODBYE,
+    farewell_alone: FAREWELL_ALONE,
+    thanks: THANKS,
+    hello: HELLO,
+    separators: SEPARATORS,
+};
+
 /// A phone number spoken as digits ("718 555 0101") or digit words ("seven one eight ...").
 fn phone(h: &Heard) -> Option<Phone> {
     let digits: String = h
@@ -223,43 +274,43 @@ fn answer(h: &Heard) -> Option<bool> {
 }
 
 /// What one stretch of words asks for, most urgent first; and the policy topic it is about.
-fn intent(h: &Heard, hazard: Option<Hazard>, staff: bool) -> (Intent, Option<Topic>) {
-    let problem = hazard.is_some() || h.has(PROBLEM);
-    let question = hazard.is_none() && ((h.has(QUESTION) && !h.has(FAULT)) || h.has(WHAT_IF));
-    let topic = TOPICS.iter().find(|(_, words)| h.has(words)).map(|(topic, _)| *topic);
+fn intent(h: &Heard, hazard: Option<Hazard>, staff: bool, w: &Lexicon) -> (Intent, Option<Topic>) {
+    let problem = hazard.is_some() || h.has(w.problem);
+    let question = hazard.is_none() && ((h.has(w.question) && !h.has(w.fault)) || h.has(w.what_if));
+    let topic = w.topics.iter().find(|(_, words)| h.has(words)).map(|(topic, _)| *topic);
     // "Where is the laundry room?" is a question; "the washer in the laundry room is
     // broken" is a repair.
-    let topic = topic.filter(|_| hazard.is_none() && !h.has(FAULT));
-    let asks_where = h.has(WHERE) && h.has(WHERE_TO) && !h.has(&["online"]);
-    let intent = if hazard.is_none() && (h.has(FAREWELL) || FAREWELL_ALONE.contains(&h.text().trim())) {
+    let topic = topic.filter(|_| hazard.is_none() && !h.has(w.fault));
+    let asks_where = h.has(w.where_) && h.has(w.where_to) && !h.has(w.online);
+    let intent = if hazard.is_none() && (h.has(w.farewell) || w.farewell_alone.contains(&h.text().trim())) {
         Intent::Goodbye
-    } else if staff || h.has(PERSON) {
+    } else if staff || h.has(w.person) {
         Intent::Person
     } else if hazard.is_some() || (!question && problem) {
         Intent::Maintenance
     } else if asks_where {
         Intent::Address
-    } else if !question && h.has(REPAIR) {
+    } else if !question && h.has(w.repair) {
         Intent::Maintenance
     } else if topic.is_some() {
         Intent::Policy
     } else if question {
         Intent::Other
-    } else if h.has(HOURS_ASKED) {
+    } else if h.has(w.hours_asked) {
         Intent::Hours
-    } else if h.has(LEASING) {
+    } else if h.has(w.leasing) {
         Intent::Leasing
-    } else if h.has(HOURS) {
+    } else if h.has(w.hours) {
         Intent::Hours
-    } else if h.has(ADDRESS) {
+    } else if h.has(w.address) {
         Intent::Address
-    } else if h.has(SOMEONE) {
+    } else if h.has(w.someone) {
         Intent::Person
-    } else if h.has(GOODBYE) {
+    } else if h.has(w.goodbye) {
         Intent::Goodbye
-    } else if h.has(THANKS) {
+    } else if h.has(w.thanks) {
         Intent::Thanks
-    } else if h.has(HELLO) {
+    } else if h.has(w.hello) {
         Intent::Hello
     } else {
         Intent::Other
@@ -268,9 +319,9 @@ fn intent(h: &Heard, hazard: Option<Hazard>, staff: bool) -> (Intent, Option<Top
 }
 
 /// The stretches of a run-on utterance that may each ask for something.
-fn clauses(h: &Heard) -> Vec<String> {
+fn clauses(h: &Heard, separators: &[&str]) -> Vec<String> {
     let mut parts = vec![h.text().to_string()];
-    for separator in SEPARATORS {
+    for separator in separators {
         parts = parts
             .iter()
             .flat_map(|part| part.split(separator).map(|p| format!(" {} ", p.trim())).collect::<Vec<_>>())
@@ -279,18 +330,24 @@ fn clauses(h: &Heard) -> Vec<String> {
     parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
-/// Requests besides the most urgent one: each clause that asks for something else.
-fn asides(h: &Heard, first: Intent, vocabulary: &Vocabulary, staff: &[String]) -> Vec<Aside> {
+/// Requests besides the most urgent one: each clause that asks for something else. `named`:
+/// whether a clause names a staff member.
+fn asides(
+    h: &Heard,
+    first: Intent,
+    w: &Lexicon,
+    hazards: &Vocabulary,
+    named: impl Fn(&Heard) -> bool,
+) -> Vec<Aside> {
     let mut asides: Vec<Aside> = Vec::new();
-    let parts = clauses(h);
+    let parts = clauses(h, w.separators);
     if parts.len() < 2 {
         return asides;
     }
     for part in parts {
         let clause = Heard::new(&part);
-        let hazard = vocabulary.heard(&clause).first().copied();
-        let named = staff.iter().any(|name| clause.has(&[name.to_lowercase().as_str()]));
-        let (intent, _) = intent(&clause, hazard, named);
+        let hazard = hazards.heard(&clause).first().copied();
+        let (intent, _) = intent(&clause, hazard, named(&clause), w);
         let substantive = matches!(
             intent,
             Intent::Maintenance
@@ -483,7 +540,7 @@ fn english(utterance: &str, staff: &[String]) -> Reading {
     let h = Heard::new(utterance);
     let hazard = ENGLISH.heard(&h).first().copied();
     let named = staff.iter().find(|name| h.has(&[name.to_lowercase().as_str()])).cloned();
-    let (intent, topic) = intent(&h, hazard, named.is_some());
+    let (intent, topic) = intent(&h, hazard, named.is_some(), &LEXICON);
     Reading {
         intent: Some(intent),
         hazard,
@@ -500,7 +557,12 @@ fn english(utterance: &str, staff: &[String]) -> Reading {
         language: None,
         wants_language: None,
         reply: None,
-        also: asides(&h, intent, &ENGLISH, staff).into_iter().chain(second_request(utterance)).collect(),
+        also: asides(&h, intent, &LEXICON, &ENGLISH, |clause| {
+            staff.iter().any(|name| clause.has(&[name.to_lowercase().as_str()]))
+        })
+        .into_iter()
+        .chain(second_request(utterance))
+        .collect(),
         summary: None,
         details: details(utterance, &h),
     }

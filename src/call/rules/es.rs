@@ -12,7 +12,7 @@ mod words;
 use crate::call::hazards::{ENGLISH, SPANISH};
 use crate::call::heard::Heard;
 use crate::call::language::{self, Language};
-use crate::call::reading::{Aside, Hazard, Intent, Reading, Topic};
+use crate::call::reading::{Hazard, Intent, Reading};
 use words::*;
 
 /// An utterance as the Spanish rules match it: without accents, soundalikes put right.
@@ -75,8 +75,8 @@ fn read(utterance: &str, staff: &[String]) -> Reading {
     let said = Heard::new(utterance);
     let h = heard(utterance);
     let hazard = hazard(&h, &said);
-    let named = named(&h, staff);
-    let (intent, topic) = intent(&h, hazard, named.is_some());
+    let staff_named = named(&h, staff);
+    let (intent, topic) = super::intent(&h, hazard, staff_named.is_some(), &LEXICON);
     Reading {
         intent: Some(intent),
         hazard,
@@ -86,13 +86,13 @@ fn read(utterance: &str, staff: &[String]) -> Reading {
         location: location(&h, &said),
         phone: phone::phone(&h),
         this_number: h.has(THIS_NUMBER),
-        staff: named,
+        staff: staff_named,
         topic,
         address: None,
         language: Some(Language::Spanish),
         wants_language: None,
         reply: None,
-        also: asides(&h, intent, staff),
+        also: super::asides(&h, intent, &LEXICON, &SPANISH, |clause| named(clause, staff).is_some()),
         summary: None,
         details: Default::default(),
     }
@@ -131,87 +131,11 @@ fn location(h: &Heard, said: &Heard) -> Option<String> {
     (words.len() == length).then(|| words.join(" "))
 }
 
-/// What one stretch of words asks for, most urgent first, in the English rules' order.
-fn intent(h: &Heard, hazard: Option<Hazard>, staff: bool) -> (Intent, Option<Topic>) {
-    let problem = hazard.is_some() || h.has(PROBLEM);
-    let question = hazard.is_none() && ((h.has(QUESTION) && !h.has(FAULT)) || h.has(WHAT_IF));
-    let topic = TOPICS.iter().find(|(_, words)| h.has(words)).map(|(topic, _)| *topic);
-    let topic = topic.filter(|_| hazard.is_none() && !h.has(FAULT));
-    let asks_where = h.has(WHERE) && h.has(WHERE_TO) && !h.has(&["en linea", "por internet"]);
-    let intent = if hazard.is_none() && (h.has(FAREWELL) || FAREWELL_ALONE.contains(&h.text().trim())) {
-        Intent::Goodbye
-    } else if staff || h.has(PERSON) {
-        Intent::Person
-    } else if hazard.is_some() || (!question && problem) {
-        Intent::Maintenance
-    } else if asks_where {
-        Intent::Address
-    } else if !question && h.has(REPAIR) {
-        Intent::Maintenance
-    } else if topic.is_some() {
-        Intent::Policy
-    } else if question {
-        Intent::Other
-    } else if h.has(HOURS_ASKED) {
-        Intent::Hours
-    } else if h.has(LEASING) {
-        Intent::Leasing
-    } else if h.has(HOURS) {
-        Intent::Hours
-    } else if h.has(ADDRESS) {
-        Intent::Address
-    } else if h.has(SOMEONE) {
-        Intent::Person
-    } else if h.has(GOODBYE) {
-        Intent::Goodbye
-    } else if h.has(THANKS) {
-        Intent::Thanks
-    } else if h.has(HELLO) {
-        Intent::Hello
-    } else {
-        Intent::Other
-    };
-    (intent, topic.filter(|_| intent == Intent::Policy))
-}
-
-/// Requests besides the most urgent one: each clause that asks for something else.
-fn asides(h: &Heard, first: Intent, staff: &[String]) -> Vec<Aside> {
-    let mut parts = vec![h.text().to_string()];
-    for separator in SEPARATORS {
-        parts = parts
-            .iter()
-            .flat_map(|part| part.split(separator).map(|p| format!(" {} ", p.trim())).collect::<Vec<_>>())
-            .collect();
-    }
-    let parts: Vec<String> = parts.into_iter().filter(|p| !p.trim().is_empty()).collect();
-    let mut asides: Vec<Aside> = Vec::new();
-    if parts.len() < 2 {
-        return asides;
-    }
-    for part in parts {
-        let clause = Heard::new(&part);
-        let hazard = SPANISH.heard(&clause).first().copied();
-        let (intent, _) = intent(&clause, hazard, named(&clause, staff).is_some());
-        let substantive = matches!(
-            intent,
-            Intent::Maintenance
-                | Intent::Person
-                | Intent::Policy
-                | Intent::Leasing
-                | Intent::Hours
-                | Intent::Address
-        );
-        if substantive && intent != first && !asides.iter().any(|a| a.intent == intent) {
-            asides.push(Aside { intent, words: part.trim().to_string() });
-        }
-    }
-    asides
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::read;
     use super::*;
+    use crate::call::reading::{Aside, Topic};
 
     fn staff() -> Vec<String> {
         vec!["Diane".into(), "Janier".into()]

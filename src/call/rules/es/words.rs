@@ -222,3 +222,28 @@ pub(super) const SOUNDALIKES: &[(&str, &str)] = &[
     (" danao ", " danado "),
     (" tapao ", " tapado "),
 ];
+
+/// The Spanish words `rules::intent` and `rules::asides` read with.
+pub(in crate::call::rules) const LEXICON: super::super::Lexicon = super::super::Lexicon {
+    problem: PROBLEM,
+    repair: REPAIR,
+    person: PERSON,
+    someone: SOMEONE,
+    fault: FAULT,
+    question: QUESTION,
+    what_if: WHAT_IF,
+    topics: TOPICS,
+    leasing: LEASING,
+    hours_asked: HOURS_ASKED,
+    hours: HOURS,
+    where_: WHERE,
+    where_to: WHERE_TO,
+    online: &["en linea", "por internet"],
+    address: ADDRESS,
+    farewell: FAREWELL,
+    goodbye: GOODBYE,
+    farewell_alone: FAREWELL_ALONE,
+    thanks: THANKS,
+    hello: HELLO,
+    separators: SEPARATORS,
+};
