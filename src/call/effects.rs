@@ -208,6 +208,7 @@ mod tests {
             next: crate::call::Next::Hangup,
             actions: vec![Action::FollowUp(follow_up)],
             model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
         };
         let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, false);
         let sent: Vec<(&str, &str)> = writes
@@ -250,6 +251,7 @@ mod tests {
                 Action::PageOnCall { to, body: "Gas smell at 2B".into() },
             ],
             model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
         };
         let kept = of_turn("CA1", 4, &call, &turn, true);
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);

@@ -169,6 +169,10 @@ pub struct Call {
     /// What this call left for staff, each in a few words (for the call's history note).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<String>,
+    /// The language the call is spoken in: every line, the voice and the speech model follow
+    /// it (a call stored before Spanish existed was in English).
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// What the caller told us about themselves and their home in this call, whenever they said
@@ -214,6 +218,7 @@ impl Call {
             heard: Vec::new(),
             given: Given::default(),
             left: Vec::new(),
+            language: Language::English,
         }
     }
 }
@@ -506,6 +511,8 @@ pub struct Turn {
     pub next: Next,
     pub actions: Vec<Action>,
     pub model_line: ModelLine,
+    /// The language the turn's lines are in, and the caller's next words are listened for in.
+    pub language: Language,
 }
 
 /// What became of the model's proposed line this turn.

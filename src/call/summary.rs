@@ -6,7 +6,10 @@
 //! These are the rules' summaries; a model may propose its own, which `vet::summary` keeps
 //! only when every content word in it is the caller's.
 
+use super::Language;
 use super::heard::Heard;
+pub mod es;
+
 use super::lines::quote;
 
 /// Things in a home that break. The first one said is what a problem is about ("the sink is
@@ -82,6 +85,14 @@ const TELL: &[&str] = &[
     "its for", "for",
 ];
 const AFTER_NAME: &[&str] = &["to", "that", "know that", "know", "i need", "i"];
+
+/// The problem in a few words, in the language the call is in.
+pub fn problem_in(language: Language, utterance: &str) -> String {
+    match language {
+        Language::English => problem(utterance),
+        Language::Spanish => es::problem(utterance),
+    }
+}
 
 /// The problem in a few words: the thing and what is wrong with it, from the last thing the
 /// caller said they meant. Falls back to their words, trimmed.

@@ -12,10 +12,14 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use crate::call::{Next, Turn};
 use crate::phone::Phone;
 
-/// How the assistant sounds and listens: from the office profile and settings.
+/// How the assistant sounds and listens, in the call's language: from the office profile
+/// and settings.
 pub struct Voice<'a> {
     pub voice: &'a str,
+    /// The `<Say>`'s language, the voice's own locale.
     pub language: &'a str,
+    /// The `<Gather>`'s: the same, except `multi` where the caller's language is not known yet.
+    pub listen: &'a str,
     pub speech_model: &'a str,
     pub hints: &'a str,
 }
@@ -47,7 +51,7 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
                     ("speechModel", voice.speech_model),
                     ("enhanced", "true"),
                     ("speechTimeout", timeout.as_str()),
-                    ("language", voice.language),
+                    ("language", voice.listen),
                     ("hints", voice.hints),
                     ("actionOnEmptyResult", "true"),
                 ]);
@@ -148,6 +152,7 @@ mod tests {
 
     const VOICE: Voice = Voice {
         voice: "Google.en-US-Neural2-J",
+        listen: "en-US",
         language: "en-US",
         speech_model: "phone_call",
         hints: "Diane,Janier",
@@ -158,7 +163,13 @@ mod tests {
     }
 
     fn turn(say: &str, next: Next) -> Turn {
-        Turn { say: vec![say.into()], next, actions: vec![], model_line: crate::call::ModelLine::NotOffered }
+        Turn {
+            say: vec![say.into()],
+            next,
+            actions: vec![],
+            model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
+        }
     }
 
     #[test]

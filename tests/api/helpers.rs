@@ -103,6 +103,8 @@ pub struct Setup {
     pub retention_days: Option<u32>,
     /// Speculative readings and the caller's wait.
     pub early: EarlySettings,
+    /// `SPEECH_MODEL` (English, and the call's first Gather).
+    pub speech_model: &'static str,
 }
 
 /// The wait as most tests see it: the final result waits out the model (no hold lines), as
@@ -132,6 +134,7 @@ impl Default for Setup {
             knowledge: None,
             retention_days: None,
             early: patient(),
+            speech_model: "phone_call",
         }
     }
 }
@@ -175,7 +178,8 @@ impl TestApp {
                 vec![("SKtest".into(), "shared-key-secret".into())],
             )),
             public_url: setup.public_url.map(String::from),
-            speech_model: "phone_call".into(),
+            speech_model: setup.speech_model.into(),
+            speech_model_es: "phone_call".into(),
         };
         let model = setup.model.clone().map(|base_url| {
             Model::new(ModelSettings {
