@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::lines::quote;
-use super::{Action, Call, Caller, Outcome, Priority, Records, ServiceIssue, Turn};
+use super::{Action, Call, Caller, Language, Outcome, Priority, Records, ServiceIssue, Turn, summary};
 
 /// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
 /// fields only ever get added, with defaults, so queued writes survive an upgrade).
@@ -88,16 +88,21 @@ pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: 
 /// caller's own words and every read-back detail (the access note too) in the description,
 /// linked to what it knows of the caller.
 fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
-    let what = match (issue.summary.trim(), issue.hazard) {
-        ("", Some(hazard)) => hazard.describe().to_string(),
-        ("", None) => quote(&issue.problem),
-        (summary, _) => summary.to_string(),
+    let what = match (issue.summary.trim(), issue.hazard, issue.language) {
+        (_, _, Language::Spanish) => summary::for_staff(issue.language, &issue.summary, &issue.problem, issue.hazard),
+        ("", Some(hazard), _) => hazard.describe().to_string(),
+        ("", None, _) => quote(&issue.problem),
+        (summary, _, _) => summary.to_string(),
     };
     let mut title: String = what.chars().take(60).collect();
     if let Some(first) = title.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
-    let mut description = format!("Caller's words: \"{}\".", issue.problem.trim());
+    let mut description = match issue.language {
+        Language::English => String::new(),
+        Language::Spanish => format!("{} ", for_staff(&what, issue)),
+    };
+    description += &format!("Caller's words: \"{}\".", issue.problem.trim());
     if let Some(location) = &issue.location {
         description += &format!(" Where: {location}.");
     }
@@ -141,6 +146,24 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
     }
 }
 
+/// The short English line staff read first about a request taken in Spanish: what was filed,
+/// where, permission to enter and the callback, from the rules (the caller's own words follow).
+fn for_staff(what: &str, issue: &ServiceIssue) -> String {
+    let mut line = format!("For staff (the caller spoke Spanish): {what}");
+    if let Some(location) = &issue.location {
+        line += &format!(", in the {}", summary::es::place_for_staff(location));
+    }
+    match issue.entry {
+        Some(true) => line += ", permission to enter: yes",
+        Some(false) => line += ", permission to enter: no, only when home",
+        None => {}
+    }
+    if let Some(callback) = &issue.callback {
+        line += &format!(", callback {}", callback.spoken());
+    }
+    line + "."
+}
+
 /// What an ended call leaves on the caller's history in the system of record: what
 /// happened, what it left for staff in a few words, what the caller said first (whole), and
 /// where staff read the whole transcript. Nothing for a caller the records do not know.
@@ -165,6 +188,9 @@ pub fn history_note(
         note += &format!(", {}:{:02}", seconds / 60, seconds % 60);
     }
     note += ").";
+    if call.language == Language::Spanish {
+        note += " The caller spoke Spanish; their words are quoted as said.";
+    }
     if !call.left.is_empty() {
         note += &format!(" Left for staff: {}.", call.left.join("; "));
     }
@@ -228,6 +254,42 @@ mod tests {
     }
 
     #[test]
+    fn a_request_taken_in_spanish_reaches_staff_with_an_english_line_and_the_callers_words() {
+        let issue = ServiceIssue {
+            priority: Priority::Urgent,
+            problem: "el inodoro está tapado".into(),
+            summary: "el inodoro está tapado".into(),
+            access: None,
+            property: None,
+            location: Some("baño".into()),
+            entry: Some(false),
+            callback: Phone::parse("+17185550101"),
+            hazard: None,
+            unconfirmed: None,
+            language: Language::Spanish,
+        };
+        let filed = service_issue("CA9-3", &tenant(), &issue);
+        assert_eq!(filed.title, "Toilet: clogged");
+        assert!(
+            filed.description.starts_with(
+                "For staff (the caller spoke Spanish): toilet: clogged, in the bathroom, permission to enter: \
+                 no, only when home, callback 718-555-0101. Caller's words: \"el inodoro está tapado\"."
+            ),
+            "{}",
+            filed.description
+        );
+        let mut call = Call::new(tenant());
+        call.language = Language::Spanish;
+        call.left = vec!["toilet: clogged".into()];
+        let Some(OutsideWrite::HistoryNote { note, .. }) = history_note(&call, Some("el inodoro está tapado"), None, "T")
+        else {
+            panic!("a note for a known tenant")
+        };
+        assert!(note.contains("The caller spoke Spanish") && note.contains("Left for staff: toilet: clogged."), "{note}");
+        assert!(note.contains("Caller: \"el inodoro está tapado\""), "{note}");
+    }
+
+    #[test]
     fn a_page_texts_every_on_call_number_and_an_issue_goes_to_the_records_only_when_kept() {
         let call = Call::new(tenant());
         let issue = ServiceIssue {
@@ -241,6 +303,7 @@ mod tests {
             callback: None,
             hazard: None,
             unconfirmed: None,
+            language: Language::English,
         };
         let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
         let turn = Turn {

@@ -595,4 +595,6 @@ pub struct ServiceIssue {
     /// Set when the caller, known by caller ID only, did not confirm their unit: what they
     /// answered. Permission to enter then waits for staff to confirm who called.
     pub unconfirmed: Option<String>,
+    /// The language the caller spoke: staff get an English line beside their words.
+    pub language: Language,
 }

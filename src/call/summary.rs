@@ -7,6 +7,7 @@
 //! only when every content word in it is the caller's.
 
 use super::Language;
+use super::reading::Hazard;
 use super::heard::Heard;
 pub mod es;
 
@@ -91,6 +92,17 @@ pub fn problem_in(language: Language, utterance: &str) -> String {
     match language {
         Language::English => problem(utterance),
         Language::Spanish => es::problem(utterance),
+    }
+}
+
+/// What a request left for staff, in English whatever the call's language: the read-back's
+/// summary in an English call; for a Spanish one, the danger or the thing and what is wrong
+/// with it, read from the caller's words by the rules.
+pub fn for_staff(language: Language, summary: &str, words: &str, hazard: Option<Hazard>) -> String {
+    match (language, hazard) {
+        (Language::English, _) => summary.to_string(),
+        (Language::Spanish, Some(hazard)) => hazard.describe().to_string(),
+        (Language::Spanish, None) => es::for_staff(words),
     }
 }
 

@@ -88,6 +88,7 @@ impl Machine<'_> {
                 callback: self.call.caller.phone.clone(),
                 hazard: Some(hazard),
                 unconfirmed: None,
+                language: self.call.language,
             });
         }
         let office = self.facts.office;

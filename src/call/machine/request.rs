@@ -268,7 +268,8 @@ impl Machine<'_> {
         let checks_first = unconfirmed.is_some();
         let problem = request.problem.unwrap_or_default();
         let summary = request.summary.unwrap_or_else(|| summary::problem_in(self.call.language, &problem));
-        self.call.left.push(summary.clone());
+        let staff = summary::for_staff(self.call.language, &summary, &problem, request.hazard);
+        self.call.left.push(staff);
         self.file(ServiceIssue {
             priority,
             problem,
@@ -280,6 +281,7 @@ impl Machine<'_> {
             callback: request.callback,
             hazard: request.hazard,
             unconfirmed,
+            language: self.call.language,
         });
         self.say_fixed(self.lines().filed());
         if checks_first {

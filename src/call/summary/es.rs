@@ -121,3 +121,74 @@ mod tests {
         assert_eq!(to_usted("Mi hija está en casa"), "Su hija está en casa");
     }
 }
+
+/// Spanish words for things in a home and what goes wrong with them, in the English staff
+/// read: the longest match in the caller's words names it.
+const THINGS: &[(&str, &str)] = &[
+    ("agua caliente", "hot water"), ("aire acondicionado", "air conditioning"), ("detector de humo", "smoke detector"),
+    ("calefaccion", "heat"), ("calentador", "water heater"), ("radiador", "radiator"), ("inodoro", "toilet"),
+    ("toilet", "toilet"), ("taza del bano", "toilet"), ("lavamanos", "bathroom sink"), ("lavabo", "bathroom sink"),
+    ("fregadero", "kitchen sink"), ("pila", "sink"), ("grifo", "faucet"), ("pluma", "faucet"),
+    ("llave del agua", "faucet"), ("ducha", "shower"), ("regadera", "shower"), ("banera", "bathtub"),
+    ("tina", "bathtub"), ("desague", "drain"), ("drenaje", "drain"), ("nevera", "refrigerator"),
+    ("refrigerador", "refrigerator"), ("refri", "refrigerator"), ("estufa", "stove"), ("horno", "oven"),
+    ("microondas", "microwave"), ("lavaplatos", "dishwasher"), ("lavadora", "washer"), ("secadora", "dryer"),
+    ("enchufe", "outlet"), ("tomacorriente", "outlet"), ("interruptor", "light switch"), ("luces", "lights"),
+    ("luz", "lights"), ("bombillo", "light bulb"), ("ventana", "window"), ("puerta", "door"),
+    ("cerradura", "lock"), ("llavin", "lock"), ("techo", "ceiling"), ("pared", "wall"), ("piso", "floor"),
+    ("tuberia", "pipe"), ("tubo", "pipe"), ("ascensor", "elevator"), ("elevador", "elevator"),
+    ("intercomunicador", "intercom"), ("intercom", "intercom"), ("timbre", "doorbell"), ("agua", "water"),
+    ("moho", "mold"), ("humedad", "dampness"), ("cucarachas", "roaches"), ("ratones", "mice"),
+    ("ratas", "rats"), ("chinches", "bedbugs"), ("hormigas", "ants"),
+];
+const FAULTS: &[(&str, &str)] = &[
+    ("gotea", "leaking"), ("goteando", "leaking"), ("fuga", "leaking"), ("gotera", "leaking"),
+    ("salidero", "leaking"), ("tapado", "clogged"), ("tapada", "clogged"), ("tupido", "clogged"),
+    ("atascado", "stuck"), ("atascada", "stuck"), ("no funciona", "not working"), ("no sirve", "not working"),
+    ("no prende", "won't turn on"), ("no enciende", "won't turn on"), ("no calienta", "not heating"),
+    ("no enfria", "not cooling"), ("no cierra", "won't close"), ("no abre", "won't open"), ("roto", "broken"),
+    ("rota", "broken"), ("se rompio", "broken"), ("no hay", "none"), ("no tengo", "none"),
+];
+const ROOMS: &[(&str, &str)] = &[
+    ("bano", "bathroom"), ("cocina", "kitchen"), ("sala", "living room"), ("comedor", "dining room"),
+    ("cuarto", "bedroom"), ("habitacion", "bedroom"), ("dormitorio", "bedroom"), ("recamara", "bedroom"),
+    ("pasillo", "hallway"), ("sotano", "basement"), ("lavanderia", "laundry room"), ("entrada", "entrance"),
+    ("balcon", "balcony"), ("closet", "closet"), ("escalera", "stairs"), ("vestibulo", "lobby"),
+];
+
+fn longest(words: &str, table: &[(&str, &'static str)]) -> Option<&'static str> {
+    let heard = Heard::unaccented(words);
+    table.iter().filter(|(es, _)| heard.has(&[es])).max_by_key(|(es, _)| es.len()).map(|(_, en)| *en)
+}
+
+/// What a Spanish caller reported, in the few English words staff read: the thing and what is
+/// wrong with it ("toilet: clogged"), else "maintenance request".
+pub fn for_staff(words: &str) -> String {
+    match (longest(words, THINGS), longest(words, FAULTS)) {
+        (Some(thing), Some(fault)) => format!("{thing}: {fault}"),
+        (Some(thing), None) => format!("{thing}: problem reported"),
+        (None, Some(fault)) => format!("something {fault}"),
+        (None, None) => "maintenance request".into(),
+    }
+}
+
+/// A place a Spanish caller named, in English when it is a room the rules know ("baño":
+/// "bathroom"); their own word otherwise.
+pub fn place_for_staff(place: &str) -> String {
+    longest(place, ROOMS).map_or_else(|| place.to_string(), String::from)
+}
+
+#[cfg(test)]
+mod staff_tests {
+    use super::*;
+
+    #[test]
+    fn staff_read_what_a_spanish_caller_reported_in_english() {
+        assert_eq!(for_staff("el inodoro está tapado"), "toilet: clogged");
+        assert_eq!(for_staff("Hola, tengo una fuga de agua en el baño"), "water: leaking");
+        assert_eq!(for_staff("la estufa no prende"), "stove: won't turn on");
+        assert_eq!(for_staff("necesito ayuda"), "maintenance request");
+        assert_eq!(place_for_staff("baño"), "bathroom");
+        assert_eq!(place_for_staff("el garaje de atrás"), "el garaje de atrás");
+    }
+}
