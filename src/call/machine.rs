@@ -93,6 +93,11 @@ impl Machine<'_> {
                 reply.asks
             ));
         }
+        // A call is heard in one language: a line in the other is not spoken.
+        let speaks = crate::call::language::cue(&reply.text).speaks;
+        if speaks.is_some_and(|l| l != self.call.language) {
+            return ModelLine::Declined(format!("the reply is not in {}", self.call.language.as_str()));
+        }
         let earlier = self.call.said.len() - self.say.len();
         let sources = vet::Sources {
             office: self.facts.office,
