@@ -309,7 +309,8 @@ impl Office {
     /// then the words that switch a call's language.
     pub fn speech_hints(&self) -> String {
         let switch = ["español".to_string(), "Spanish".to_string()];
-        let hints = self.staff.iter().chain(&self.hints).chain(switch.iter().filter(|w| !self.hints.contains(w)));
+        let hints =
+            self.staff.iter().chain(&self.hints).chain(switch.iter().filter(|w| !self.hints.contains(w)));
         hints.cloned().collect::<Vec<_>>().join(",")
     }
 

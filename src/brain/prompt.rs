@@ -267,7 +267,10 @@ mod tests {
             system(&Context { office: &office, knowledge: &knowledge, now: Utc::now(), call, history: &[] })
         };
         let english = ctx(&call);
-        assert!(english.contains("This call is in English") && english.contains("wants_language"), "{english}");
+        assert!(
+            english.contains("This call is in English") && english.contains("wants_language"),
+            "{english}"
+        );
         call.language = Language::Spanish;
         let spanish = ctx(&call);
         assert!(spanish.contains("This call is in Spanish") && spanish.contains("usted"), "{spanish}");

@@ -89,7 +89,9 @@ pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: 
 /// linked to what it knows of the caller.
 fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
     let what = match (issue.summary.trim(), issue.hazard, issue.language) {
-        (_, _, Language::Spanish) => summary::for_staff(issue.language, &issue.summary, &issue.problem, issue.hazard),
+        (_, _, Language::Spanish) => {
+            summary::for_staff(issue.language, &issue.summary, &issue.problem, issue.hazard)
+        }
         ("", Some(hazard), _) => hazard.describe().to_string(),
         ("", None, _) => quote(&issue.problem),
         (summary, _, _) => summary.to_string(),
@@ -281,11 +283,15 @@ mod tests {
         let mut call = Call::new(tenant());
         call.language = Language::Spanish;
         call.left = vec!["toilet: clogged".into()];
-        let Some(OutsideWrite::HistoryNote { note, .. }) = history_note(&call, Some("el inodoro está tapado"), None, "T")
+        let Some(OutsideWrite::HistoryNote { note, .. }) =
+            history_note(&call, Some("el inodoro está tapado"), None, "T")
         else {
             panic!("a note for a known tenant")
         };
-        assert!(note.contains("The caller spoke Spanish") && note.contains("Left for staff: toilet: clogged."), "{note}");
+        assert!(
+            note.contains("The caller spoke Spanish") && note.contains("Left for staff: toilet: clogged."),
+            "{note}"
+        );
         assert!(note.contains("Caller: \"el inodoro está tapado\""), "{note}");
     }
 

@@ -464,10 +464,10 @@ pub fn common_area(location: Option<&str>) -> bool {
     const COMMON: &[&str] = &[
         "hallway", "hall", "lobby", "stairwell", "stairs", "staircase", "basement", "laundry room", "roof",
         "elevator", "entrance", "front door of the building", "building entrance", "mailroom", "mail room",
-        "parking lot", "garage", "courtyard", "backyard", "sidewalk", "trash room", "common area",
-        "pasillo", "vestíbulo", "vestibulo", "escalera", "escaleras", "sótano", "sotano", "lavandería",
-        "lavanderia", "azotea", "ascensor", "elevador", "entrada del edificio", "buzones",
-        "estacionamiento", "garaje", "patio", "acera", "cuarto de la basura", "área común", "area comun",
+        "parking lot", "garage", "courtyard", "backyard", "sidewalk", "trash room", "common area", "pasillo",
+        "vestíbulo", "vestibulo", "escalera", "escaleras", "sótano", "sotano", "lavandería", "lavanderia",
+        "azotea", "ascensor", "elevador", "entrada del edificio", "buzones", "estacionamiento", "garaje",
+        "patio", "acera", "cuarto de la basura", "área común", "area comun",
     ];
     location.is_some_and(|l| {
         let l = format!(" {} ", l.to_lowercase());

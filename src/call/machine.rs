@@ -16,8 +16,8 @@ use crate::call::{
     Action, Call, Event, Facts, Field, Language, MessageKind, ModelLine, Next, Offer, Stage, Target, Turn,
     lines, pause, vet,
 };
-use lines::Lines;
 use crate::office::Openness;
+use lines::Lines;
 
 /// Below this speech confidence the caller is asked to repeat (a missing confidence is
 /// unknown, not zero, and is trusted).
@@ -274,7 +274,9 @@ impl Machine<'_> {
                 let say = self.lines();
                 let status = match self.facts.office.hours.at(self.facts.now) {
                     Openness::Open { closes } => say.open_now(&say.time(closes.time())),
-                    Openness::Closed { opens } => say.closed_now(opens.map(|at| say.when(at, now)).as_deref()),
+                    Openness::Closed { opens } => {
+                        say.closed_now(opens.map(|at| say.when(at, now)).as_deref())
+                    }
                 };
                 self.say_fixed(say.hours(&status, &say.week(self.facts.office)));
                 self.anything_else()
@@ -400,7 +402,9 @@ impl Machine<'_> {
         let variants = match &self.call.stage {
             Stage::Intake { asking, .. } => self.lines().ask(*asking, &self.call.caller),
             Stage::Confirming { fixing: true, .. } => self.lines().what_to_fix(),
-            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => self.lines().yes_or_no(),
+            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => {
+                self.lines().yes_or_no()
+            }
             Stage::TakingMessage { draft: None, kind, note } => self.ask_message(*kind, note.as_ref()),
             Stage::FollowingUp { .. } => self.lines().ask_follow_up(),
             Stage::ConfirmingUnit { .. } => self.lines().which_unit(),

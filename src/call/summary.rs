@@ -7,8 +7,8 @@
 //! only when every content word in it is the caller's.
 
 use super::Language;
-use super::reading::Hazard;
 use super::heard::Heard;
+use super::reading::Hazard;
 pub mod es;
 
 use super::lines::quote;

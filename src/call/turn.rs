@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
+use super::language::{self, Language};
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
-use super::language::{self, Language};
 use super::{
     Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, rules,
 };

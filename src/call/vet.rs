@@ -339,7 +339,7 @@ fn for_the_ear(reply: &str) -> String {
     let kept: String = reply
         .chars()
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ".,!?'’\"-:;()$%&/+".contains(*c))
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ".,!?¡¿«»'’\"-:;()$%&/+".contains(*c))
         .collect();
     kept.split_whitespace().filter(|w| *w != "-").collect::<Vec<_>>().join(" ")
 }
@@ -419,7 +419,10 @@ mod tests {
         assert!(unstated("Alguien le llama el sábado por la tarde."), "a day not in the hours");
         assert!(unstated("El arreglo cuesta cincuenta dólares."), "a price");
         assert!(unstated("Son quinientos por el depósito de la llave."), "a number in words");
-        assert!(check_with("Muy bien, el jueves a las tres entonces, ¿verdad?", &["el jueves a las tres"]).is_ok());
+        assert!(
+            check_with("Muy bien, el jueves a las tres entonces, ¿verdad?", &["el jueves a las tres"])
+                .is_ok()
+        );
     }
 
     #[test]

@@ -14,9 +14,9 @@ use rocket::{FromForm, Route, State, post, routes};
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
 use crate::App;
-use crate::call::{Language, Turn};
 use crate::call::store::Line;
 use crate::call::turn::{Input, Renderer, Reply};
+use crate::call::{Language, Turn};
 use crate::phone::Phone;
 
 pub fn routes() -> Vec<Route> {

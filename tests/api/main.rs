@@ -19,6 +19,7 @@ mod rent_manager;
 mod rent_manager_client;
 mod retention;
 mod snapshots;
+mod spanish;
 mod staff;
 mod staff_security;
 mod stored_state;

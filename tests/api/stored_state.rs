@@ -9,7 +9,9 @@
 //! version is added next to the old ones, with its check in `SAMPLES`.
 
 use frontdesk::call::reading::Hazard;
-use frontdesk::call::{Call, CallerKind, Field, Language, MessageKind, Offer, Outcome, Priority, Stage, Target};
+use frontdesk::call::{
+    Call, CallerKind, Field, Language, MessageKind, Offer, Outcome, Priority, Stage, Target,
+};
 
 const FOLDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/call-states");
 

@@ -17,7 +17,8 @@ use crate::phone::Phone;
 /// A phone number as a listener writes it down: each digit a word, in the three groups of a
 /// US number ("siete uno ocho, cinco cinco cinco, cero uno cero uno").
 pub fn phone(phone: &Phone) -> String {
-    const DIGITS: [&str; 10] = ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
+    const DIGITS: [&str; 10] =
+        ["cero", "uno", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve"];
     let digits: Vec<&str> = phone
         .e164()
         .trim_start_matches("+1")
@@ -95,7 +96,11 @@ pub fn address(office: &Office) -> Vec<String> {
 }
 
 pub fn hello() -> Vec<String> {
-    lines(["¡Hola! ¿En qué le puedo ayudar?", "¡Buenas! Dígame, ¿qué necesita?", "Hola, aquí estoy. ¿Qué se le ofrece?"])
+    lines([
+        "¡Hola! ¿En qué le puedo ayudar?",
+        "¡Buenas! Dígame, ¿qué necesita?",
+        "Hola, aquí estoy. ¿Qué se le ofrece?",
+    ])
 }
 
 pub fn welcome() -> Vec<String> {
@@ -211,7 +216,8 @@ pub fn offer_person_or_message(open: bool) -> String {
     if open {
         "Le puedo comunicar con alguien de la oficina que sí lo sabe. ¿Le gustaría?".into()
     } else {
-        "Le puedo tomar un mensaje y el equipo de la oficina le devolverá la llamada. ¿Quiere dejar uno?".into()
+        "Le puedo tomar un mensaje y el equipo de la oficina le devolverá la llamada. ¿Quiere dejar uno?"
+            .into()
     }
 }
 
@@ -239,7 +245,9 @@ pub fn available_sized(
     let size = size(bedrooms);
     vec![
         format!("Ahora mismo no tenemos {size} disponible. Tenemos {list}. ¿Le gustaría pedir una visita?"),
-        format!("En este momento no hay {size} libre, pero tenemos {list}. ¿Quiere que le programe una visita?"),
+        format!(
+            "En este momento no hay {size} libre, pero tenemos {list}. ¿Quiere que le programe una visita?"
+        ),
     ]
 }
 
@@ -265,7 +273,9 @@ fn listed(units: &[(&Property, &Unit)]) -> String {
     let described: Vec<String> = units
         .iter()
         .take(3)
-        .map(|(property, unit)| format!("{} en {} por {} dólares al mes", size(unit.bedrooms), property.name, unit.rent))
+        .map(|(property, unit)| {
+            format!("{} en {} por {} dólares al mes", size(unit.bedrooms), property.name, unit.rent)
+        })
         .collect();
     match described.as_slice() {
         [one] => one.clone(),
@@ -297,7 +307,8 @@ pub fn ask_showing(unit: bool, when: bool, name: bool, number: bool) -> Vec<Stri
 }
 
 pub fn showing_read_back(note: &Note) -> Vec<String> {
-    let mut parts = vec![note.unit.clone().unwrap_or_else(|| "uno de nuestros apartamentos disponibles".into())];
+    let mut parts =
+        vec![note.unit.clone().unwrap_or_else(|| "uno de nuestros apartamentos disponibles".into())];
     parts.extend(note.when.clone());
     parts.extend(note.gist.clone());
     if let Some(name) = &note.from {
@@ -344,7 +355,8 @@ pub fn ask(field: Field, caller: &Caller) -> Vec<String> {
             "¿En qué edificio es? Dígame la dirección, por favor.",
         ]),
         Field::Location => lines([
-            "Entendido. ¿En qué parte de la casa es?", "¿En qué cuarto está eso?",
+            "Entendido. ¿En qué parte de la casa es?",
+            "¿En qué cuarto está eso?",
             "¿Y en qué parte del apartamento es?",
         ]),
         Field::Entry => lines([
@@ -415,7 +427,8 @@ pub fn read_back(request: &Request) -> Vec<String> {
 fn place(location: &str) -> String {
     let location = quote(location);
     let lower = location.to_lowercase();
-    let has_article = ["el ", "la ", "los ", "las ", "mi ", "su ", "un ", "una "].iter().any(|a| lower.starts_with(a));
+    let has_article =
+        ["el ", "la ", "los ", "las ", "mi ", "su ", "un ", "una "].iter().any(|a| lower.starts_with(a));
     if has_article {
         return to_usted(&location);
     }
@@ -429,7 +442,8 @@ pub fn fixed_place(location: &str) -> String {
 }
 
 pub fn fixed_entry(entry: bool) -> String {
-    if entry { "mantenimiento puede entrar si usted no está" } else { "solo cuando usted esté en casa" }.into()
+    if entry { "mantenimiento puede entrar si usted no está" } else { "solo cuando usted esté en casa" }
+        .into()
 }
 
 pub fn fixed_note(access: &str) -> String {
@@ -447,9 +461,7 @@ pub fn corrected(what: &str) -> Vec<String> {
 
 pub fn what_to_fix() -> Vec<String> {
     lines([
-        "Disculpe. ¿Qué debo cambiar?",
-        "Está bien, ¿qué anoté mal?",
-        "No hay problema. ¿Qué parte corrijo?",
+        "Disculpe. ¿Qué debo cambiar?", "Está bien, ¿qué anoté mal?", "No hay problema. ¿Qué parte corrijo?",
     ])
 }
 
@@ -462,7 +474,11 @@ pub fn queued() -> Vec<String> {
 }
 
 pub fn next_request(summary: &str) -> Vec<String> {
-    vec![format!("Ahora, sobre {summary}."), format!("Lo siguiente: {summary}."), format!("Y ahora, {summary}.")]
+    vec![
+        format!("Ahora, sobre {summary}."),
+        format!("Lo siguiente: {summary}."),
+        format!("Y ahora, {summary}."),
+    ]
 }
 
 pub fn which_unit() -> Vec<String> {
@@ -675,7 +691,10 @@ pub fn message_read_back(note: &Note) -> Vec<String> {
 }
 
 pub fn message_kept() -> Vec<String> {
-    lines(["Su mensaje quedó guardado para el personal de la oficina.", "Ya guardé su mensaje para el equipo."])
+    lines([
+        "Su mensaje quedó guardado para el personal de la oficina.",
+        "Ya guardé su mensaje para el equipo.",
+    ])
 }
 
 pub fn message_taken() -> Vec<String> {

@@ -6,8 +6,8 @@
 //! caller's whole words beside it.
 
 use super::Machine;
-use crate::call::reading::Reading;
 use crate::call::lines::Lines;
+use crate::call::reading::Reading;
 use crate::call::{Action, MessageKind, Next, Note, Stage, lines, summary, vet};
 
 impl Machine<'_> {
