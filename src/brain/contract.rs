@@ -30,7 +30,6 @@ pub const ASKS: &[&str] = &[
 
 /// Strict structured output: every field present, nullable ones typed with null.
 pub fn schema() -> Value {
-    let nullable_string = json!({ "type": ["string", "null"] });
     json!({
         "type": "object",
         "additionalProperties": false,

@@ -6,7 +6,8 @@
 //!   reader, in English and Spanish); `language`: which of the two a caller speaks or asks
 //!   for; `vet`: whether a model's proposed line (or summary) may be spoken; `summary`: what
 //!   the caller said, in the few words a read-back names it with.
-//! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
+//! - `machine::step`: the whole conversation as a pure function, with `lines` its words
+//!   (`Lines::of(call.language)`: every line in the call's language, from one place).
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
 //!   the caller's turn; `early`: readings started on partial transcripts, and the wait for

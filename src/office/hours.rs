@@ -201,8 +201,11 @@ pub fn spoken_time_es(t: NaiveTime, article: bool) -> String {
 /// "mañana a las ...", "el lunes a las ...".
 pub fn spoken_when_es(at: DateTime<Tz>, now: DateTime<Tz>) -> String {
     let time = spoken_time_es(at.time(), true);
-    let at_time = if time.starts_with("el ") { format!("a{}", &time[1..]) } else { format!("a {time}") };
-    let at_time = at_time.replacen("ael ", "al ", 1);
+    // "a el mediodía" is said "al mediodía".
+    let at_time = match time.strip_prefix("el ") {
+        Some(rest) => format!("al {rest}"),
+        None => format!("a {time}"),
+    };
     let days = (at.date_naive() - now.date_naive()).num_days();
     match days {
         0 => format!("hoy {at_time}"),
@@ -251,6 +254,22 @@ pub fn spoken_when(at: DateTime<Tz>, now: DateTime<Tz>) -> String {
 mod tests {
     use super::*;
     use crate::office::Office;
+
+    #[test]
+    fn hours_and_times_in_spanish_words() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(spoken_time_es(t(9, 0), true), "las nueve de la mañana");
+        assert_eq!(spoken_time_es(t(13, 30), true), "la una y media de la tarde");
+        assert_eq!(spoken_time_es(t(12, 0), true), "el mediodía");
+        assert_eq!(spoken_time_es(t(20, 15), false), "ocho y cuarto de la noche");
+        assert_eq!(hours().spoken_week_es(), "de lunes a viernes, de nueve de la mañana a cinco de la tarde");
+        let tz = chrono_tz::America::New_York;
+        let now = eastern(2026, 12, 4, 18, 0).with_timezone(&tz);
+        let monday = eastern(2026, 12, 7, 9, 0).with_timezone(&tz);
+        assert_eq!(spoken_when_es(monday, now), "el lunes a las nueve de la mañana");
+        let noon = eastern(2026, 12, 5, 12, 0).with_timezone(&tz);
+        assert_eq!(spoken_when_es(noon, now), "mañana al mediodía");
+    }
 
     fn hours() -> Hours {
         Office::load(None).unwrap().hours
