@@ -141,8 +141,8 @@ fn language(language: Language) -> String {
     format!(
         "This call is in {now}. Reply in the caller's language. If the caller asks to be spoken to \
          in Spanish or English (\"español\", \"no hablo inglés\", \"English, please\"), set \
-         wants_language (\"es\" or \"en\"); the system switches the call. Set language to the \
-         language of their last words.\n\n"
+         wants_language (\"es\" or \"en\"), and set it too when they keep speaking the other \
+         language; the system switches the call. Set language to the language of their last words.\n\n"
     )
 }
 

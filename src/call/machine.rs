@@ -188,7 +188,8 @@ impl Machine<'_> {
             return None;
         }
         self.call.misses = 0;
-        if matches!(self.call.stage, Stage::Listening { offer: None } | Stage::Ringing) {
+        // An offer pending is dropped with the language: the caller is asked afresh.
+        if matches!(self.call.stage, Stage::Listening { .. } | Stage::Ringing) {
             let welcome = match wanted {
                 Language::Spanish => self.lines().greeting(self.facts.office, &self.call.caller),
                 Language::English => self.lines().switched(),

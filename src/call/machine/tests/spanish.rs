@@ -152,3 +152,14 @@ fn a_spanish_caller_asking_for_a_person_is_connected_or_leaves_a_message_in_span
     assert!(matches!(turn.actions.as_slice(), [Action::TakeMessage { .. }]), "{turn:?}");
     assert!(turn.say.iter().all(|l| spanish(l)), "{:?}", turn.say);
 }
+
+#[test]
+fn an_offer_pending_when_the_caller_asks_for_spanish_is_asked_afresh_in_spanish() {
+    let mut s = Script::new(tenant(), tuesday_morning());
+    s.event(Event::Silence);
+    s.event(Event::Silence);
+    assert_eq!(s.call.stage, Stage::Listening { offer: Some(crate::call::Offer::Transfer) });
+    let turn = s.says("español por favor");
+    assert_eq!(s.call.stage, Stage::Listening { offer: None }, "a later sí is not taken as a yes to it");
+    assert!(turn.say.iter().all(|l| spanish(l)), "{:?}", turn.say);
+}
