@@ -237,6 +237,7 @@ mod tests {
             actions: vec![Action::FollowUp(follow_up)],
             model_line: crate::call::ModelLine::NotOffered,
             language: crate::call::Language::English,
+            invite: None,
         };
         let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, false);
         let sent: Vec<(&str, &str)> = writes
@@ -321,6 +322,7 @@ mod tests {
             ],
             model_line: crate::call::ModelLine::NotOffered,
             language: crate::call::Language::English,
+            invite: None,
         };
         let kept = of_turn("CA1", 4, &call, &turn, true);
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);

@@ -89,19 +89,18 @@ pub fn week(office: &Office) -> String {
     office.hours.spoken_week()
 }
 
-/// The call's first words: the English greeting, then the profile's one Spanish sentence
-/// inviting a Spanish speaker to switch.
+/// The call's first words (the profile's Spanish invitation follows them, in the Spanish
+/// voice: see `Turn::invite`).
 pub fn greeting(office: &Office, caller: &Caller) -> Vec<String> {
     let me = &office.assistant_name;
-    let invite = &office.greeting_es;
     match caller.first_name() {
         Some(name) => vec![
-            format!("Hi {name}! I'm {me}. How can I help you today? {invite}"),
-            format!("Hello {name}, this is {me}. What can I do for you? {invite}"),
+            format!("Hi {name}! I'm {me}. How can I help you today?"),
+            format!("Hello {name}, this is {me}. What can I do for you?"),
         ],
         None => vec![
-            format!("{} How can I help you today? {invite}", office.greeting),
-            format!("Hello, this is {me}. What can I do for you? {invite}"),
+            format!("{} How can I help you today?", office.greeting),
+            format!("Hello, this is {me}. What can I do for you?"),
         ],
     }
 }

@@ -39,14 +39,15 @@ pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
         fixed: false,
         actions: Vec::new(),
         words: String::new(),
+        invite: None,
     };
     let next = machine.handle(event);
     let model_line = match proposal {
         Some(reply) => machine.consider(reply, &next),
         None => ModelLine::NotOffered,
     };
-    let (say, actions) = (machine.say, machine.actions);
-    let turn = Turn { say, next, actions, model_line, language: call.language };
+    let (say, actions, invite) = (machine.say, machine.actions, machine.invite);
+    let turn = Turn { say, next, actions, model_line, language: call.language, invite };
     (call, turn)
 }
 
@@ -59,6 +60,8 @@ struct Machine<'a> {
     actions: Vec<Action>,
     /// What the caller said this turn, if anything.
     words: String,
+    /// See `Turn::invite`.
+    invite: Option<String>,
 }
 
 impl Machine<'_> {
@@ -135,6 +138,7 @@ impl Machine<'_> {
         match event {
             Event::Answered => {
                 self.say(self.lines().greeting(self.facts.office, &self.call.caller));
+                self.invite = Some(self.facts.office.greeting_es.clone());
                 self.listen(Stage::Listening { offer: None })
             }
             Event::HungUp => {

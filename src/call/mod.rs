@@ -514,6 +514,9 @@ pub struct Turn {
     pub model_line: ModelLine,
     /// The language the turn's lines are in, and the caller's next words are listened for in.
     pub language: Language,
+    /// One sentence in Spanish after the lines of an English turn, in the Spanish voice: the
+    /// greeting's invitation to switch.
+    pub invite: Option<String>,
 }
 
 /// What became of the model's proposed line this turn.

@@ -169,7 +169,7 @@ pub async fn save(
     .bind(record.event.as_str())
     .bind(record.heard)
     .bind(record.confidence)
-    .bind(record.reply.say.join(" "))
+    .bind(record.reply.say.iter().chain(&record.reply.invite).cloned().collect::<Vec<_>>().join(" "))
     .bind(call.stage.name())
     .bind(record.source.as_str())
     .bind(record.model_error)

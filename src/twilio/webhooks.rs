@@ -147,6 +147,8 @@ fn voice(app: &App, language: Language, first: bool) -> Voice<'_> {
                 listen: if multi { "multi" } else { &office.language },
                 speech_model,
                 hints: &app.speech_hints,
+                invite_voice: &office.voice_es,
+                invite_language: &office.language_es,
             }
         }
         Language::Spanish => Voice {
@@ -155,6 +157,8 @@ fn voice(app: &App, language: Language, first: bool) -> Voice<'_> {
             listen: &office.language_es,
             speech_model: &app.twilio.speech_model_es,
             hints: &app.speech_hints,
+            invite_voice: &office.voice_es,
+            invite_language: &office.language_es,
         },
     }
 }

@@ -36,7 +36,14 @@ async fn espanol_switches_the_voice_the_language_and_the_lines_and_english_pleas
 
     let greeting = phone.answer().await;
     in_english(&greeting);
-    assert!(greeting.spoken().ends_with("Para español, diga «español»."), "{}", greeting.spoken());
+    assert_eq!(greeting.says()[1], "Para español, diga «español».", "the invitation, after the greeting");
+    assert!(
+        greeting.xml.contains(
+            r#"<Say voice="Google.es-US-Neural2-A" language="es-US">Para español, diga «español».</Say>"#
+        ),
+        "said in the Spanish voice: {}",
+        greeting.xml
+    );
     let hints = greeting.attr("Gather", "hints").unwrap();
     assert!(hints.contains("español") && hints.contains("Spanish"), "{hints}");
 

@@ -74,10 +74,7 @@ impl Script {
 #[test]
 fn a_tenant_is_greeted_by_first_name() {
     let mut script = Script::new(tenant(), tuesday_morning());
-    assert_eq!(
-        script.call.said,
-        ["Hi Maria! I'm Dimitry's AI Assistant. How can I help you today? Para español, diga «español»."]
-    );
+    assert_eq!(script.call.said, ["Hi Maria! I'm Dimitry's AI Assistant. How can I help you today?"]);
     assert_eq!(script.call.stage, Stage::Listening { offer: None });
     let turn = script.event(Event::Silence);
     assert_eq!(turn.next, Next::Listen { speech_timeout: 2 });
