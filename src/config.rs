@@ -18,6 +18,7 @@ use rand::RngCore;
 use crate::brain::{Azure, KeyHeader, Model, ModelSettings};
 use crate::call::early::EarlySettings;
 use crate::db::Db;
+use crate::mail;
 use crate::outbox::{Delivery, Texts};
 use crate::rent_manager::{self, Auth, RentManager};
 use crate::secret::Secret;
@@ -139,6 +140,10 @@ pub struct Settings {
     /// The number (or Messaging Service SID) on-call texts come from [default: the number the caller dialled].
     #[arg(long, env = "TWILIO_SMS_FROM")]
     pub twilio_sms_from: Option<String>,
+    /// After a service request or a message, one text to the caller with their reference
+    /// (when texts can be sent); `off` sends none.
+    #[arg(long, env = "CALLER_TEXTS", value_enum, default_value_t = Toggle::On)]
+    pub caller_texts: Toggle,
     /// Rent Manager's API, e.g. https://yourcompany.api.rentmanager.com; unset, the local
     /// directory is the system of record.
     #[arg(long, env = "RENT_MANAGER_URL")]
@@ -226,6 +231,19 @@ pub struct Settings {
     /// How long a redirect after a hold line waits for the model, at most (silence for the caller).
     #[arg(long, env = "HOLD_REPLY_WAIT_MS", default_value_t = 1500)]
     pub hold_reply_wait_ms: u64,
+    /// The SMTP server for e-mail to the office, e.g. smtps://USER:PASSWORD@smtp.example.com
+    /// (with OFFICE_EMAIL: call summaries and the daily digest; unset, no e-mail).
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Where the office's e-mail goes: one address or several, separated by commas.
+    #[arg(long, env = "OFFICE_EMAIL")]
+    pub office_email: Option<String>,
+    /// The sender of the office's e-mail [default: the first OFFICE_EMAIL address].
+    #[arg(long, env = "MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// When the daily digest is sent, in the office's time (HH:MM, 24-hour), or `off`.
+    #[arg(long, env = "DIGEST_AT", default_value = "07:30")]
+    pub digest_at: String,
 }
 
 impl Settings {
@@ -304,10 +322,13 @@ impl Settings {
         };
         Delivery {
             texts: texts.map(|rest| Arc::new(rest) as Arc<dyn Texts>),
-            // Assembled with the Rent Manager client (see `App::new`).
+            // Assembled with the Rent Manager client and the mailer (see `App::new`).
             records: None,
+            mail: None,
             sms_from: self.twilio_sms_from.clone(),
             lease: Duration::from_secs(self.outbox_lease_seconds),
+            caller_texts: self.caller_texts == Toggle::On,
+            status_callback: self.public_url.as_deref().map(crate::twilio::sms_status_url),
         }
     }
 
@@ -341,9 +362,22 @@ impl Settings {
         .map_err(|e| e.to_string())
     }
 
+    /// E-mail to the office: on when both `SMTP_URL` and `OFFICE_EMAIL` are set.
+    pub fn mail(&self) -> Result<Option<mail::Settings>, String> {
+        match (&self.smtp_url, &self.office_email) {
+            (Some(url), Some(to)) => {
+                mail::Settings::parse(url, to, self.mail_from.as_deref(), &self.digest_at)
+                    .map(Some)
+                    .map_err(|e| e.to_string())
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Every outside service, as configured; webhooks are checked against `webhook_token`.
     pub fn outside(&self, webhook_token: &str) -> Result<Outside, String> {
         Ok(Outside {
+            mail: self.mail()?,
             model: self.model(),
             twilio: self.twilio(webhook_token).map_err(|e| e.to_string())?,
             delivery: self.delivery(),
@@ -430,8 +464,34 @@ impl Settings {
             None => info("public URL: each request's own Host (set PUBLIC_URL when behind a proxy)".into()),
         });
         lines.push(match (&self.twilio_account_sid, &self.twilio_auth_token) {
-            (Some(_), Some(_)) => info(format!("on-call texts: through Twilio at {}", self.twilio_api_base)),
+            (Some(_), Some(_)) => info(format!(
+                "texts: to on-call staff{} through Twilio at {}; delivery receipts {}",
+                match self.caller_texts {
+                    Toggle::On => " and to callers after a request or a message (CALLER_TEXTS=off stops those)",
+                    Toggle::Off => " (not to callers: CALLER_TEXTS=off)",
+                },
+                self.twilio_api_base,
+                match &self.public_url {
+                    Some(url) => format!("at {}", crate::twilio::sms_status_url(url)),
+                    None => "off (set PUBLIC_URL)".into(),
+                }
+            )),
             _ => warn("on-call texts: off; emergencies are still dialled, and their texts wait in the outbox as failed (set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN)".into()),
+        });
+        lines.push(match (&self.smtp_url, &self.office_email, self.mail()) {
+            (_, _, Ok(Some(mail))) => info(format!(
+                "e-mail to the office: call summaries{} to {} (from {})",
+                match mail.digest_at {
+                    Some(at) => format!(" and a daily digest at {}", at.format("%H:%M")),
+                    None => String::new(),
+                },
+                mail.recipients(),
+                mail.from.email
+            )),
+            (_, _, Err(e)) => warn(format!("e-mail to the office: {e}")),
+            (Some(_), None, _) => warn("e-mail to the office: off, OFFICE_EMAIL is not set (SMTP_URL is)".into()),
+            (None, Some(_), _) => warn("e-mail to the office: off, SMTP_URL is not set (OFFICE_EMAIL is)".into()),
+            _ => info("e-mail to the office: off (set SMTP_URL and OFFICE_EMAIL for call summaries and a daily digest)".into()),
         });
         if self.twilio_auth_token.is_none() {
             lines.push(warn("TWILIO_AUTH_TOKEN is not set: webhooks must be signed with this database's random development token, so only `frontdesk call` (same DATABASE_URL) can talk to this server, not Twilio; release builds refuse to start like this".into()));
@@ -585,6 +645,51 @@ mod tests {
         assert!(settings(&[]).twilio("").is_err());
         let keys = settings(&["--twilio-signing-keys", "SK1=a, SK2=b"]);
         assert_eq!(keys.signing_keys().unwrap(), [("SK1".into(), "a".into()), ("SK2".into(), "b".into())]);
+    }
+
+    #[test]
+    fn email_to_the_office_needs_both_settings_and_says_what_is_wrong() {
+        assert!(settings(&[]).mail().unwrap().is_none());
+        let half = settings(&["--smtp-url", "smtp://127.0.0.1:2525"]);
+        assert!(half.mail().unwrap().is_none());
+        assert!(
+            half.report().iter().any(|(level, line)| *level == Level::Warn && line.contains("OFFICE_EMAIL"))
+        );
+
+        let on = settings(&[
+            "--smtp-url", "smtps://fd:pa55@smtp.example.com", "--office-email",
+            "a@example.com, b@example.com",
+        ]);
+        let mail = on.mail().unwrap().unwrap();
+        assert_eq!(mail.recipients(), "a@example.com, b@example.com");
+        assert_eq!(mail.from.email.to_string(), "a@example.com");
+        assert_eq!(mail.digest_at, chrono::NaiveTime::from_hms_opt(7, 30, 0));
+        let line = on.report().into_iter().find(|(_, line)| line.starts_with("e-mail")).unwrap();
+        assert_eq!(
+            line,
+            (
+                Level::Info,
+                "e-mail to the office: call summaries and a daily digest at 07:30 to a@example.com, \
+                 b@example.com (from a@example.com)"
+                    .into()
+            )
+        );
+        assert!(!format!("{:?}", on.report()).contains("pa55"), "the password is never printed");
+
+        for (args, wrong) in [
+            (&["--smtp-url", "smtp//nowhere", "--office-email", "a@example.com"][..], "SMTP_URL"),
+            (&["--smtp-url", "smtp://h", "--office-email", "not an address"][..], "OFFICE_EMAIL"),
+            (
+                &["--smtp-url", "smtp://h", "--office-email", "a@example.com", "--digest-at", "7am"][..],
+                "DIGEST_AT",
+            ),
+        ] {
+            let error = settings(args).mail().err().unwrap_or_default();
+            assert!(error.contains(wrong), "{args:?}: {error}");
+        }
+        let off =
+            settings(&["--smtp-url", "smtp://h", "--office-email", "a@example.com", "--digest-at", "off"]);
+        assert_eq!(off.mail().unwrap().unwrap().digest_at, None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod db;
 pub mod directory;
 mod health;
 pub mod knowledge;
+pub mod mail;
 pub mod metrics;
 pub mod office;
 pub mod outbox;
@@ -36,7 +37,7 @@ use directory::LocalDirectory;
 use knowledge::{Knowledge, PropertySource};
 use metrics::Metrics;
 use office::{Clock, Office};
-use outbox::{Delivery, Outbox, RecordKeeper};
+use outbox::{Delivery, Mail, Outbox, RecordKeeper};
 use rent_manager::RentManager;
 use staff::{Pages, Throttle};
 use twilio::TwilioConfig;
@@ -51,6 +52,8 @@ pub struct Outside {
     pub lookup_deadline: Duration,
     /// Speculative readings and the caller's wait.
     pub early: EarlySettings,
+    /// E-mail to the office (`SMTP_URL`, `OFFICE_EMAIL`), when on.
+    pub mail: Option<mail::Settings>,
 }
 
 /// What the build (release or debug) and the settings allow, decided once at start
@@ -103,6 +106,10 @@ pub struct App {
     pub rent_manager: Option<RentManager>,
     /// Days transcripts and caller numbers are kept (`TRANSCRIPT_RETENTION_DAYS`); none: for good.
     pub retention_days: Option<u32>,
+    /// E-mail to the office, when on: for the dashboard.
+    pub mail: Option<mail::Settings>,
+    /// The daily digest, when e-mail and `DIGEST_AT` are on; `main` starts its timer.
+    pub digests: Option<Arc<mail::digest::Digests>>,
 }
 
 impl App {
@@ -113,7 +120,23 @@ impl App {
         let knowledge = knowledge::Shared::new(knowledge);
         let records = outside.rent_manager.clone().map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>);
         let texting = outside.delivery.texts.is_some();
-        let delivery = Delivery { records, ..outside.delivery };
+        let caller_texts = texting && outside.delivery.caller_texts;
+        let mailer = outside.mail.as_ref().map(|settings| {
+            let mailer = mail::Mailer::new(settings, outside.model.clone(), db.clone(), clock.clone());
+            Arc::new(mailer) as Arc<dyn Mail>
+        });
+        let delivery = Delivery { records, mail: mailer, ..outside.delivery };
+        let digests = outside.mail.as_ref().and_then(|settings| {
+            let at = settings.digest_at?;
+            let public_url = outside.twilio.public_url.clone();
+            Some(Arc::new(mail::digest::Digests::new(
+                db.clone(),
+                clock.clone(),
+                office.timezone,
+                at,
+                public_url,
+            )))
+        });
         let outbox = Arc::new(Outbox::new(db.clone(), clock.clone(), delivery, metrics.clone()));
         let directory: Arc<dyn Directory> = match &outside.rent_manager {
             Some(rent_manager) => Arc::new(rent_manager.clone()),
@@ -146,6 +169,8 @@ impl App {
             lookup_deadline: outside.lookup_deadline,
             public_url: outside.twilio.public_url.clone(),
             texting,
+            caller_texts,
+            summaries: outside.mail.is_some(),
         };
         App {
             db,
@@ -164,6 +189,8 @@ impl App {
             model,
             rent_manager: outside.rent_manager,
             retention_days: None,
+            mail: outside.mail,
+            digests,
         }
     }
 

@@ -188,6 +188,9 @@ async fn serve(settings: Settings) -> Result<(), Box<dyn std::error::Error + Sen
     app.retention_days = settings.transcript_retention_days.filter(|days| *days > 0);
     app.knowledge.refresh_every_minute(db.clone(), app.property_source());
     app.outbox.clone().spawn();
+    if let Some(digests) = &app.digests {
+        digests.clone().spawn();
+    }
     if let Some(days) = app.retention_days {
         frontdesk::retention::spawn(db.clone(), app.clock.clone(), days);
     }

@@ -1,12 +1,13 @@
 //! Forgetting on schedule. With `TRANSCRIPT_RETENTION_DAYS`, a call older than that loses its
 //! transcript (the turns, and with them the search index) and every caller number frontdesk
-//! kept of it: in the call and its stored state, its service issues, messages and follow-ups,
-//! and its delivered outside writes. What the call achieved stays, for the figures.
+//! kept of it: in the call and its stored state, its service issues, messages and follow-ups
+//! (staff notes included), its delivered outside writes (and the daily digests that quoted
+//! them), and numbers known not to take texts. What the call achieved stays, for the figures.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::call::effects::WriteState;
+use crate::call::effects::{OutsideWrite, WriteState};
 use crate::call::{Call, Caller, Stage};
 use crate::db::{Db, millis};
 use crate::office::Clock;
@@ -21,6 +22,7 @@ pub async fn sweep(db: &Db, before: i64, now: i64) -> Result<usize, sqlx::Error>
     // SQLite's index trails the newest turns; a turn leaves it through the delete trigger,
     // which must find it there.
     db.index_transcripts().await?;
+    forget_digests(db, before).await?;
     let mut forgotten = 0;
     loop {
         let mut tx = db.begin_write().await?;
@@ -34,12 +36,30 @@ pub async fn sweep(db: &Db, before: i64, now: i64) -> Result<usize, sqlx::Error>
         for (sid, state) in &due {
             forget(&mut tx, sid, state, now).await?;
         }
+        // Numbers that cannot take texts are caller numbers too.
+        sqlx::query("DELETE FROM sms_unreachable WHERE at < $1").bind(before).execute(&mut *tx).await?;
         tx.commit().await?;
         forgotten += due.len();
         if due.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
             return Ok(forgotten);
         }
     }
+}
+
+/// Delivered daily digests sent before `before`: they belong to no call, but name callers and
+/// quote their follow-ups, numbers included.
+async fn forget_digests(db: &Db, before: i64) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE outbox SET payload = '' WHERE call_sid IS NULL AND kind = $1 AND status = $2
+                                          AND created_at < $3 AND payload <> ''",
+    )
+    .bind(OutsideWrite::EMAIL_KIND)
+    .bind(WriteState::Delivered.as_str())
+    .bind(before)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
 }
 
 async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) -> Result<(), sqlx::Error> {
@@ -81,6 +101,21 @@ async fn forget(tx: &mut sqlx::AnyConnection, sid: &str, state: &str, now: i64) 
             };
             sqlx::query(clear).bind(id).bind(redact(&body)).execute(&mut *tx).await?;
         }
+    }
+    // Staff notes on the call's follow-ups may quote a number.
+    let notes: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT n.id, n.note FROM follow_up_changes n JOIN follow_ups f ON f.id = n.follow_up_id
+         WHERE f.call_sid = $1 AND n.note IS NOT NULL",
+    )
+    .bind(sid)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (id, note) in notes {
+        sqlx::query("UPDATE follow_up_changes SET note = $2 WHERE id = $1")
+            .bind(id)
+            .bind(redact(&note))
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

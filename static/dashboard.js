@@ -54,6 +54,44 @@ function render(s) {
   text("outbox-counts", `${s.outbox.pending} pending / ${s.outbox.failed} failed`);
   text("outbox-last", s.outbox.last_delivery);
 
+  const t = s.texts;
+  if (!t.configured) badge("sms-badge", "idle", "off");
+  else if (t.failed > 0) badge("sms-badge", "bad", `${t.failed} failed`);
+  else if (t.sent > 0 && t.delivered === 0) badge("sms-badge", "warn", "no receipts yet");
+  else badge("sms-badge", "good", "ok");
+  text("sms-counts", t.configured ? `${t.sent} / ${t.delivered} / ${t.failed}` : "not configured (TWILIO_ACCOUNT_SID)");
+  text("sms-awaiting", String(t.awaiting));
+  text("sms-callers", t.to_callers ? "on" : "off");
+  const smsProblem = $("sms-problem");
+  smsProblem.textContent = t.last_error_code == null ? "" : `Last delivery error: ${t.last_error_code}${t.last_error_code === 30007 ? " (carrier filtering: register the sender)" : ""}`;
+  smsProblem.hidden = t.last_error_code == null;
+
+  const f = s.follow_ups;
+  text("follow-ups-open", String(f.open));
+  badge("follow-ups-badge", f.urgent > 0 ? "bad" : f.open > 0 ? "warn" : "good",
+        f.urgent > 0 ? `${f.urgent} urgent` : f.open > 0 ? "to do" : "all done");
+  const oldest = $("follow-ups-oldest");
+  oldest.replaceChildren();
+  if (f.oldest_urgent) {
+    const o = f.oldest_urgent;
+    const link = document.createElement("a");
+    link.href = `/follow-ups/${o.id}`;
+    link.textContent = `Oldest urgent, ${o.age} old: ${o.body}`;
+    oldest.append(link);
+  }
+  const e = s.email;
+  const emailFailing = e.failing;
+  if (!e.configured) badge("email-badge", "idle", "off");
+  else if (emailFailing) badge("email-badge", "bad", e.failed > 0 ? `${e.failed} failed` : "failing");
+  else badge("email-badge", "good", e.last_success ? "ok" : "configured");
+  text("email-to", e.configured ? e.to + (e.digest_at ? ` (digest at ${e.digest_at})` : "") : "off: set SMTP_URL and OFFICE_EMAIL");
+  text("email-counts", `${e.queued} queued / ${e.failed} failed`);
+  text("email-last-success", e.last_success);
+  text("email-last-failure", e.last_failure);
+  const emailError = $("email-error");
+  emailError.textContent = emailFailing ? e.last_error || "" : "";
+  emailError.hidden = !emailFailing || !e.last_error;
+
   const log = s.database.log;
   const degraded = s.database.ok && log && log.degraded;
   badge("db-badge", !s.database.ok ? "bad" : degraded ? "warn" : "good",

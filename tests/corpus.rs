@@ -190,7 +190,14 @@ impl Measured {
 fn measure(text: &'static str) -> Measured {
     let office = Office::load(None).unwrap();
     let knowledge = Knowledge::from_toml(knowledge::SEED).unwrap();
-    let facts = Facts { office: &office, knowledge: &knowledge, now: january_morning(), texting: true };
+    let facts = Facts {
+        office: &office,
+        knowledge: &knowledge,
+        now: january_morning(),
+        texting: true,
+        reference: None,
+        linked: None,
+    };
     let mut measured = Measured::default();
     for row in corpus(text) {
         let (call, _) = frontdesk::call::step(Call::new(tenant()), Event::Answered, &facts);

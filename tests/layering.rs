@@ -12,7 +12,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("foundations", &["phone", "db", "metrics", "secret"]),
     ("the office's facts", &["office", "knowledge"]),
     ("the core", &["call"]),
-    ("adapters", &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention"]),
+    (
+        "adapters",
+        &["brain", "rent_manager", "directory", "outbox", "twilio", "staff", "health", "retention", "mail"],
+    ),
     ("assembly", &["config", "softphone", "startup"]),
 ];
 
@@ -21,10 +24,11 @@ const LAYERS: &[(&str, &[&str])] = &[
 const PURE: &[&str] = &[
     "mod.rs", "machine.rs", "machine/emergency.rs", "machine/request.rs", "machine/details.rs",
     "machine/message.rs", "machine/tests.rs", "summary.rs", "machine/tests/emergencies.rs",
-    "machine/tests/spanish.rs", "lines.rs", "reading.rs", "rules.rs", "heard.rs", "hazards.rs",
-    "hazards/en.rs", "hazards/es.rs", "hazards/es/tests.rs", "rules/es.rs", "rules/es/phone.rs",
-    "rules/es/words.rs", "language.rs", "vet.rs", "effects.rs", "pause.rs", "worth.rs", "hold.rs",
-    "lines/es.rs", "lines/worded.rs", "summary/es.rs", "vet/es.rs", "machine/tests/craft.rs",
+    "machine/tests/spanish.rs", "follow_up.rs", "reference.rs", "lines.rs", "reading.rs", "rules.rs",
+    "heard.rs", "hazards.rs", "hazards/en.rs", "hazards/es.rs", "hazards/es/tests.rs", "rules/es.rs",
+    "rules/es/phone.rs", "rules/es/words.rs", "language.rs", "vet.rs", "vet/summary.rs", "effects.rs",
+    "pause.rs", "worth.rs", "hold.rs", "report.rs", "lines/es.rs", "lines/worded.rs", "summary/es.rs",
+    "vet/es.rs", "machine/tests/craft.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

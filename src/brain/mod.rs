@@ -11,6 +11,7 @@ pub mod model;
 pub mod negotiate;
 pub mod prompt;
 pub mod wire;
+mod write;
 
 use std::time::Instant;
 

@@ -163,6 +163,11 @@ impl Model {
         &self.inner.settings.model
     }
 
+    /// The wire and settings, for requests other than a caller's reading (`write`).
+    pub(super) fn wire(&self) -> (&Wire, &ModelSettings) {
+        (&self.inner.wire, &self.inner.settings)
+    }
+
     /// Which structured-reply mode is used, whether it was negotiated yet, and what is wrong.
     pub fn status(&self) -> Status {
         self.inner.negotiation.status()

@@ -254,6 +254,8 @@ impl Early {
             knowledge: &knowledge,
             now: self.clock.now(),
             texting: self.texting,
+            reference: None,
+            linked: None,
         };
         let rules = rules::read(text, &self.office.staff);
         if let Ask::RulesAlone(_) = worth::decide(&call, text, None, &rules, &facts) {
@@ -436,6 +438,8 @@ impl Early {
             knowledge: &knowledge,
             now: self.clock.now(),
             texting: self.texting,
+            reference: None,
+            linked: None,
         };
         let call = match store::find(&self.db.pool, &key.sid, key.turn).await {
             Ok(Found::Replied(_)) => return None,

@@ -5,7 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::lines::quote;
-use super::{Action, Call, Caller, Language, Outcome, Priority, Records, ServiceIssue, Turn, summary};
+use super::{
+    Action, Call, Caller, Language, MessageKind, Outcome, Priority, Records, ServiceIssue, Turn, summary,
+};
+use crate::office::Office;
 
 /// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
 /// fields only ever get added, with defaults, so queued writes survive an upgrade).
@@ -19,9 +22,20 @@ pub enum OutsideWrite {
     ServiceIssue(NewServiceIssue),
     /// A call's summary on the caller's history in the system of record.
     HistoryNote { on: NoteOn, note: String },
+    /// One text to the caller after a request or a message: their reference and what happens
+    /// next (at most one per call; never to a number known not to take texts).
+    CallerText { to: String, body: String },
+    /// An e-mail to the office: a call's summary, or a day's digest.
+    Email(super::report::Email),
 }
 
 impl OutsideWrite {
+    /// The `kind` of a text to on-call staff, and of a text to the caller.
+    pub const SMS: &str = "sms";
+    pub const CALLER_TEXT: &str = "caller_text";
+    /// How the `kind` column names an e-mail: the outbox gives e-mail a lane of its own.
+    pub const EMAIL_KIND: &'static str = "email";
+
     /// How the outbox's `kind` column names it.
     pub fn kind(&self) -> &'static str {
         self.into()
@@ -62,9 +76,22 @@ pub enum NoteOn {
     Prospect(i64),
 }
 
+/// Where a turn's outside writes may go, decided once when the app is assembled, and the
+/// call's reference (`None` when it has none).
+#[derive(Clone, Copy)]
+pub struct Outlets<'a> {
+    /// Service issues and notes go to a system of record (Rent Manager).
+    pub keeps_records: bool,
+    /// Callers get a text after a request or a message (texting configured, `CALLER_TEXTS`
+    /// not off): the office it comes from.
+    pub caller_texts: Option<&'a Office>,
+    pub reference: Option<&'a str>,
+}
+
 /// The outside writes a turn's actions cause. Service issues go to the system of record only
 /// when there is one (`keeps_records`); frontdesk keeps its own copy either way.
-pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: bool) -> Vec<OutsideWrite> {
+pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, outlets: &Outlets) -> Vec<OutsideWrite> {
+    let keeps_records = outlets.keeps_records;
     let mut writes = Vec::new();
     for action in &turn.actions {
         match action {
@@ -76,12 +103,51 @@ pub fn of_turn(sid: &str, number: u32, call: &Call, turn: &Turn, keeps_records: 
             })),
             Action::FileServiceIssue(issue) if keeps_records => {
                 let marker = format!("{sid}-{number}");
-                writes.push(OutsideWrite::ServiceIssue(service_issue(&marker, &call.caller, issue)));
+                let mut filed = service_issue(&marker, &call.caller, issue);
+                if let Some(reference) = outlets.reference {
+                    filed.description += &format!(" Reference {reference}.");
+                }
+                writes.push(OutsideWrite::ServiceIssue(filed));
             }
-            Action::FileServiceIssue(_) | Action::TakeMessage { .. } => {}
+            Action::FileServiceIssue(_) | Action::TakeMessage { .. } | Action::Unfinished(_) => {}
         }
     }
+    writes.extend(caller_text(call, turn, outlets));
     writes
+}
+
+/// The text a caller gets after a request or a message: the reference and what happens next.
+/// Not during an emergency, whose caller is being connected to on-call as it is sent.
+fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWrite> {
+    let (office, reference, phone) = (outlets.caller_texts?, outlets.reference?, call.caller.phone.as_ref()?);
+    if turn.actions.iter().any(|a| matches!(a, Action::PageOnCall { .. })) {
+        return None;
+    }
+    let next = turn.actions.iter().find_map(|action| match action {
+        Action::FileServiceIssue(issue) => Some(match issue.priority {
+            Priority::Routine => {
+                "Your maintenance request is in; the maintenance team will follow up with you.".to_string()
+            }
+            _ => {
+                "Your maintenance request is in, marked urgent; the maintenance team will follow up with you."
+                    .to_string()
+            }
+        }),
+        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
+            "We have your message for {}; someone will get back to you.",
+            for_whom.as_deref().unwrap_or("the office")
+        )),
+        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
+            "We have your showing request; the leasing team will call you to confirm a time.".to_string(),
+        ),
+        _ => None,
+    })?;
+    let body = format!(
+        "{}: {next} Your reference is {reference}. Questions? Call {} and give your reference. (This number does not read replies.)",
+        office.office_name,
+        office.office_phone.spoken()
+    );
+    Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
 }
 
 /// A service issue as the system of record gets it: the read-back's summary as its title, the
@@ -171,6 +237,7 @@ fn for_staff(what: &str, issue: &ServiceIssue) -> String {
 /// where staff read the whole transcript. Nothing for a caller the records do not know.
 pub fn history_note(
     call: &Call,
+    reference: Option<&str>,
     first_words: Option<&str>,
     duration_s: Option<i64>,
     transcript: &str,
@@ -193,6 +260,9 @@ pub fn history_note(
     if call.language == Language::Spanish {
         note += " The caller spoke Spanish; their words are quoted as said.";
     }
+    if let Some(reference) = reference {
+        note += &format!(" Reference {reference}.");
+    }
     if !call.left.is_empty() {
         note += &format!(" Left for staff: {}.", call.left.join("; "));
     }
@@ -208,6 +278,10 @@ mod tests {
     use super::*;
     use crate::call::{CallerKind, Outcomes};
     use crate::phone::Phone;
+
+    fn outlets(keeps_records: bool, caller_texts: Option<&Office>) -> Outlets<'_> {
+        Outlets { keeps_records, caller_texts, reference: None }
+    }
 
     fn tenant() -> Caller {
         Caller {
@@ -239,7 +313,7 @@ mod tests {
             language: crate::call::Language::English,
             invite: None,
         };
-        let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, false);
+        let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, &outlets(false, None));
         let sent: Vec<(&str, &str)> = writes
             .iter()
             .map(|w| match w {
@@ -285,7 +359,7 @@ mod tests {
         call.language = Language::Spanish;
         call.left = vec!["toilet: clogged".into()];
         let Some(OutsideWrite::HistoryNote { note, .. }) =
-            history_note(&call, Some("el inodoro está tapado"), None, "T")
+            history_note(&call, None, Some("el inodoro está tapado"), None, "T")
         else {
             panic!("a note for a known tenant")
         };
@@ -324,7 +398,7 @@ mod tests {
             language: crate::call::Language::English,
             invite: None,
         };
-        let kept = of_turn("CA1", 4, &call, &turn, true);
+        let kept = of_turn("CA1", 4, &call, &turn, &outlets(true, None));
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);
         let OutsideWrite::ServiceIssue(filed) = &kept[0] else { unreachable!() };
         assert_eq!(filed.title, "A dripping kitchen faucet");
@@ -339,7 +413,7 @@ mod tests {
         assert_eq!(filed.records.tenant_id, Some(7));
         assert_eq!(filed.marker.as_deref(), Some("CA1-4"));
         assert!(filed.description.ends_with("(call CA1-4)."));
-        let not_kept = of_turn("CA1", 4, &call, &turn, false);
+        let not_kept = of_turn("CA1", 4, &call, &turn, &outlets(false, None));
         assert_eq!(not_kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["sms", "sms"]);
     }
 
@@ -347,20 +421,23 @@ mod tests {
     fn a_history_note_says_what_happened_and_where_the_transcript_is() {
         let mut call = Call::new(tenant());
         call.outcomes = Outcomes { service_issue: true, ..Outcomes::default() };
-        let note = history_note(&call, Some("My sink is leaking"), Some(95), "https://x/calls/CA1").unwrap();
+        let note =
+            history_note(&call, Some("47218"), Some("My sink is leaking"), Some(95), "https://x/calls/CA1")
+                .unwrap();
         let OutsideWrite::HistoryNote { on, note } = note else { unreachable!() };
         assert_eq!(on, NoteOn::Tenant(7));
         assert_eq!(
             note,
-            "Phone call answered by frontdesk (service issue, 1:35). Caller: \"My sink is leaking\". \
-             Transcript: https://x/calls/CA1"
+            "Phone call answered by frontdesk (service issue, 1:35). Reference 47218. Caller: \"My sink is \
+             leaking\". Transcript: https://x/calls/CA1"
         );
-        assert_eq!(history_note(&Call::new(Caller::unknown(None)), None, None, ""), None);
+        assert_eq!(history_note(&Call::new(Caller::unknown(None)), None, None, None, ""), None);
 
         call.left = vec!["a dripping kitchen faucet".into()];
         let long = "Hi, um, so my kitchen faucet is dripping, it started last week after the plumber came by \
                     for the radiator, and now it keeps going even when the handle is all the way off, day and night";
-        let Some(OutsideWrite::HistoryNote { note, .. }) = history_note(&call, Some(long), Some(95), "u")
+        let Some(OutsideWrite::HistoryNote { note, .. }) =
+            history_note(&call, None, Some(long), Some(95), "u")
         else {
             unreachable!()
         };
@@ -371,6 +448,68 @@ mod tests {
                  Caller: \"{long}\". Transcript: u"
             )
         );
+    }
+
+    #[test]
+    fn a_caller_gets_one_text_with_the_reference_after_a_request_but_not_mid_emergency() {
+        let office = Office::load(None).unwrap();
+        let issue = ServiceIssue {
+            priority: Priority::Routine,
+            problem: "the sink drips".into(),
+            summary: "a dripping sink".into(),
+            access: None,
+            property: None,
+            location: None,
+            entry: Some(true),
+            callback: None,
+            hazard: None,
+            unconfirmed: None,
+            language: Language::English,
+        };
+        let mut turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![Action::FileServiceIssue(issue)],
+            model_line: crate::call::ModelLine::NotOffered,
+            language: Language::English,
+            invite: None,
+        };
+        let on = Outlets { keeps_records: true, caller_texts: Some(&office), reference: Some("47218") };
+        let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, &on);
+        let OutsideWrite::ServiceIssue(filed) = &writes[0] else { panic!("{writes:?}") };
+        assert!(filed.description.ends_with("(call CA1-4). Reference 47218."), "{}", filed.description);
+        let OutsideWrite::CallerText { to, body } = &writes[1] else { panic!("{writes:?}") };
+        assert_eq!(to, "+17185550101");
+        assert!(
+            body.contains("Your reference is 47218.") && body.contains("maintenance team will follow up")
+        );
+        assert!(body.starts_with("Dimitry's property management office:"), "{body}");
+
+        let off = Outlets { caller_texts: None, ..on };
+        assert_eq!(of_turn("CA1", 4, &Call::new(tenant()), &turn, &off).len(), 1);
+        let unknown = Call::new(Caller::unknown(None));
+        assert!(of_turn("CA1", 4, &unknown, &turn, &on).iter().all(|w| w.kind() != "caller_text"));
+        turn.actions.push(Action::PageOnCall { to: Vec::new(), body: "gas".into() });
+        assert!(
+            of_turn("CA1", 4, &Call::new(tenant()), &turn, &on).iter().all(|w| w.kind() != "caller_text")
+        );
+    }
+
+    #[test]
+    fn an_email_is_kept_under_its_own_kind() {
+        let digest = crate::call::report::Digest {
+            day: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            calls: crate::call::report::Counts::default(),
+            open: Vec::new(),
+            oldest: Vec::new(),
+            open_total: 0,
+            staff_pages: None,
+        };
+        let email = OutsideWrite::Email(crate::call::report::Email::Digest(digest));
+        assert_eq!(email.kind(), OutsideWrite::EMAIL_KIND);
+        let json = serde_json::to_string(&email).unwrap();
+        assert!(json.starts_with(r#"{"kind":"email","mail":"digest","#), "{json}");
+        assert_eq!(serde_json::from_str::<OutsideWrite>(&json).unwrap(), email);
     }
 
     #[test]

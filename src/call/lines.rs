@@ -357,11 +357,44 @@ pub fn showing_read_back(note: &Note) -> Vec<String> {
     ]
 }
 
-pub fn showing_taken() -> Vec<String> {
-    lines([
-        "You're all set. The leasing team will call you to confirm a time. Thanks for calling!",
-        "Got it! Someone from the office will reach out to confirm your showing. Have a great day!",
-    ])
+pub fn showing_taken(reference: Option<&str>) -> Vec<String> {
+    with_reference(
+        reference,
+        [
+            ("You're all set. The leasing team will call you to confirm a time.", "Thanks for calling!"),
+            ("Got it! Someone from the office will reach out to confirm your showing.", "Have a great day!"),
+        ],
+    )
+}
+
+/// Closing lines with the call's reference said between what was done and the goodbye.
+fn with_reference<const N: usize>(reference: Option<&str>, variants: [(&str, &str); N]) -> Vec<String> {
+    variants
+        .iter()
+        .map(|(done, bye)| match reference {
+            Some(spoken) => format!("{done} Your reference number is {spoken}. {bye}"),
+            None => format!("{done} {bye}"),
+        })
+        .collect()
+}
+
+/// The call's reference, read digit by digit (`spoken` is "4, 7, 2, 1, 8").
+pub fn your_reference(spoken: &str) -> Vec<String> {
+    vec![
+        format!("Your reference number is {spoken}."),
+        format!("Your reference number for that is {spoken}."),
+        format!("That's under reference {spoken}."),
+    ]
+}
+
+/// An earlier call found by the reference the caller said.
+pub fn found_reference(spoken: &str) -> Vec<String> {
+    vec![
+        format!(
+            "Thanks! I found your earlier call, reference {spoken}, and I've linked this call to it. What can I help you with?"
+        ),
+        format!("Got it, reference {spoken}. I've added this call to it. How can I help?"),
+    ]
 }
 
 pub fn ours(property: &Property) -> Vec<String> {
@@ -763,11 +796,14 @@ pub fn message_kept() -> Vec<String> {
     lines(["Your message is saved for the office staff.", "I've saved your message for the team."])
 }
 
-pub fn message_taken() -> Vec<String> {
-    lines([
-        "Got it. I'll pass your message to the team. Thanks for calling, and take care!",
-        "Your message is saved for the office staff. Thanks so much for calling!",
-    ])
+pub fn message_taken(reference: Option<&str>) -> Vec<String> {
+    with_reference(
+        reference,
+        [
+            ("Got it. I'll pass your message to the team.", "Thanks for calling, and take care!"),
+            ("Your message is saved for the office staff.", "Thanks so much for calling!"),
+        ],
+    )
 }
 
 /// Who is calling, where, and the number to call back, for a text to staff.

@@ -14,7 +14,7 @@ mod request;
 use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
     Action, Call, Event, Facts, Field, Language, MessageKind, ModelLine, Next, Offer, Stage, Target, Turn,
-    lines, pause, vet,
+    lines, pause, reference, vet,
 };
 use crate::office::Openness;
 use lines::Lines;
@@ -142,8 +142,9 @@ impl Machine<'_> {
                 self.listen(Stage::Listening { offer: None })
             }
             Event::HungUp => {
-                self.call.stage = Stage::Ended;
+                let stage = std::mem::replace(&mut self.call.stage, Stage::Ended);
                 self.hung_up_unconfirmed();
+                self.hung_up_mid_request(&stage);
                 Next::Nothing
             }
             // Someone overcome by carbon monoxide may not answer: silence after a hazard was
@@ -252,6 +253,15 @@ impl Machine<'_> {
         }
         if intent != Intent::Other {
             self.call.misses = 0;
+        }
+        // "My reference is 4 7 2 1 8", and nothing else: the earlier call is found and linked.
+        if let Some(linked) = self.facts.linked
+            && matches!(intent, Intent::Other | Intent::Hello)
+            && reading.answer.is_none()
+        {
+            self.call.misses = 0;
+            self.say_fixed(self.lines().found_reference(&reference::spoken(linked)));
+            return self.listen(Stage::Listening { offer: None });
         }
         // An address named out of the blue: say whether it is one of ours (a prospect asking
         // about one of ours goes on to hear what is available).

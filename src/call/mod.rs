@@ -14,9 +14,12 @@
 //!   them; `hold`: what the caller hears meanwhile.
 //! - `turn`: one turn end to end; `store` keeps a call in SQL between Twilio's callbacks, so
 //!   any worker can take the next one.
+//! - `report`: what the office is told by e-mail, as facts (pure); `summaries` queues a call's
+//!   summary once, when it ends.
 
 pub mod early;
 pub mod effects;
+pub mod follow_up;
 pub mod hazards;
 pub mod heard;
 pub mod hold;
@@ -26,8 +29,11 @@ pub mod machine;
 pub mod pause;
 pub mod reader;
 pub mod reading;
+pub mod reference;
+pub mod report;
 pub mod rules;
 pub mod store;
+mod summaries;
 pub mod summary;
 pub mod turn;
 pub mod vet;
@@ -430,7 +436,9 @@ impl Outcomes {
 }
 
 /// A call's most serious outcome, as the calls list filters on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString,
+)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {
@@ -450,6 +458,12 @@ pub struct Facts<'a> {
     /// Texts can be sent (Twilio's REST API is configured): what the caller is told about an
     /// emergency's follow-up depends on it.
     pub texting: bool,
+    /// The call's reference (digits), or the one it gets if this turn leaves something
+    /// behind: chosen outside the machine (see `reference`), spoken when a request is filed
+    /// or a message taken.
+    pub reference: Option<&'a str>,
+    /// An earlier call's reference the caller said this turn, found and linked to this call.
+    pub linked: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -551,7 +565,12 @@ pub enum Action {
         /// As read back: who it is for and from, what it says, how to call back.
         summary: String,
         kind: MessageKind,
+        /// The staff member the caller asked for, when they named one.
+        for_whom: Option<String>,
     },
+    /// The caller hung up in the middle of a request, before confirming it: what they had
+    /// said so far, for staff to call back about.
+    Unfinished(String),
     /// Text the on-call staff (through the outbox).
     PageOnCall {
         to: Vec<Phone>,
@@ -571,12 +590,23 @@ pub struct FollowUp {
     pub to: Vec<Phone>,
 }
 
-/// What a follow-up record is; the staff follow-up queue will add kinds.
+/// What a follow-up record is: one thing a person must do after a call (see `follow_up`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::EnumString)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum FollowUpKind {
+    /// An emergency on-call did not answer (or a hazard the caller hung up on): urgent.
     EmergencyFollowUp,
+    /// A message for staff.
+    Message,
+    /// A prospect's showing request.
+    Showing,
+    /// An outside write (a service issue, a note, a text) that failed for good.
+    FailedWrite,
+    /// The caller hung up before confirming a request or a message.
+    UnfinishedRequest,
+    /// A request filed for a caller who did not confirm their unit: entry waits for staff.
+    IdentityNotConfirmed,
 }
 
 column_text!(FollowUpKind);

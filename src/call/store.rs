@@ -1,12 +1,15 @@
 //! A call's state and history in SQL, so that any worker can answer any callback and a
 //! restart between two callbacks loses nothing.
 
+pub mod reference;
+
 use sqlx::{Any, AnyConnection, Executor};
 
 use super::effects::{OutsideWrite, WriteState};
+use super::follow_up::{self, NewFollowUp};
 use super::reader::Exchange;
 use super::reading::Usage;
-use super::{Action, Call, EventKind, FollowUpKind, Source, Turn};
+use super::{Action, Call, EventKind, Source, Turn};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -203,6 +206,9 @@ pub async fn keep_all(
     for action in actions {
         keep(&mut *tx, sid, call, turn, action, now).await?;
     }
+    for left in follow_up::of_actions(actions) {
+        keep_follow_up(&mut *tx, sid, call, turn, &left, now).await?;
+    }
     for write in writes {
         queue(&mut *tx, sid, write, now).await?;
     }
@@ -217,7 +223,8 @@ pub async fn next_turn(tx: &mut sqlx::AnyConnection, sid: &str) -> Result<u32, S
 }
 
 /// Puts an outside write in the outbox, inside the transaction of the turn that caused it:
-/// it is delivered exactly when the turn is stored (`outbox` takes it from there).
+/// it is delivered exactly when the turn is stored (`outbox` takes it from there). A call
+/// texts its caller once: a second request in the same call adds no second text.
 pub async fn queue(
     tx: &mut AnyConnection,
     sid: &str,
@@ -226,13 +233,15 @@ pub async fn queue(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO outbox (call_sid, kind, payload, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 0, $5, $5, $5)",
+         SELECT $1, $2, $3, $4, 0, $5, $5, $5
+         WHERE $2 <> $6 OR NOT EXISTS (SELECT 1 FROM outbox WHERE call_sid = $1 AND kind = $6)",
     )
     .bind(sid)
     .bind(write.kind())
     .bind(serde_json::to_string(write)?)
     .bind(WriteState::Pending.as_str())
     .bind(now)
+    .bind(OutsideWrite::CALLER_TEXT)
     .execute(tx)
     .await?;
     Ok(())
@@ -349,30 +358,9 @@ async fn keep(
         }
         // A page is an outside write only (see `effects`).
         Action::PageOnCall { .. } => {}
-        // The follow-up of an unanswered emergency: a record staff see first, marked urgent,
-        // whether or not it could also be texted.
-        Action::FollowUp(follow_up) => {
-            sqlx::query(
-                "INSERT INTO follow_ups (call_sid, turn, kind, urgent, hazard, caller_phone, caller_name, unit,
-                     callback, body, texted, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(sid)
-            .bind(i64::from(turn))
-            .bind(FollowUpKind::EmergencyFollowUp.as_str())
-            .bind(true)
-            .bind(follow_up.hazard.describe())
-            .bind(phone)
-            .bind(caller.name.as_deref())
-            .bind(caller.unit.as_deref())
-            .bind(follow_up.callback.as_ref().map(|p| p.e164()))
-            .bind(&follow_up.body)
-            .bind(!follow_up.to.is_empty())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        Action::TakeMessage { body, summary, kind } => {
+        // Follow-ups are kept from every action together (`follow_up::of_actions`).
+        Action::FollowUp(_) | Action::Unfinished(_) => {}
+        Action::TakeMessage { body, summary, kind, .. } => {
             sqlx::query(
                 "INSERT INTO messages (call_sid, turn, caller_phone, caller_name, body, kind, created_at, summary)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -389,5 +377,39 @@ async fn keep(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// One thing a person must do, in the staff follow-up queue (an unanswered emergency comes
+/// first there, marked urgent, whether or not it could also be texted).
+async fn keep_follow_up(
+    tx: &mut sqlx::AnyConnection,
+    sid: &str,
+    call: &Call,
+    turn: u32,
+    left: &NewFollowUp,
+    now: i64,
+) -> Result<(), StoreError> {
+    let caller = &call.caller;
+    sqlx::query(
+        "INSERT INTO follow_ups (call_sid, turn, kind, urgent, hazard, caller_phone, caller_name, unit,
+             callback, body, texted, created_at, for_whom)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(sid)
+    .bind(i64::from(turn))
+    .bind(left.kind.as_str())
+    .bind(left.urgent)
+    .bind(left.hazard.map(|h| h.describe()))
+    .bind(caller.phone.as_ref().map(|p| p.e164()))
+    .bind(caller.name.as_deref())
+    .bind(caller.unit.as_deref())
+    .bind(left.callback.as_ref().map(|p| p.e164()))
+    .bind(&left.body)
+    .bind(left.texted)
+    .bind(now)
+    .bind(left.for_whom.as_deref())
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }

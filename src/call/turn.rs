@@ -6,6 +6,9 @@
 //! which the adapters implement: Rent Manager or the local directory, the model or the rules.
 //! The reply's wire format is the caller's business: `take` is handed a renderer.
 
+mod end;
+mod step;
+
 use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,10 +17,12 @@ use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
 use super::language::{self, Language};
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
+use super::store::reference::Offered;
 use super::store::{self, Found, Line, Record, StoreError};
 use super::worth::{self, Ask, Skip};
 use super::{
-    Call, Caller, CallerKind, Event, Facts, Identity, ModelLine, Source, Stage, Turn, effects, hold, rules,
+    Call, Caller, CallerKind, Event, Identity, ModelLine, Source, Stage, Turn, effects, hold, reference,
+    rules,
 };
 use crate::db::{Db, WriteTx, millis};
 use crate::knowledge;
@@ -123,6 +128,11 @@ pub struct Turns {
     pub public_url: Option<String>,
     /// Whether texts can be sent: the machine tells a caller what will happen accordingly.
     pub texting: bool,
+    /// Whether callers get a text after a request or a message (texting on, `CALLER_TEXTS`
+    /// not off).
+    pub caller_texts: bool,
+    /// Whether each call's summary is e-mailed to the office when it ends (`summaries`).
+    pub summaries: bool,
 }
 
 impl Turns {
@@ -294,14 +304,23 @@ impl Turns {
             Event::Heard { text, confidence, .. } => Some((text.clone(), *confidence)),
             _ => None,
         };
-        let knowledge = self.knowledge.get();
-        let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
-        let (mut call, reply) = super::step(call, event, &facts);
+        // "My reference is 4 7 2 1 8": this call is linked to the call holding it.
+        let said = match &event {
+            Event::Heard { text, .. } => reference::heard(text),
+            _ => None,
+        };
+        let linked = match said {
+            Some(said) if store::reference::link(&mut tx, line.sid, &said, millis(now)).await? => Some(said),
+            _ => None,
+        };
+        let (mut call, reply, held) =
+            self.step(&mut tx, line.sid, call, event, now, linked.as_deref()).await?;
         if ended_before.is_some() {
-            call = super::step(call, Event::HungUp, &facts).0;
+            let knowledge = self.knowledge.get();
+            call = super::step(call, Event::HungUp, &self.facts(&knowledge, now, held.as_ref(), None)).0;
         }
         let text = render.turn(&reply)?;
-        let writes = effects::of_turn(line.sid, turn, &call, &reply, self.directory.keeps_records());
+        let writes = effects::of_turn(line.sid, turn, &call, &reply, &self.outlets(held.as_ref()));
         let source = if reply.model_line == ModelLine::Spoken { Source::Model } else { Source::Rules };
         let model_error = interpretation.as_ref().and_then(|i| i.model_error.as_deref());
         let line_declined = match &reply.model_line {
@@ -380,12 +399,7 @@ impl Turns {
     ) -> Result<Read, TurnError> {
         let started = Instant::now();
         let knowledge = self.knowledge.get();
-        let facts = Facts {
-            office: &self.office,
-            knowledge: &knowledge,
-            now: self.clock.now(),
-            texting: self.texting,
-        };
+        let facts = self.facts(&knowledge, self.clock.now(), None, None);
         if !self.reader.wants_conversation() {
             return Ok(Read::Fresh(Box::new(self.reader.read(text, &facts, None).await), Asked::default()));
         }
@@ -474,70 +488,6 @@ impl Turns {
                 },
             }
         }
-    }
-
-    /// The call is over (Twilio's status callback): record its end, and, the first time,
-    /// note it on the caller's history in the system of record. Twilio does not order its
-    /// callbacks: this may be the first one of the call to arrive (the call is created so its
-    /// end is kept), and a call that ended mid-transfer still awaits the `<Dial>` action that
-    /// says whether staff answered; that callback finishes it (see `take`).
-    pub async fn end(&self, line: &Line<'_>, duration_s: Option<i64>) -> Result<(), TurnError> {
-        let sid = line.sid;
-        // No turn has this number: the lookup only ever finds (and locks) the call.
-        let (mut tx, call) = match self.lock(line, u32::MAX, None).await? {
-            Locked::Call(tx, call) => (tx, *call),
-            Locked::Replied(_) => return Ok(()),
-        };
-        let now = self.clock.now();
-        let awaiting_dial = matches!(call.stage, Stage::Transferring { .. });
-        let call = match awaiting_dial {
-            true => call,
-            false => {
-                let knowledge = self.knowledge.get();
-                let facts = Facts { office: &self.office, knowledge: &knowledge, now, texting: self.texting };
-                // A hang-up can still leave something for staff (a hazard asked about and never
-                // confirmed): kept and queued like any turn's.
-                let (call, turn) = super::step(call, Event::HungUp, &facts);
-                store::update(&mut *tx, sid, &call, None, millis(now)).await?;
-                // A caller who hangs up during a hold line: the pending reading is dropped.
-                self.early.drop_call(&mut tx, sid).await?;
-                if !turn.actions.is_empty() {
-                    let number = store::next_turn(&mut tx, sid).await?;
-                    let writes = effects::of_turn(sid, number, &call, &turn, self.directory.keeps_records());
-                    store::keep_all(&mut tx, sid, &call, number, &turn.actions, &writes, millis(now)).await?;
-                }
-                call
-            }
-        };
-        let first_end = store::finish(&mut *tx, sid, duration_s, millis(now)).await?;
-        if first_end && !awaiting_dial {
-            self.note_end(&mut tx, sid, &call, duration_s, millis(now)).await?;
-        }
-        tx.commit().await?;
-        tracing::info!(call = sid, outcome = call.outcomes.label().as_str(), awaiting_dial, "call ended");
-        Ok(())
-    }
-
-    /// The call's note on the caller's history in the system of record, queued once, when
-    /// the call is over.
-    async fn note_end(
-        &self,
-        tx: &mut WriteTx,
-        sid: &str,
-        call: &Call,
-        duration_s: Option<i64>,
-        now: i64,
-    ) -> Result<(), TurnError> {
-        if !self.directory.keeps_records() {
-            return Ok(());
-        }
-        let first_words = store::first_words(&mut **tx, sid).await?;
-        let base = self.public_url.as_deref().unwrap_or("").trim_end_matches('/');
-        let transcript = format!("{base}/calls/{sid}");
-        if let Some(note) = effects::history_note(call, first_words.as_deref(), duration_s, &transcript) {
-            store::queue(tx, sid, &note, now).await?;
-        }
-        Ok(())
     }
 }
 

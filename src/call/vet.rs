@@ -11,6 +11,7 @@
 //! time, no promise).
 
 mod es;
+pub mod summary;
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;

@@ -87,8 +87,14 @@ mod tests {
         let office = Office::load(None).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
         let now = chrono_tz::America::New_York.with_ymd_and_hms(2026, 12, 1, 10, 30, 0).unwrap();
-        let facts =
-            Facts { office: &office, knowledge: &knowledge, now: now.with_timezone(&Utc), texting: false };
+        let facts = Facts {
+            office: &office,
+            knowledge: &knowledge,
+            now: now.with_timezone(&Utc),
+            texting: false,
+            reference: None,
+            linked: None,
+        };
         let call = Call { stage, ..Call::new(tenant()) };
         decide(&call, text, Some(0.9), &rules::read(text, &office.staff), &facts)
     }
@@ -131,7 +137,14 @@ mod tests {
     fn an_unsure_transcript_is_asked_again_without_the_model() {
         let office = Office::load(None).unwrap();
         let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
-        let facts = Facts { office: &office, knowledge: &knowledge, now: Utc::now(), texting: false };
+        let facts = Facts {
+            office: &office,
+            knowledge: &knowledge,
+            now: Utc::now(),
+            texting: false,
+            reference: None,
+            linked: None,
+        };
         let call = Call::new(tenant());
         let text = "my sink";
         let rules = rules::read(text, &office.staff);

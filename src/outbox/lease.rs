@@ -22,17 +22,20 @@ impl Outbox {
         let sql = match (self.db.engine, lane) {
             (Engine::Sqlite, Lane::Texts) => CLAIM_TEXTS_SQLITE,
             (Engine::Sqlite, Lane::Records) => CLAIM_RECORDS_SQLITE,
+            (Engine::Sqlite, Lane::Mail) => CLAIM_MAIL_SQLITE,
             (Engine::Postgres, Lane::Texts) => CLAIM_TEXTS_POSTGRES,
             (Engine::Postgres, Lane::Records) => CLAIM_RECORDS_POSTGRES,
+            (Engine::Postgres, Lane::Mail) => CLAIM_MAIL_POSTGRES,
         };
-        let sms: &str = (&OutsideWrite::Sms { to: String::new(), body: String::new() }).into();
         let claimed = sqlx::query_as(sql)
             .bind(self.lease_ends())
             .bind(millis(self.clock.now()))
             .bind(BATCH)
             .bind(WriteState::Pending.as_str())
-            .bind(sms)
+            .bind(OutsideWrite::SMS)
             .bind(&token)
+            .bind(OutsideWrite::CALLER_TEXT)
+            .bind(OutsideWrite::EMAIL_KIND)
             .fetch_all(&self.db.pool)
             .await?;
         Ok((claimed, token))
@@ -74,14 +77,24 @@ impl Outbox {
         &self,
         item: &Claimed,
         token: &str,
+        payload: Option<&OutsideWrite>,
         outcome: Result<String, DeliveryError>,
     ) -> Result<(), sqlx::Error> {
         let now = millis(self.clock.now());
         let label = match &outcome {
             Ok(_) => WriteState::Delivered.as_str(),
-            Err(DeliveryError::Retryable(_)) => "retry",
-            Err(DeliveryError::Permanent(_) | DeliveryError::Off(_)) => WriteState::Failed.as_str(),
+            Err(DeliveryError::Retryable(_)) if item.attempts < MAX_ATTEMPTS => "retry",
+            Err(_) => WriteState::Failed.as_str(),
         };
+        // A number that cannot take texts is never texted again; a caller's text refused for
+        // that is shown on the call, with nothing for staff to do.
+        let mut follow_up = label == WriteState::Failed.as_str();
+        if let (Err(DeliveryError::Unreachable { code, .. }), Some(write)) = (&outcome, payload) {
+            if let OutsideWrite::Sms { to, .. } | OutsideWrite::CallerText { to, .. } = write {
+                super::receipts::mark_unreachable(&self.db, to, *code, now).await?;
+            }
+            follow_up = !matches!(write, OutsideWrite::CallerText { .. });
+        }
         self.metrics.delivered(item.kind.as_str(), label);
         let (status, next_attempt, external_id, error) = match outcome {
             Ok(external_id) => {
@@ -102,7 +115,11 @@ impl Outbox {
                 tracing::info!(item = item.id, "outbox item not sent: {error}");
                 (WriteState::Failed, None, None, Some(error))
             }
-            Err(DeliveryError::Retryable(error) | DeliveryError::Permanent(error)) => {
+            Err(
+                DeliveryError::Retryable(error)
+                | DeliveryError::Permanent(error)
+                | DeliveryError::Unreachable { message: error, .. },
+            ) => {
                 tracing::error!(
                     item = item.id,
                     attempt = item.attempts,
@@ -111,6 +128,7 @@ impl Outbox {
                 (WriteState::Failed, None, None, Some(error))
             }
         };
+        let mut tx = self.db.begin_write().await?;
         let settled = sqlx::query(
             "UPDATE outbox SET status = $3, next_attempt_at = COALESCE($4, next_attempt_at), external_id = $5,
                     last_error = $6, updated_at = $7, locked_until = NULL, claim = NULL,
@@ -122,28 +140,32 @@ impl Outbox {
         .bind(status.as_str())
         .bind(next_attempt)
         .bind(external_id)
-        .bind(error)
+        .bind(error.as_deref())
         .bind(now)
         .bind(WriteState::Delivered.as_str())
-        .execute(&self.db.pool)
+        .execute(&mut *tx)
         .await?;
         if settled.rows_affected() == 0 {
             tracing::warn!(item = item.id, "outbox item was retaken by another worker; its outcome stands");
+        } else if follow_up {
+            self.follow_up_failed(&mut tx, item, payload, error.as_deref(), now).await?;
         }
-        Ok(())
+        tx.commit().await
     }
 }
 
 // Claim one batch of the lane's due items, taking expired leases back, and count the attempt.
-// $5 is the kind of a text: the texts lane takes those, the records lane everything else.
+// $5 and $7 are the kinds of texts, $8 of an e-mail: the texts lane takes the first two, the
+// mail lane the third, the records lane everything else. (Each statement names every kind:
+// PostgreSQL infers a parameter's type from its use.)
 macro_rules! claim_sql {
     ($kind:literal, $lock:literal) => {
         concat!(
             "UPDATE outbox SET locked_until = $1, attempts = attempts + 1, updated_at = $2, claim = $6
              WHERE id IN (SELECT id FROM outbox
-                          WHERE status = $4 AND next_attempt_at <= $2 AND kind ",
+                          WHERE status = $4 AND next_attempt_at <= $2 AND ",
             $kind,
-            " $5 AND (locked_until IS NULL OR locked_until <= $2)
+            " AND (locked_until IS NULL OR locked_until <= $2)
                           ORDER BY id LIMIT $3",
             $lock,
             ")
@@ -151,8 +173,10 @@ macro_rules! claim_sql {
         )
     };
 }
-const CLAIM_TEXTS_SQLITE: &str = claim_sql!("=", "");
-const CLAIM_RECORDS_SQLITE: &str = claim_sql!("<>", "");
+const CLAIM_TEXTS_SQLITE: &str = claim_sql!("kind IN ($5, $7) AND kind <> $8", "");
+const CLAIM_RECORDS_SQLITE: &str = claim_sql!("kind NOT IN ($5, $7, $8)", "");
+const CLAIM_MAIL_SQLITE: &str = claim_sql!("kind = $8 AND kind NOT IN ($5, $7)", "");
 // Several workers on one PostgreSQL: SKIP LOCKED keeps them from claiming the same row.
-const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("=", " FOR UPDATE SKIP LOCKED");
-const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("<>", " FOR UPDATE SKIP LOCKED");
+const CLAIM_TEXTS_POSTGRES: &str = claim_sql!("kind IN ($5, $7) AND kind <> $8", " FOR UPDATE SKIP LOCKED");
+const CLAIM_RECORDS_POSTGRES: &str = claim_sql!("kind NOT IN ($5, $7, $8)", " FOR UPDATE SKIP LOCKED");
+const CLAIM_MAIL_POSTGRES: &str = claim_sql!("kind = $8 AND kind NOT IN ($5, $7)", " FOR UPDATE SKIP LOCKED");

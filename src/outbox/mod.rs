@@ -2,8 +2,9 @@
 //! that caused it and delivered in the background, so a caller never waits on it and a
 //! crash or restart loses nothing.
 //!
-//! Two lanes deliver side by side, each with its whole batch in flight at once: texts to
-//! on-call staff never wait behind a slow or hung Rent Manager. A worker claims due items with
+//! Three lanes deliver side by side: texts to on-call staff never wait behind a slow or hung
+//! Rent Manager, nor behind the office's e-mail (whose summaries a model may take seconds to
+//! write). A worker claims due items with
 //! a lease (`locked_until`, `claim`) that it renews for as long as the delivery runs, so two
 //! workers never deliver one item twice, and a worker that dies mid-delivery leaves its items
 //! to be retaken when the lease runs out. Failures are retried with exponential backoff and
@@ -11,7 +12,9 @@
 //! create may have been saved before its answer was lost is looked for before it is created
 //! again. Delivered items are never claimed again.
 
+mod failed;
 mod lease;
+pub mod receipts;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +23,7 @@ use futures::future::join_all;
 use rand::Rng;
 
 use crate::call::effects::{NewServiceIssue, NoteOn, OutsideWrite};
+use crate::call::report::Email;
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::office::Clock;
@@ -42,12 +46,32 @@ pub enum DeliveryError {
     /// though the item is still kept as failed so staff see what was not sent.
     #[error("{0}")]
     Off(String),
+    /// The number cannot receive texts (a landline, an unknown number, opted out), as the
+    /// provider's `code` says: failed for good, and the number is never texted again.
+    #[error("{message}")]
+    Unreachable { code: i64, message: String },
+}
+
+/// One text to send.
+pub struct Text<'a> {
+    pub to: &'a str,
+    /// A Twilio number or a Messaging Service SID (`MG...`).
+    pub from: &'a str,
+    pub body: &'a str,
+    /// Where Twilio posts the message's delivery status (`/twilio/sms-status`).
+    pub status_callback: Option<&'a str>,
 }
 
 /// Sends texts (Twilio's REST API); returns the message's id.
 #[async_trait::async_trait]
 pub trait Texts: Send + Sync {
-    async fn send_sms(&self, to: &str, from: &str, body: &str) -> Result<String, DeliveryError>;
+    async fn send_sms(&self, text: &Text<'_>) -> Result<String, DeliveryError>;
+}
+
+/// Sends e-mail to the office (SMTP); returns the message's id.
+#[async_trait::async_trait]
+pub trait Mail: Send + Sync {
+    async fn send(&self, email: &Email) -> Result<String, DeliveryError>;
 }
 
 /// Takes service issues and call notes: the office's system of record (Rent Manager).
@@ -65,14 +89,30 @@ pub trait RecordKeeper: Send + Sync {
 pub struct Delivery {
     pub texts: Option<Arc<dyn Texts>>,
     pub records: Option<Arc<dyn RecordKeeper>>,
+    /// E-mail to the office (`SMTP_URL` and `OFFICE_EMAIL`).
+    pub mail: Option<Arc<dyn Mail>>,
     /// The SMS sender; without it, the number the caller dialled (a Twilio number).
     pub sms_from: Option<String>,
     pub lease: Duration,
+    /// Callers get a text after a request or a message, when texts can be sent
+    /// (`CALLER_TEXTS`, on by default).
+    pub caller_texts: bool,
+    /// The URL Twilio posts texts' delivery statuses to (`PUBLIC_URL/twilio/sms-status`);
+    /// without `PUBLIC_URL`, texts carry none and stay "accepted".
+    pub status_callback: Option<String>,
 }
 
 impl Default for Delivery {
     fn default() -> Delivery {
-        Delivery { texts: None, records: None, sms_from: None, lease: LEASE }
+        Delivery {
+            texts: None,
+            records: None,
+            mail: None,
+            sms_from: None,
+            lease: LEASE,
+            caller_texts: true,
+            status_callback: None,
+        }
     }
 }
 
@@ -83,11 +123,13 @@ pub struct Outbox {
     metrics: Arc<Metrics>,
 }
 
-/// The outbox's two queues: texts to on-call staff, and writes to the system of record.
+/// The outbox's queues: texts (to on-call staff and to callers), writes to the system of
+/// record, e-mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lane {
     Texts,
     Records,
+    Mail,
 }
 
 #[derive(sqlx::FromRow)]
@@ -104,15 +146,20 @@ impl Outbox {
         Outbox { db, clock, delivery, metrics }
     }
 
-    /// Delivers what is due now in both lanes; returns how many items it attempted.
+    /// Delivers what is due now in every lane; returns how many items it attempted.
     pub async fn deliver_due(&self) -> Result<usize, sqlx::Error> {
-        let (texts, records) = tokio::join!(self.deliver_lane(Lane::Texts), self.deliver_lane(Lane::Records));
-        Ok(texts? + records?)
+        let (texts, records, mail) = tokio::join!(
+            self.deliver_lane(Lane::Texts),
+            self.deliver_lane(Lane::Records),
+            self.deliver_lane(Lane::Mail)
+        );
+        Ok(texts? + records? + mail?)
     }
 
     /// Claims one batch of the lane's due items and delivers them: texts one after another,
     /// in the order they were written (on-call reads an emergency's page before its
-    /// follow-up), and the system of record's writes all at once.
+    /// follow-up), and the system of record's writes and e-mails all at once (each is leased
+    /// only while it runs, and a summary may wait seconds on the model).
     pub async fn deliver_lane(&self, lane: Lane) -> Result<usize, sqlx::Error> {
         let (claimed, token) = self.claim(lane).await?;
         match lane {
@@ -121,7 +168,7 @@ impl Outbox {
                     self.deliver_claimed(item, &token).await?;
                 }
             }
-            Lane::Records => {
+            Lane::Records | Lane::Mail => {
                 let all = claimed.iter().map(|item| self.deliver_claimed(item, &token));
                 join_all(all).await.into_iter().collect::<Result<Vec<()>, _>>()?;
             }
@@ -130,24 +177,28 @@ impl Outbox {
     }
 
     async fn deliver_claimed(&self, item: &Claimed, token: &str) -> Result<(), sqlx::Error> {
-        let outcome = match serde_json::from_str::<OutsideWrite>(&item.payload) {
-            Ok(payload) => self.while_leased(item, token, self.deliver(item, &payload)).await,
+        let payload = serde_json::from_str::<OutsideWrite>(&item.payload);
+        let outcome = match &payload {
+            Ok(payload) => self.while_leased(item, token, self.deliver(item, payload)).await,
             Err(e) => Err(DeliveryError::Permanent(format!("unreadable item: {e}"))),
         };
-        self.settle(item, token, outcome).await
+        self.settle(item, token, payload.ok().as_ref(), outcome).await
     }
 
     async fn deliver(&self, claimed: &Claimed, item: &OutsideWrite) -> Result<String, DeliveryError> {
         match item {
-            OutsideWrite::Sms { to, body } => {
-                let texts = self.delivery.texts.as_ref().ok_or_else(|| {
-                    DeliveryError::Off("texting is off: set TWILIO_ACCOUNT_SID to send texts".into())
-                })?;
-                let from = match &self.delivery.sms_from {
-                    Some(from) => from.clone(),
-                    None => self.dialled_number(claimed).await?,
-                };
-                texts.send_sms(to, &from, body).await
+            OutsideWrite::Sms { to, body } => self.text(claimed, to, body).await,
+            OutsideWrite::CallerText { to, body } => {
+                if let Some(code) = receipts::unreachable(&self.db, to).await? {
+                    return Err(DeliveryError::Unreachable {
+                        code,
+                        message: format!(
+                            "not sent: an earlier text to this number failed for good (Twilio error {code}): \
+                             it cannot receive texts"
+                        ),
+                    });
+                }
+                self.text(claimed, to, body).await
             }
             OutsideWrite::ServiceIssue(issue) => {
                 let records = self.records()?;
@@ -166,7 +217,25 @@ impl Outbox {
                 // Rent Manager does not return the new note's id.
                 Ok("noted".into())
             }
+            OutsideWrite::Email(email) => {
+                let mail = self.delivery.mail.as_ref().ok_or_else(|| {
+                    DeliveryError::Permanent("e-mail is not configured: set SMTP_URL and OFFICE_EMAIL".into())
+                })?;
+                mail.send(email).await
+            }
         }
+    }
+
+    async fn text(&self, claimed: &Claimed, to: &str, body: &str) -> Result<String, DeliveryError> {
+        let texts = self.delivery.texts.as_ref().ok_or_else(|| {
+            DeliveryError::Off("texting is off: set TWILIO_ACCOUNT_SID to send texts".into())
+        })?;
+        let from = match &self.delivery.sms_from {
+            Some(from) => from.clone(),
+            None => self.dialled_number(claimed).await?,
+        };
+        let status_callback = self.delivery.status_callback.as_deref();
+        texts.send_sms(&Text { to, from: &from, body, status_callback }).await
     }
 
     fn records(&self) -> Result<&dyn RecordKeeper, DeliveryError> {
@@ -189,7 +258,7 @@ impl Outbox {
     /// Delivers forever, each lane on its own, a batch whenever one is due; started once per
     /// process.
     pub fn spawn(self: Arc<Self>) {
-        for lane in [Lane::Texts, Lane::Records] {
+        for lane in [Lane::Texts, Lane::Records, Lane::Mail] {
             let outbox = self.clone();
             tokio::spawn(async move {
                 loop {

@@ -11,9 +11,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::auth::{Csrf, StaffUser};
+use super::follow_ups::text_state;
 use super::{PageError, local_time};
 use crate::App;
-use crate::call::{CallerKind, EventKind, Language, Outcome, Source};
+use crate::call::effects::OutsideWrite;
+use crate::call::{CallerKind, EventKind, Language, Outcome, Source, reference};
 use crate::db::Engine;
 use crate::phone::Phone;
 
@@ -48,6 +50,8 @@ struct CallRow {
     outcome: String,
     model_turns: i64,
     speech_turns: i64,
+    /// The digits a caller says back, when the call left something behind.
+    reference: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -240,26 +244,32 @@ async fn search(app: &App, filters: &Filters, limit: i64, offset: i64) -> Result
         .bind(offset)
         .bind(Source::Model.as_str())
         .bind(EventKind::Speech.as_str())
+        .bind(
+            q.map(|q| q.chars().filter(char::is_ascii_digit).collect::<String>())
+                .filter(|d| reference::is_reference(d)),
+        )
         .fetch_all(&app.db.pool)
         .await?;
     Ok(rows)
 }
 
 // $5 is the text query (NULL: no search), $6 a LIKE pattern for names, $7 one for numbers;
-// $10 and $11 name the model's turns and the caller's (`Source::Model`, `EventKind::Speech`).
+// $10 and $11 name the model's turns and the caller's (`Source::Model`, `EventKind::Speech`);
+// $12 is a call reference the query may be (its five digits, however typed).
 macro_rules! search_sql {
     ($text_match:literal) => {
         concat!(
             "SELECT c.sid, c.from_number, c.caller_name, c.caller_kind, c.unit, c.started_at, c.duration_s, c.outcome,
                     (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = $10) AS model_turns,
-                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $11) AS speech_turns
+                    (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $11) AS speech_turns,
+                    c.reference
              FROM calls c
              WHERE ($1 IS NULL OR c.started_at >= $1) AND ($2 IS NULL OR c.started_at < $2)
                AND ($3 IS NULL OR c.caller_kind = $3)
                AND ($4 IS NULL OR ($4 = 'emergency' AND c.emergency) OR ($4 = 'service_issue' AND c.service_issue)
                     OR ($4 = 'transferred' AND c.transferred) OR ($4 = 'message' AND c.message)
                     OR ($4 = 'information' AND NOT (c.emergency OR c.service_issue OR c.transferred OR c.message)))
-               AND ($5 IS NULL OR c.caller_name LIKE $6 OR c.from_number LIKE $7 OR c.sid IN (",
+               AND ($5 IS NULL OR c.caller_name LIKE $6 OR c.from_number LIKE $7 OR c.reference = $12 OR c.sid IN (",
             $text_match,
             "))
              ORDER BY c.started_at DESC
@@ -318,6 +328,28 @@ struct OutboxRow {
     attempts: i64,
     last_error: Option<String>,
     external_id: Option<String>,
+    /// A text's delivery receipt from Twilio, and its error code.
+    receipt: Option<String>,
+    receipt_code: Option<i64>,
+}
+
+/// Another call linked to this one by a reference its caller said.
+#[derive(sqlx::FromRow, Serialize)]
+struct LinkRow {
+    sid: String,
+    reference: String,
+    /// `earlier`: this call's caller gave that call's reference; `later`: the other way.
+    direction: String,
+    started_at: i64,
+}
+
+#[derive(sqlx::FromRow, Serialize)]
+struct FollowUpRow {
+    id: i64,
+    kind: String,
+    body: String,
+    /// 1 once done.
+    done: i64,
 }
 
 async fn turns(app: &App, sid: &str) -> Result<Vec<TurnRow>, PageError> {
@@ -342,7 +374,8 @@ async fn get_call(
     let call: Option<CallRow> = sqlx::query_as(
         "SELECT c.sid, c.from_number, c.caller_name, c.caller_kind, c.unit, c.started_at, c.duration_s, c.outcome,
                 (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.source = $2) AS model_turns,
-                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $3) AS speech_turns
+                (SELECT COUNT(*) FROM turns t WHERE t.call_sid = c.sid AND t.event = $3) AS speech_turns,
+                c.reference
          FROM calls c WHERE c.sid = $1",
     )
     .bind(sid)
@@ -381,11 +414,49 @@ async fn get_call(
             .fetch_all(pool)
             .await?;
     let outbox: Vec<OutboxRow> = sqlx::query_as(
-        "SELECT id, kind, status, attempts, last_error, external_id FROM outbox WHERE call_sid = $1 ORDER BY id",
+        "SELECT o.id, o.kind, o.status, o.attempts, o.last_error, o.external_id, r.status AS receipt,
+                r.error_code AS receipt_code
+         FROM outbox o LEFT JOIN sms_receipts r ON r.message_sid = o.external_id
+         WHERE o.call_sid = $1 ORDER BY o.id",
     )
     .bind(sid)
     .fetch_all(pool)
     .await?;
+    let links: Vec<LinkRow> = sqlx::query_as(
+        "SELECT l.earlier_sid AS sid, l.reference, 'earlier' AS direction, c.started_at
+         FROM call_links l JOIN calls c ON c.sid = l.earlier_sid WHERE l.call_sid = $1
+         UNION ALL
+         SELECT l.call_sid AS sid, l.reference, 'later' AS direction, c.started_at
+         FROM call_links l JOIN calls c ON c.sid = l.call_sid WHERE l.earlier_sid = $1
+         ORDER BY started_at",
+    )
+    .bind(sid)
+    .fetch_all(pool)
+    .await?;
+    let links: Vec<serde_json::Value> = links
+        .into_iter()
+        .map(|l| json!({ "sid": l.sid, "reference": l.reference, "direction": l.direction, "time": local_time(app, l.started_at) }))
+        .collect();
+    let follow_ups: Vec<FollowUpRow> = sqlx::query_as(
+        "SELECT id, kind, body, CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END AS done
+         FROM follow_ups WHERE call_sid = $1 ORDER BY id",
+    )
+    .bind(sid)
+    .fetch_all(pool)
+    .await?;
+    let texts: Vec<serde_json::Value> = outbox
+        .iter()
+        .map(|item| match item.kind.as_str() {
+            OutsideWrite::SMS | OutsideWrite::CALLER_TEXT => serde_json::to_value(text_state(
+                &item.status,
+                None,
+                item.receipt.as_deref(),
+                item.receipt_code,
+            ))
+            .unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        })
+        .collect();
     let other_calls: i64 = match &call.from_number {
         Some(number) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE from_number = $1 AND sid <> $2")
@@ -407,6 +478,7 @@ async fn get_call(
             "language": language,
             "turns": turns, "times": times, "path": path, "issues": issues, "messages": messages,
             "outbox": outbox, "other_calls": other_calls, "other_calls_query": other_calls_query,
+            "links": links, "follow_ups": follow_ups, "texts": texts,
         }),
     )
     .await?;

@@ -14,7 +14,7 @@ use sqlx::AnyPool;
 use super::auth::{Csrf, StaffUser};
 use super::{PageError, local_time};
 use crate::App;
-use crate::call::effects::WriteState;
+use crate::call::effects::{OutsideWrite, WriteState};
 use crate::call::{EventKind, Source, Stage};
 use crate::db::millis;
 
@@ -36,6 +36,9 @@ pub struct Status {
     pub model: Model,
     pub rent_manager: RentManager,
     pub outbox: Outbox,
+    pub texts: Texts,
+    pub follow_ups: super::follow_ups::Summary,
+    pub email: super::mail_status::Email,
     pub calls_in_progress: i64,
     pub today: Today,
     pub per_day: Vec<Day>,
@@ -101,6 +104,52 @@ pub struct Outbox {
     pub pending: i64,
     pub failed: i64,
     pub last_delivery: Option<String>,
+}
+
+/// Texts in the last 24 hours, to on-call staff and to callers: accepted by Twilio is not
+/// delivered, so the receipts count.
+#[derive(Serialize)]
+pub struct Texts {
+    pub configured: bool,
+    /// Callers get a text after a request or a message.
+    pub to_callers: bool,
+    pub sent: i64,
+    pub delivered: i64,
+    /// Not delivered (Twilio's receipt) or not sent at all (the outbox gave up).
+    pub failed: i64,
+    /// Accepted, no final receipt yet.
+    pub awaiting: i64,
+    /// The latest delivery error code, e.g. 30007 (carrier filtering).
+    pub last_error_code: Option<i64>,
+}
+
+async fn texts(app: &App, since: i64) -> Result<Texts, sqlx::Error> {
+    let (sent, delivered, failed, awaiting, last_error_code): (i64, i64, i64, i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*),
+                COALESCE(SUM(CASE WHEN r.status IN ('delivered', 'read') THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN r.status IN ('undelivered', 'failed') OR o.status = $4 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN o.status = $5 AND (r.status IS NULL OR r.status NOT IN
+                                  ('delivered', 'read', 'undelivered', 'failed', 'canceled')) THEN 1 ELSE 0 END), 0),
+                MAX(CASE WHEN r.status IN ('undelivered', 'failed') THEN r.error_code END)
+         FROM outbox o LEFT JOIN sms_receipts r ON r.message_sid = o.external_id
+         WHERE o.kind IN ($1, $2) AND o.created_at >= $3",
+    )
+    .bind(OutsideWrite::SMS)
+    .bind(OutsideWrite::CALLER_TEXT)
+    .bind(since)
+    .bind(WriteState::Failed.as_str())
+    .bind(WriteState::Delivered.as_str())
+    .fetch_one(&app.db.pool)
+    .await?;
+    Ok(Texts {
+        configured: app.turns.texting,
+        to_callers: app.turns.caller_texts,
+        sent,
+        delivered,
+        failed,
+        awaiting,
+        last_error_code,
+    })
 }
 
 #[derive(Serialize, Default)]
@@ -230,6 +279,9 @@ pub async fn status(app: &App) -> Result<Status, PageError> {
             },
         },
         outbox: Outbox { pending, failed, last_delivery: last_delivery.map(|ms| local_time(app, ms)) },
+        texts: texts(app, millis(now) - 24 * 3_600_000).await?,
+        follow_ups: super::follow_ups::summary(app).await?,
+        email: super::mail_status::status(app).await?,
         calls_in_progress,
         today,
         per_day,

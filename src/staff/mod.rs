@@ -1,4 +1,4 @@
-//! The staff web pages: login, the live dashboard, calls and transcripts.
+//! The staff web pages: login, the live dashboard, the follow-up queue, calls and transcripts.
 //!
 //! Server-rendered with Tera; the templates and assets are compiled into the binary, so the
 //! pages need no internet and no files beside the executable. Every page and JSON endpoint
@@ -7,8 +7,9 @@
 pub mod auth;
 mod calls;
 mod dashboard;
-mod follow_ups;
+pub mod follow_ups;
 mod login;
+mod mail_status;
 
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{Redirect, Responder, content::RawHtml};
@@ -24,6 +25,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("dashboard.html", include_str!("../../templates/dashboard.html")),
     ("calls.html", include_str!("../../templates/calls.html")),
     ("call.html", include_str!("../../templates/call.html")),
+    ("follow_ups.html", include_str!("../../templates/follow_ups.html")),
+    ("follow_up.html", include_str!("../../templates/follow_up.html")),
 ];
 
 /// The staff pages' templates, parsed once at start.
@@ -57,7 +60,8 @@ pub fn local_time(app: &crate::App, millis: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A logged-in page: its context, with the urgent follow-ups every staff page shows on top.
+/// A logged-in page: its context, with the urgent follow-ups every staff page shows on top
+/// and the count of open ones in the menu.
 pub async fn page(
     app: &crate::App,
     name: &str,
@@ -65,8 +69,8 @@ pub async fn page(
 ) -> Result<RawHtml<String>, PageError> {
     if let Some(fields) = context.as_object_mut() {
         fields.insert(
-            "urgent".into(),
-            serde_json::to_value(follow_ups::urgent(app).await?).unwrap_or_default(),
+            "banner".into(),
+            serde_json::to_value(follow_ups::banner(app).await?).unwrap_or_default(),
         );
         fields.insert("retention_days".into(), app.retention_days.into());
     }
@@ -91,6 +95,7 @@ pub fn routes() -> Vec<Route> {
     routes.extend(login::routes());
     routes.extend(dashboard::routes());
     routes.extend(calls::routes());
+    routes.extend(follow_ups::routes());
     routes
 }
 

@@ -54,6 +54,11 @@ pub fn public_address(public_url: &str, path: &str) -> String {
     }
 }
 
+/// Where Twilio posts texts' delivery statuses, under `PUBLIC_URL`.
+pub fn sms_status_url(public_url: &str) -> String {
+    format!("{}/twilio/sms-status", public_url.trim_end_matches('/'))
+}
+
 pub fn routes() -> Vec<Route> {
     webhooks::routes()
 }

@@ -17,10 +17,26 @@ use crate::App;
 use crate::call::store::Line;
 use crate::call::turn::{Input, Renderer, Reply};
 use crate::call::{Language, Turn};
+use crate::db::millis;
+use crate::outbox::receipts::{self, Receipt, SmsStatus};
 use crate::phone::Phone;
 
 pub fn routes() -> Vec<Route> {
-    routes![post_voice, post_gather, post_dial, post_status, post_partial, post_reply]
+    routes![post_voice, post_gather, post_dial, post_status, post_partial, post_reply, post_sms_status]
+}
+
+/// A text's status callback: Twilio's word on whether the message reached the phone.
+#[derive(Debug, FromForm)]
+pub struct SmsStatusParams {
+    #[field(name = "MessageSid")]
+    message_sid: String,
+    #[field(name = "MessageStatus")]
+    status: String,
+    /// Why it failed (30007: carrier filtering, 30006: a landline, ...).
+    #[field(name = "ErrorCode")]
+    error_code: Option<i64>,
+    #[field(name = "To")]
+    to: Option<String>,
 }
 
 /// A partial transcript, posted while the caller is still speaking.
@@ -128,6 +144,31 @@ async fn post_status(app: &State<App>, form: Webhook) -> Result<Status, Rejectio
     let line = Line { sid: &params.call_sid, from: params.from.as_deref(), to: params.to.as_deref() };
     if ended && let Err(e) = app.turns.end(&line, params.duration).await {
         tracing::error!(call = %params.call_sid, "could not record the end of the call: {e}");
+    }
+    Ok(Status::NoContent)
+}
+
+/// Keeps where a text stands. Twilio ignores the reply; a status frontdesk does not know is
+/// acknowledged and dropped.
+#[post("/sms-status", data = "<form>")]
+async fn post_sms_status(
+    app: &State<App>,
+    form: Result<Signed<SmsStatusParams>, Rejection>,
+) -> Result<Status, Rejection> {
+    let Signed(params) = form?;
+    let Some(status) = SmsStatus::parse(&params.status) else {
+        tracing::info!(message = %params.message_sid, status = %params.status, "text status not kept");
+        return Ok(Status::NoContent);
+    };
+    let unreachable =
+        params.error_code.filter(|code| super::rest::cannot_receive(*code)).and(params.to.as_deref());
+    let receipt =
+        Receipt { message_sid: &params.message_sid, status, error_code: params.error_code, unreachable };
+    if status.failed() {
+        tracing::warn!(message = %params.message_sid, code = params.error_code, "a text was not delivered");
+    }
+    if let Err(e) = receipts::record(&app.db, &receipt, millis(app.clock.now())).await {
+        tracing::error!(message = %params.message_sid, "could not keep a text's status: {e}");
     }
     Ok(Status::NoContent)
 }

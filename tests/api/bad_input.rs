@@ -115,7 +115,14 @@ fn a_very_long_call_of_misunderstandings_never_overflows_its_counters() {
     use frontdesk::call::{Call, Caller, Event, Facts, step};
     let office = frontdesk::office::Office::load(None).unwrap();
     let knowledge = frontdesk::knowledge::Knowledge::default();
-    let facts = Facts { office: &office, knowledge: &knowledge, now: office_hours(), texting: false };
+    let facts = Facts {
+        office: &office,
+        knowledge: &knowledge,
+        now: office_hours(),
+        texting: false,
+        reference: None,
+        linked: None,
+    };
     let mut call = Call::new(Caller::unknown(None));
     call.misses = u8::MAX;
     call.silences = u8::MAX;

@@ -192,10 +192,12 @@ async fn a_second_request_is_its_own_after_the_first_and_asks_only_what_fits_it(
         ["Got it, I'll take that one right after this.", "Should we call you back at 718-555-0101?"]
     );
     let second = says(&mut phone, &["yes", "yes"]).await;
+    let reference = app.reference_of(&phone.sid).await.expect("a request gets a reference");
     assert_eq!(
         second.says(),
         [
             "Thanks! Your maintenance request is in, and the team will follow up with you.",
+            &format!("Your reference number is {}.", digit_by_digit(&reference)),
             "Now, about a hallway light that's out.",
             "Here's what I have: a hallway light that's out. We'll reach you at 718-555-0101. Is that correct?"
         ]

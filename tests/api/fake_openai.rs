@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// How the fake model answers every request.
@@ -73,11 +73,33 @@ impl FakeModel {
         self.requests().await.into_iter().filter(|r| !is_probe(r)).collect()
     }
 
+    /// Call summaries for the office are answered with `text`, as plain content; callers'
+    /// turns as before.
+    pub async fn writes_summaries(&self, text: &str) {
+        let message = json!({ "role": "assistant", "content": text, "refusal": null });
+        Mock::given(method("POST"))
+            .and(path("/v1/chat/completions"))
+            .and(body_string_contains(SUMMARY_MARK))
+            .respond_with(ResponseTemplate::new(200).set_body_json(completion(message, 400)))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// The requests for call summaries.
+    pub async fn summary_requests(&self) -> Vec<Value> {
+        let requests = self.requests().await;
+        requests.into_iter().filter(|r| r.to_string().contains(SUMMARY_MARK)).collect()
+    }
+
     /// The requests made reading these words.
     pub async fn requests_reading(&self, words: &str) -> usize {
         self.requests().await.iter().filter(|r| last_words(r) == Some(words)).count()
     }
 }
+
+/// The summary task's instructions, as they appear in a request's JSON (they need no escaping).
+const SUMMARY_MARK: &str = frontdesk::mail::SUMMARY_TASK;
 
 fn last_words(request: &Value) -> Option<&str> {
     request["messages"].as_array()?.last()?["content"].as_str()

@@ -2,7 +2,7 @@
 //! auth in, JSON out), playing Twilio for the on-call texts.
 
 use serde_json::json;
-use wiremock::matchers::{header_exists, method, path};
+use wiremock::matchers::{body_string_contains, header_exists, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::ACCOUNT_SID;
@@ -38,6 +38,21 @@ impl FakeTwilio {
             .mount(&server)
             .await;
         FakeTwilio { server }
+    }
+
+    /// Refuses texts to `number` as Twilio refuses a landline: 400, error 21614.
+    pub async fn refuse_as_landline(&self, number: &str) {
+        let to = url::form_urlencoded::Serializer::new(String::new()).append_pair("To", number).finish();
+        Mock::given(method("POST"))
+            .and(path(format!("/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json")))
+            .and(body_string_contains(to))
+            .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+                "code": 21614, "message": format!("'To' number {number} is not a valid mobile number"),
+                "more_info": "https://www.twilio.com/docs/errors/21614", "status": 400
+            })))
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
     }
 
     pub fn base_url(&self) -> String {

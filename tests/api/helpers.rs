@@ -105,7 +105,16 @@ pub struct Setup {
     pub early: EarlySettings,
     /// `SPEECH_MODEL` (English, and the call's first Gather).
     pub speech_model: &'static str,
+    /// Callers get a text after a request or a message (`CALLER_TEXTS`), when texts are on.
+    pub caller_texts: bool,
+    /// `SMTP_URL` (a local SMTP server), when e-mail to the office is on; it goes to `OFFICE_EMAIL`.
+    pub smtp: Option<String>,
+    /// `DIGEST_AT`, with e-mail on.
+    pub digest_at: &'static str,
 }
+
+/// Where the office's e-mail goes in tests.
+pub const OFFICE_EMAIL: &str = "office@frontdesk.example.org";
 
 /// The wait as most tests see it: the final result waits out the model (no hold lines), as
 /// before the wait existed; the tests of the wait shorten the grace.
@@ -135,6 +144,9 @@ impl Default for Setup {
             retention_days: None,
             early: patient(),
             speech_model: "phone_call",
+            caller_texts: true,
+            smtp: None,
+            digest_at: "07:30",
         }
     }
 }
@@ -199,6 +211,9 @@ impl TestApp {
             rent_manager: rent_manager.clone(),
             lookup_deadline: RENT_MANAGER_DEADLINE,
             early: setup.early.clone(),
+            mail: setup.smtp.as_deref().map(|url| {
+                frontdesk::mail::Settings::parse(&url.into(), OFFICE_EMAIL, None, setup.digest_at).unwrap()
+            }),
         };
         if let Some(text) = setup.knowledge {
             knowledge::replace(&db, &Knowledge::from_toml(text).unwrap()).await.unwrap();
@@ -225,6 +240,13 @@ impl TestApp {
     /// One pass of the outbox worker, as the server's background task makes every half second.
     pub async fn deliver_outbox(&self) -> usize {
         self.outbox.deliver_due().await.unwrap()
+    }
+
+    /// One look of the daily digest's timer, as the server's makes every half minute: the day
+    /// it queued the digest for, if it did.
+    pub async fn run_digest(&self) -> Option<chrono::NaiveDate> {
+        let app = self.client.rocket().state::<App>().expect("the app");
+        app.digests.as_ref().expect("the digest is on").run_due().await.unwrap()
     }
 
     pub fn advance_clock(&self, by: chrono::Duration) {
@@ -401,6 +423,56 @@ pub trait Stored {
             .collect()
     }
 
+    /// The staff follow-up queue's rows, oldest first.
+    async fn queue(&self) -> Vec<QueueRow> {
+        let sql = "SELECT f.id, f.call_sid, f.kind, CASE WHEN f.urgent THEN 1 ELSE 0 END AS urgent, f.body,
+                          f.for_whom, s.name AS assignee, CASE WHEN f.resolved_at IS NULL THEN 0 ELSE 1 END AS done
+                   FROM follow_ups f LEFT JOIN staff_users s ON s.id = f.assigned_to ORDER BY f.id";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// The changes staff made to a follow-up, in order: (change, who, note).
+    async fn follow_up_history(&self, id: i64) -> Vec<(String, String, Option<String>)> {
+        let sql =
+            "SELECT change, staff_name, note FROM follow_up_changes WHERE follow_up_id = $1 ORDER BY id";
+        sqlx::query_as(sql).bind(id).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// Marks every follow-up done at `at`, as staff working through the queue would.
+    async fn finish_every_follow_up(&self, at: i64) {
+        let sql = "UPDATE follow_ups SET resolved_at = $1 WHERE resolved_at IS NULL";
+        sqlx::query(sql).bind(at).execute(self.pool()).await.unwrap();
+    }
+
+    /// A call's reference, as stored.
+    async fn reference_of(&self, sid: &str) -> Option<String> {
+        let sql = "SELECT reference FROM calls WHERE sid = $1";
+        sqlx::query_scalar(sql).bind(sid).fetch_one(self.pool()).await.unwrap()
+    }
+
+    /// Calls linked by a reference said: (the later call, the earlier one, the reference).
+    async fn call_links(&self) -> Vec<(String, String, String)> {
+        let sql = "SELECT call_sid, earlier_sid, reference FROM call_links ORDER BY created_at";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// Numbers known not to take texts, with Twilio's code.
+    async fn unreachable_numbers(&self) -> Vec<(String, i64)> {
+        let sql = "SELECT phone, error_code FROM sms_unreachable ORDER BY phone";
+        sqlx::query_as(sql).fetch_all(self.pool()).await.unwrap()
+    }
+
+    /// `n` follow-ups of one call, as a busy office's months leave them: every tenth urgent,
+    /// every third done, created a minute apart from `since`.
+    async fn seed_follow_ups(&self, sid: &str, n: i64, since: i64) {
+        let sql = "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < $2)
+                   INSERT INTO follow_ups (call_sid, turn, kind, urgent, body, texted, created_at, resolved_at)
+                   SELECT $1, 0, CASE WHEN i % 10 = 0 THEN 'emergency_follow_up' ELSE 'message' END, i % 10 = 0,
+                          'seeded ' || i, FALSE, $3 + i * 60000, CASE WHEN i % 3 = 0 THEN $3 + i * 60000 + 1 END
+                   FROM seq";
+        sqlx::query(sql).bind(sid).bind(n).bind(since).execute(self.pool()).await.unwrap();
+    }
+
     /// Every service issue filed, in order.
     async fn service_issues(&self) -> Vec<IssueRow> {
         let sql = "SELECT priority, problem, unit, property, location, callback, caller_name
@@ -533,6 +605,34 @@ pub struct OutboxRow {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub call_sid: String,
+    pub kind: String,
+    pub urgent: bool,
+    pub body: String,
+    pub for_whom: Option<String>,
+    pub assignee: Option<String>,
+    pub done: bool,
+}
+
+impl sqlx::FromRow<'_, sqlx::any::AnyRow> for QueueRow {
+    fn from_row(row: &sqlx::any::AnyRow) -> sqlx::Result<QueueRow> {
+        use sqlx::Row;
+        Ok(QueueRow {
+            id: row.try_get("id")?,
+            call_sid: row.try_get("call_sid")?,
+            kind: row.try_get("kind")?,
+            urgent: row.try_get::<i64, _>("urgent")? != 0,
+            body: row.try_get("body")?,
+            for_whom: row.try_get("for_whom")?,
+            assignee: row.try_get("assignee")?,
+            done: row.try_get::<i64, _>("done")? != 0,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct FollowUpRow {
     pub kind: String,
     pub urgent: bool,
@@ -547,6 +647,8 @@ fn outside_delivery(setup: &Setup) -> Delivery {
             .as_deref()
             .map(|base| Arc::new(Rest::new(base, ACCOUNT_SID.into(), AUTH_TOKEN.into())) as Arc<dyn Texts>),
         records: rent_manager_client(setup).map(|rm| Arc::new(rm) as Arc<dyn RecordKeeper>),
+        caller_texts: setup.caller_texts,
+        status_callback: setup.public_url.map(frontdesk::twilio::sms_status_url),
         ..Delivery::default()
     }
 }
@@ -772,6 +874,11 @@ impl Twiml {
     fn next_url(&self) -> Option<String> {
         self.attr("Gather", "action").or_else(|| self.attr("Dial", "action")).or_else(|| self.redirect())
     }
+}
+
+/// A reference as the assistant says it: "4, 7, 2, 1, 8" for "47218".
+pub fn digit_by_digit(reference: &str) -> String {
+    reference.chars().map(String::from).collect::<Vec<_>>().join(", ")
 }
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_frontdesk");

@@ -153,3 +153,34 @@ test("emergencies are filtered and the filtered list exports as CSV", async () =
   assert.equal(lines.length, 2);
   assert.match(lines[1], new RegExp(`^${gas},.*,emergency,`));
 });
+
+test("staff take a follow-up from the queue, mark it done, and it leaves the open list", async () => {
+  // The caller hangs up before confirming their request: a follow-up for staff.
+  const sid = await call("+17185550103", ["my kitchen sink is leaking"]);
+  await page.goto(`${base}/`);
+  await waitFor(async () => Number(await page.textContent("#follow-ups-open")) >= 1, "the dashboard's follow-up count");
+  await page.click("#nav-follow-ups");
+  await page.waitForURL(`${base}/follow-ups`);
+  const row = page.locator("#follow-ups tbody tr", { hasText: "my kitchen sink is leaking" });
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /hung up mid-request/);
+  assert.match(await row.locator("code.reference").textContent(), /^[1-9]\d{4}$/);
+  assert.match(await row.locator(`a[href="/calls/${sid}"]`).textContent(), /transcript/);
+  await page.screenshot({ path: `${SHOTS}/follow-ups.png`, fullPage: true });
+
+  await row.locator("button.take").click();
+  await page.waitForURL(/\/follow-ups/);
+  assert.match(await row.textContent(), new RegExp(STAFF[0]));
+  await row.locator("button.done").click();
+  await page.waitForURL(/\/follow-ups/);
+  assert.equal(await row.count(), 0, "done leaves the open list");
+
+  await page.selectOption("#state", "done");
+  await page.click("#follow-up-filters button[type=submit]");
+  await page.waitForURL(/state=done/);
+  const done = page.locator("#follow-ups tbody tr", { hasText: "my kitchen sink is leaking" });
+  assert.equal(await done.count(), 1);
+  await done.locator("td a").first().click();
+  assert.match(await page.textContent("#history"), new RegExp(`taken by ${STAFF[0]}[\\s\\S]*done by ${STAFF[0]}`));
+  await page.screenshot({ path: `${SHOTS}/follow-up.png`, fullPage: true });
+});

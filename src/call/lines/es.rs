@@ -325,11 +325,47 @@ pub fn showing_read_back(note: &Note) -> Vec<String> {
     ]
 }
 
-pub fn showing_taken() -> Vec<String> {
-    lines([
-        "Listo. El equipo de alquileres le llamará para confirmar la hora. ¡Gracias por llamar!",
-        "¡Anotado! Alguien de la oficina se comunicará con usted para confirmar la visita. ¡Que tenga un buen día!",
-    ])
+pub fn showing_taken(reference: Option<&str>) -> Vec<String> {
+    with_reference(
+        reference,
+        [
+            ("Listo. El equipo de alquileres le llamará para confirmar la hora.", "¡Gracias por llamar!"),
+            (
+                "¡Anotado! Alguien de la oficina se comunicará con usted para confirmar la visita.",
+                "¡Que tenga un buen día!",
+            ),
+        ],
+    )
+}
+
+/// Closing lines with the call's reference said between what was done and the goodbye.
+fn with_reference<const N: usize>(reference: Option<&str>, variants: [(&str, &str); N]) -> Vec<String> {
+    variants
+        .iter()
+        .map(|(done, bye)| match reference {
+            Some(spoken) => format!("{done} Su número de referencia es {spoken}. {bye}"),
+            None => format!("{done} {bye}"),
+        })
+        .collect()
+}
+
+/// The call's reference, read digit by digit (the Spanish voice says each digit in Spanish).
+pub fn your_reference(spoken: &str) -> Vec<String> {
+    vec![
+        format!("Su número de referencia es {spoken}."),
+        format!("El número de referencia para eso es {spoken}."),
+        format!("Queda bajo la referencia {spoken}."),
+    ]
+}
+
+/// An earlier call found by the reference the caller said.
+pub fn found_reference(spoken: &str) -> Vec<String> {
+    vec![
+        format!(
+            "¡Gracias! Encontré su llamada anterior, referencia {spoken}, y la uní con esta. ¿En qué le puedo ayudar?"
+        ),
+        format!("Muy bien, referencia {spoken}. Ya agregué esta llamada a ella. ¿Qué necesita?"),
+    ]
 }
 
 pub fn ours(property: &Property) -> Vec<String> {
@@ -697,11 +733,14 @@ pub fn message_kept() -> Vec<String> {
     ])
 }
 
-pub fn message_taken() -> Vec<String> {
-    lines([
-        "Entendido. Le paso su mensaje al equipo. Gracias por llamar, ¡cuídese!",
-        "Su mensaje quedó guardado para el personal de la oficina. ¡Muchas gracias por llamar!",
-    ])
+pub fn message_taken(reference: Option<&str>) -> Vec<String> {
+    with_reference(
+        reference,
+        [
+            ("Entendido. Le paso su mensaje al equipo.", "Gracias por llamar, ¡cuídese!"),
+            ("Su mensaje quedó guardado para el personal de la oficina.", "¡Muchas gracias por llamar!"),
+        ],
+    )
 }
 
 /// After "English, please": the switch back, said in English (see `Lines::switched`).

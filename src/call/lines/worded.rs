@@ -70,7 +70,9 @@ worded! {
     fn unit_named(property: &Property, unit: &Unit) -> String;
     fn ask_showing(unit: bool, when: bool, name: bool, number: bool) -> Vec<String>;
     fn showing_read_back(note: &Note) -> Vec<String>;
-    fn showing_taken() -> Vec<String>;
+    fn showing_taken(reference: Option<&str>) -> Vec<String>;
+    fn your_reference(spoken: &str) -> Vec<String>;
+    fn found_reference(spoken: &str) -> Vec<String>;
     fn ours(property: &Property) -> Vec<String>;
     fn not_ours() -> Vec<String>;
     fn ask(field: Field, caller: &Caller) -> Vec<String>;
@@ -102,5 +104,5 @@ worded! {
     fn ask_message(name: bool, number: bool) -> Vec<String>;
     fn message_read_back(note: &Note) -> Vec<String>;
     fn message_kept() -> Vec<String>;
-    fn message_taken() -> Vec<String>;
+    fn message_taken(reference: Option<&str>) -> Vec<String>;
 }

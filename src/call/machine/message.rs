@@ -8,7 +8,7 @@
 use super::Machine;
 use crate::call::lines::Lines;
 use crate::call::reading::Reading;
-use crate::call::{Action, MessageKind, Next, Note, Stage, lines, summary, vet};
+use crate::call::{Action, MessageKind, Next, Note, Stage, follow_up, lines, reference, summary, vet};
 
 impl Machine<'_> {
     /// The caller wants to leave a message or see a unit: what is still needed is asked; a
@@ -35,6 +35,8 @@ impl Machine<'_> {
         let units = self.facts.knowledge.available();
         let showing = kind == MessageKind::Showing;
         Note {
+            // "Can I talk to Diane?" earlier in the call: the message is for her.
+            to: follow_up::addressee(&self.call.heard, &self.facts.office.staff).filter(|_| !showing),
             from: given.name.clone().or(listed),
             callback: given.callback.clone().or_else(|| caller.phone.clone()),
             when: given.when.clone().filter(|_| showing),
@@ -90,10 +92,16 @@ impl Machine<'_> {
                 self.call.outcomes.message = true;
                 let summary = lines::message_summary(&note);
                 self.call.left.push(summary.clone());
-                self.actions.push(Action::TakeMessage { body: draft, summary, kind });
+                let for_whom = note.to.clone();
+                self.actions.push(Action::TakeMessage { body: draft, summary, kind, for_whom });
+                let reference = self.facts.reference.map(reference::spoken);
                 match (kind, self.call.escalated.is_empty()) {
-                    (MessageKind::Message, true) => self.say_fixed(self.lines().message_taken()),
-                    (MessageKind::Showing, true) => self.say_fixed(self.lines().showing_taken()),
+                    (MessageKind::Message, true) => {
+                        self.say_fixed(self.lines().message_taken(reference.as_deref()))
+                    }
+                    (MessageKind::Showing, true) => {
+                        self.say_fixed(self.lines().showing_taken(reference.as_deref()))
+                    }
                     // After an emergency on-call did not answer, the last words say what
                     // happens about it, never a routine "I'll pass your message along".
                     (_, false) => {

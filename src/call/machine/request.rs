@@ -6,7 +6,8 @@
 use super::Machine;
 use crate::call::reading::{Aside, Intent, Reading};
 use crate::call::{
-    Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, summary, vet,
+    Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, reference, summary,
+    vet,
 };
 
 impl Machine<'_> {
@@ -287,7 +288,35 @@ impl Machine<'_> {
         if checks_first {
             self.say_fixed(self.lines().entry_waits_for_staff());
         }
+        if let Some(reference) = self.facts.reference {
+            self.say_fixed(self.lines().your_reference(&reference::spoken(reference)));
+        }
         self.next_queued()
+    }
+
+    /// The caller hung up before confirming a request or a message (`stage` is where the call
+    /// stood): what they had said goes to staff, to call back about.
+    pub(super) fn hung_up_mid_request(&mut self, stage: &Stage) {
+        let what = match stage {
+            Stage::Intake { request, .. }
+            | Stage::Confirming { request, .. }
+            | Stage::ConfirmingUnit { request } => {
+                let Some(problem) = &request.problem else { return };
+                let mut what = format!("Maintenance request not confirmed: \"{}\"", lines::quote(problem));
+                if let Some(location) = &request.location {
+                    what += &format!(", {}", lines::quote(location));
+                }
+                if let Some(callback) = &request.callback {
+                    what += &format!("; call back at {}", callback.spoken());
+                }
+                what + "."
+            }
+            Stage::TakingMessage { draft: Some(draft), .. } => {
+                format!("Message not confirmed: \"{}\".", lines::quote(draft))
+            }
+            _ => return,
+        };
+        self.actions.push(Action::Unfinished(what));
     }
 
     pub(super) fn file(&mut self, issue: ServiceIssue) {

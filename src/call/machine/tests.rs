@@ -54,8 +54,14 @@ impl Script {
     }
 
     fn event(&mut self, event: Event) -> Turn {
-        let facts =
-            Facts { office: &self.office, knowledge: &self.knowledge, now: self.now, texting: self.texting };
+        let facts = Facts {
+            office: &self.office,
+            knowledge: &self.knowledge,
+            now: self.now,
+            texting: self.texting,
+            reference: None,
+            linked: None,
+        };
         let (call, turn) = step(self.call.clone(), event, &facts);
         self.call = call;
         turn
@@ -215,7 +221,8 @@ fn after_hours_a_transfer_becomes_a_message() {
             summary: "For the office team from Maria Lopez: Please call back about my lease renewal, at \
                       718-555-0101"
                 .into(),
-            kind: MessageKind::Message
+            kind: MessageKind::Message,
+            for_whom: None,
         }]
     );
     assert_eq!(turn.next, Next::Hangup);

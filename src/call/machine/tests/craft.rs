@@ -284,7 +284,9 @@ fn a_message_is_read_back_in_a_few_words_and_a_corrected_number_changes_only_the
           718-555-0199. Is that right?"]
     );
     let turn = s.says("yes");
-    let [Action::TakeMessage { body, summary, kind: MessageKind::Message }] = turn.actions.as_slice() else {
+    let [Action::TakeMessage { body, summary, kind: MessageKind::Message, for_whom }] =
+        turn.actions.as_slice()
+    else {
         panic!("{:?}", turn.actions)
     };
     assert_eq!(body, words);
@@ -292,6 +294,7 @@ fn a_message_is_read_back_in_a_few_words_and_a_corrected_number_changes_only_the
         summary,
         "For Janier from Tom Becker: please call back about the Windsor apartment, at 718-555-0199"
     );
+    assert_eq!(for_whom.as_deref(), Some("Janier"));
 }
 
 #[test]
