@@ -9,6 +9,7 @@ use super::{
     Action, Call, Caller, Language, MessageKind, Outcome, Priority, Records, ServiceIssue, Turn, summary,
 };
 use crate::office::Office;
+use crate::phone::Phone;
 
 /// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
 /// fields only ever get added, with defaults, so queued writes survive an upgrade).
@@ -123,6 +124,9 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     if turn.actions.iter().any(|a| matches!(a, Action::PageOnCall { .. })) {
         return None;
     }
+    if call.language == Language::Spanish {
+        return caller_text_es(turn, office, reference, phone);
+    }
     let next = turn.actions.iter().find_map(|action| match action {
         Action::FileServiceIssue(issue) => Some(match issue.priority {
             Priority::Routine => {
@@ -144,6 +148,30 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     })?;
     let body = format!(
         "{}: {next} Your reference is {reference}. Questions? Call {} and give your reference. (This number does not read replies.)",
+        office.office_name,
+        office.office_phone.spoken()
+    );
+    Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
+}
+
+/// The caller's text, for a call held in Spanish: the same facts, in Spanish.
+fn caller_text_es(turn: &Turn, office: &Office, reference: &str, phone: &Phone) -> Option<OutsideWrite> {
+    let next = turn.actions.iter().find_map(|action| match action {
+        Action::FileServiceIssue(issue) => Some(match issue.priority {
+            Priority::Routine => "Recibimos su solicitud de mantenimiento; el equipo de mantenimiento se comunicará con usted.".to_string(),
+            _ => "Recibimos su solicitud de mantenimiento, marcada como urgente; el equipo de mantenimiento se comunicará con usted.".to_string(),
+        }),
+        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
+            "Recibimos su mensaje para {}; alguien le devolverá la llamada.",
+            for_whom.as_deref().unwrap_or("la oficina")
+        )),
+        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
+            "Recibimos su solicitud de visita; el equipo de alquileres le llamará para confirmar la hora.".to_string(),
+        ),
+        _ => None,
+    })?;
+    let body = format!(
+        "{}: {next} Su número de referencia es {reference}. ¿Preguntas? Llame al {} y dé su número de referencia. (Este número no lee respuestas.)",
         office.office_name,
         office.office_phone.spoken()
     );
@@ -447,6 +475,35 @@ mod tests {
                 "Phone call answered by frontdesk (service issue, 1:35). Left for staff: a dripping kitchen faucet. \
                  Caller: \"{long}\". Transcript: u"
             )
+        );
+    }
+
+    #[test]
+    fn a_caller_who_spoke_spanish_gets_their_text_in_spanish() {
+        let office = Office::load(None).unwrap();
+        let action = Action::TakeMessage {
+            body: "llámenme por lo de la renta".into(),
+            summary: "For the office team: llámenme por lo de la renta".into(),
+            kind: MessageKind::Message,
+            for_whom: None,
+        };
+        let turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![action],
+            model_line: crate::call::ModelLine::NotOffered,
+            language: Language::Spanish,
+            invite: None,
+        };
+        let mut call = Call::new(tenant());
+        call.language = Language::Spanish;
+        let on = Outlets { keeps_records: false, caller_texts: Some(&office), reference: Some("47218") };
+        let writes = of_turn("CA1", 4, &call, &turn, &on);
+        let [OutsideWrite::CallerText { body, .. }] = writes.as_slice() else { panic!("{writes:?}") };
+        assert!(
+            body.contains("Recibimos su mensaje para la oficina")
+                && body.contains("Su número de referencia es 47218"),
+            "{body}"
         );
     }
 
