@@ -310,3 +310,41 @@ async fn with_the_model_a_spanish_call_hears_its_lines_vetted_and_staff_get_its_
     let issue = &app.service_issues().await[0];
     assert_eq!(issue.problem, "hay una fuga en la cocina");
 }
+
+#[rocket::async_test]
+async fn with_the_model_a_spanish_gas_smell_and_the_hours_are_the_rules_fixed_spanish_lines() {
+    let model = FakeModel::start(Behaviour::ByWords(vec![
+        (
+            "gas",
+            json!({ "intent": "maintenance", "hazard": "gas", "describes_problem": true, "language": "es",
+                    "reply": "Tranquila, no pasa nada, mañana le mandamos a alguien.", "reply_asks": "open" }),
+        ),
+        (
+            "horario",
+            json!({ "intent": "hours", "language": "es",
+                    "reply": "Abrimos todos los días a las siete.", "reply_asks": "open" }),
+        ),
+    ]))
+    .await;
+    let app = TestApp::with_model(model.base_url()).await;
+
+    let mut phone = app.call_from(TENANT);
+    phone.answer().await;
+    phone.say("español").await;
+    let hours = phone.say("¿cuál es su horario?").await;
+    in_spanish(&hours);
+    assert!(
+        hours.spoken().contains("de lunes a viernes, de nueve de la mañana a cinco de la tarde"),
+        "{}",
+        hours.spoken()
+    );
+    assert!(!hours.spoken().contains("siete"), "the model's invented hours are not said");
+
+    let mut phone = app.call_from(STRANGER);
+    phone.answer().await;
+    let gas = phone.say("huele a gas en el pasillo").await;
+    in_spanish(&gas);
+    assert!(gas.says()[0].starts_with("Si huele a gas, salga del edificio ahora mismo"), "{:?}", gas.says());
+    assert!(!gas.spoken().contains("mañana"), "no model promise in an emergency: {}", gas.spoken());
+    assert_eq!(gas.dials().as_deref(), Some(OFFICE_NUMBER));
+}
