@@ -204,6 +204,10 @@ pub struct Settings {
     /// Twilio's speech recognition model for <Gather>.
     #[arg(long, env = "SPEECH_MODEL", default_value = "phone_call")]
     pub speech_model: String,
+    /// Twilio's speech model for <Gather> once a call is in Spanish: one that supports es-US
+    /// (`phone_call`, `experimental_conversations`, `experimental_utterances`).
+    #[arg(long, env = "SPEECH_MODEL_ES", default_value = "phone_call")]
+    pub speech_model_es: String,
     /// Prometheus reads /metrics with `Authorization: Bearer` this; without it, /metrics is
     /// open in debug builds and off (404) in release builds.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true)]
@@ -305,6 +309,7 @@ impl Settings {
                 .then(|| Verifier::new(token.to_string(), keys)),
             public_url: self.public_url.clone(),
             speech_model: self.speech_model.clone(),
+            speech_model_es: self.speech_model_es.clone(),
         })
     }
 

@@ -43,9 +43,14 @@ pub struct Office {
     pub staff: Vec<String>,
     pub voice: String,
     pub language: String,
+    /// The voice and `language` of a call in Spanish (`Google.es-US-Neural2-A`, `es-US`).
+    pub voice_es: String,
+    pub language_es: String,
     pub ring_timeout: u32,
     pub hints: Vec<String>,
     pub greeting: String,
+    /// One short Spanish sentence after the greeting, inviting Spanish speakers to switch.
+    pub greeting_es: String,
     pub style: String,
     pub hours: Hours,
     pub emergencies: EmergencyPolicy,
@@ -174,6 +179,10 @@ struct ProfileFile {
     staff: Vec<String>,
     voice: String,
     language: String,
+    #[serde(default = "spanish_voice")]
+    voice_es: String,
+    #[serde(default = "spanish_language")]
+    language_es: String,
     ring_timeout: u32,
     #[serde(default)]
     hints: Vec<String>,
@@ -188,10 +197,24 @@ struct ProfileFile {
     pauses: Pauses,
 }
 
+fn spanish_voice() -> String {
+    "Google.es-US-Neural2-A".into()
+}
+
+fn spanish_language() -> String {
+    "es-US".into()
+}
+
+fn spanish_greeting() -> String {
+    "Para español, diga «español».".into()
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Personality {
     greeting: String,
+    #[serde(default = "spanish_greeting")]
+    greeting_es: String,
     style: String,
 }
 
@@ -256,9 +279,12 @@ impl Office {
             staff: file.staff,
             voice: file.voice,
             language: file.language,
+            voice_es: file.voice_es,
+            language_es: file.language_es,
             ring_timeout: file.ring_timeout,
             hints: file.hints,
             greeting: file.personality.greeting,
+            greeting_es: file.personality.greeting_es,
             style: file.personality.style,
             emergencies: file.emergencies,
             priorities: file
@@ -279,9 +305,13 @@ impl Office {
         })
     }
 
-    /// Phrases that help Twilio's speech recognition: staff names first, then the profile's.
+    /// Phrases that help Twilio's speech recognition: staff names first, then the profile's,
+    /// then the words that switch a call's language.
     pub fn speech_hints(&self) -> String {
-        self.staff.iter().chain(&self.hints).cloned().collect::<Vec<_>>().join(",")
+        let switch = ["español".to_string(), "Spanish".to_string()];
+        let hints =
+            self.staff.iter().chain(&self.hints).chain(switch.iter().filter(|w| !self.hints.contains(w)));
+        hints.cloned().collect::<Vec<_>>().join(",")
     }
 
     /// Who is texted an emergency's follow-up: the on-call texts and the emergency contacts,

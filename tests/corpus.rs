@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone, Utc};
+use frontdesk::call::lines::Lines;
 use frontdesk::call::{
-    Action, Call, Caller, CallerKind, Event, Facts, Language, Next, Offer, Stage, Target, lines, rules,
+    Action, Call, Caller, CallerKind, Event, Facts, Language, Next, Offer, Stage, Target, rules,
 };
 use frontdesk::knowledge::{self, Knowledge};
 use frontdesk::office::Office;
@@ -76,16 +77,21 @@ fn outcome(office: &Office, call: &Call, turn: &frontdesk::call::Turn) -> &'stat
         Stage::Listening { offer: Some(Offer::Showing) } => return "leasing",
         _ => {}
     }
-    if spoken.contains(&office.hours.spoken_week()) {
+    // The lines of the call's language: a Spanish first utterance is answered in Spanish.
+    let said = Lines::of(call.language);
+    if spoken.contains(&said.week(office)) {
         return "hours";
     }
     if spoken.contains(&office.address_spoken) {
         return "address";
     }
-    if spoken.contains("applying") || spoken.contains("what's available") {
+    if spoken.contains("applying")
+        || spoken.contains("cómo solicitar un apartamento")
+        || said.leasing(office).iter().any(|line| spoken.contains(line.as_str()))
+    {
         return "leasing";
     }
-    if lines::welcome().iter().any(|line| spoken.starts_with(line.as_str())) {
+    if said.welcome().iter().any(|line| spoken.starts_with(line.as_str())) {
         return "thanks";
     }
     if matches!(call.stage, Stage::Listening { offer: Some(Offer::Transfer | Offer::Message) }) {

@@ -27,7 +27,8 @@ const PURE: &[&str] = &[
     "machine/tests/spanish.rs", "follow_up.rs", "reference.rs", "lines.rs", "reading.rs", "rules.rs",
     "heard.rs", "hazards.rs", "hazards/en.rs", "hazards/es.rs", "hazards/es/tests.rs", "rules/es.rs",
     "rules/es/phone.rs", "rules/es/words.rs", "language.rs", "vet.rs", "vet/summary.rs", "effects.rs",
-    "pause.rs", "worth.rs", "hold.rs", "report.rs",
+    "pause.rs", "worth.rs", "hold.rs", "report.rs", "lines/es.rs", "lines/worded.rs", "summary/es.rs",
+    "vet/es.rs", "machine/tests/craft.rs",
 ];
 const PURE_MAY_USE: &[&str] = &["phone", "office", "knowledge", "call"];
 const NOT_PURE: &[&str] =

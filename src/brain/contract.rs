@@ -30,12 +30,12 @@ pub const ASKS: &[&str] = &[
 
 /// Strict structured output: every field present, nullable ones typed with null.
 pub fn schema() -> Value {
-    let nullable_string = json!({ "type": ["string", "null"] });
     json!({
         "type": "object",
         "additionalProperties": false,
         "required": ["intent", "hazard", "describes_problem", "urgent", "answer", "location", "phone",
-                     "this_number", "staff", "topic", "address", "language", "summary", "reply", "reply_asks"],
+                     "this_number", "staff", "topic", "address", "language", "wants_language", "summary", "reply",
+                     "reply_asks"],
         "properties": {
             "intent": { "type": "string", "enum": INTENTS },
             "hazard": { "type": ["string", "null"], "enum": HAZARDS.iter().map(|h| json!(h)).chain([json!(null)]).collect::<Vec<_>>() },
@@ -49,7 +49,9 @@ pub fn schema() -> Value {
             "topic": { "type": ["string", "null"], "enum": TOPICS.iter().map(|t| json!(t)).chain([json!(null)]).collect::<Vec<_>>(),
                        "description": "what a question about living here is about (intent policy)" },
             "address": { "type": ["string", "null"], "description": "a street address the caller named, as said" },
-            "language": nullable_string,
+            "language": { "type": ["string", "null"], "description": "the language the caller's last words are in (\"en\", \"es\")" },
+            "wants_language": { "type": ["string", "null"], "enum": ["en", "es", null],
+                                "description": "the language the caller asks to be spoken to in (\"en español\", \"no hablo inglés\": es; \"English, please\": en); null if they did not ask" },
             "summary": { "type": ["string", "null"], "description": "the problem or message in a few of the caller's own words, as a read-back would say it (\"a dripping kitchen faucet\"; \"please call back about the Windsor apartment\"): no greetings or stories, and nothing they did not say (no diagnosis, time or promise); null if they described neither" },
             "reply": { "type": "string" },
             "reply_asks": { "type": "string", "enum": ASKS },
@@ -96,6 +98,8 @@ pub struct Output {
     address: Option<String>,
     #[serde(default)]
     language: Option<String>,
+    #[serde(default)]
+    wants_language: Option<String>,
     #[serde(default)]
     summary: Option<String>,
     reply: String,
@@ -152,7 +156,7 @@ impl Output {
             topic: self.topic,
             address: self.address.filter(|a| !a.trim().is_empty()),
             language: self.language.as_deref().and_then(Language::from_tag),
-            wants_language: None,
+            wants_language: self.wants_language.as_deref().and_then(Language::from_tag),
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
             also: Vec::new(),
             summary: self.summary.filter(|s| !s.trim().is_empty()),
@@ -225,6 +229,16 @@ mod tests {
         assert_eq!(language(json!("en")), Some(Language::English));
         assert_eq!(language(json!("pt-BR")), None);
         assert_eq!(language(json!(null)), None);
+        let wants = |value: Value| {
+            let output: Output = serde_json::from_value(
+                json!({"intent": "other", "wants_language": value, "reply": "Claro.", "reply_asks": "open"}),
+            )
+            .unwrap();
+            output.into_reading(&[]).wants_language
+        };
+        assert_eq!(wants(json!("es")), Some(Language::Spanish));
+        assert_eq!(wants(json!("en")), Some(Language::English));
+        assert_eq!(wants(json!(null)), None);
     }
 
     #[test]

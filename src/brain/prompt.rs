@@ -9,7 +9,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 
 use crate::call::reader::Exchange;
-use crate::call::{Call, CallerKind, Field, MessageKind, Offer, Request, Stage, lines::quote};
+use crate::call::{Call, CallerKind, Field, Language, MessageKind, Offer, Request, Stage, lines::quote};
 use crate::knowledge::Knowledge;
 use crate::office::{Office, Openness, hours};
 
@@ -53,8 +53,12 @@ pub fn system(ctx: &Context) -> String {
          no water, a door or window that no longer locks, ice blocking the way out, a lockout), \
          set hazard.\n\n",
     );
+    p.push_str(&language(ctx.call.language));
     let _ = writeln!(p, "Office facts:\n- Address: {}", office.address);
-    let _ = writeln!(p, "- Hours: {}", office.hours.spoken_week());
+    let _ = writeln!(p, "- Hours (Eastern time): {}", office.hours.spoken_week());
+    if ctx.call.language == Language::Spanish {
+        let _ = writeln!(p, "- Horario (hora del Este): {}", office.hours.spoken_week_es());
+    }
     let local_now = ctx.now.with_timezone(&office.timezone);
     let status = match office.hours.at(ctx.now) {
         Openness::Open { closes } => format!("open now, until {}", hours::spoken_time(closes.time())),
@@ -122,6 +126,24 @@ pub fn system(ctx: &Context) -> String {
          goodbye).",
     );
     p
+}
+
+/// The call's language: replies in it, and a request for the other one read, not answered.
+fn language(language: Language) -> String {
+    let now = match language {
+        Language::English => "English",
+        Language::Spanish => {
+            "Spanish: reply in natural Spanish as spoken in New York, addressing the caller as usted, \
+             never a word-for-word translation; say numbers and times in words (\"a las nueve de la \
+             mañana\"), and never promise (no \"le prometo\", no \"mañana sin falta\")"
+        }
+    };
+    format!(
+        "This call is in {now}. Reply in the caller's language. If the caller asks to be spoken to \
+         in Spanish or English (\"español\", \"no hablo inglés\", \"English, please\"), set \
+         wants_language (\"es\" or \"en\"), and set it too when they keep speaking the other \
+         language; the system switches the call. Set language to the language of their last words.\n\n"
+    )
 }
 
 fn stage(stage: &Stage) -> String {
@@ -234,6 +256,25 @@ mod tests {
         ] {
             assert!(prompt.contains(fact), "{fact} missing from:\n{prompt}");
         }
+    }
+
+    #[test]
+    fn a_spanish_call_asks_for_spanish_replies_and_a_language_request() {
+        let office = Office::load(None).unwrap();
+        let knowledge = Knowledge::from_toml(crate::knowledge::SEED).unwrap();
+        let mut call = Call::new(Caller::unknown(None));
+        let ctx = |call: &Call| {
+            system(&Context { office: &office, knowledge: &knowledge, now: Utc::now(), call, history: &[] })
+        };
+        let english = ctx(&call);
+        assert!(
+            english.contains("This call is in English") && english.contains("wants_language"),
+            "{english}"
+        );
+        call.language = Language::Spanish;
+        let spanish = ctx(&call);
+        assert!(spanish.contains("This call is in Spanish") && spanish.contains("usted"), "{spanish}");
+        assert!(spanish.contains("Horario (hora del Este): de lunes a viernes"), "{spanish}");
     }
 
     #[test]

@@ -5,8 +5,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::lines::quote;
-use super::{Action, Call, Caller, MessageKind, Outcome, Priority, Records, ServiceIssue, Turn};
+use super::{
+    Action, Call, Caller, Language, MessageKind, Outcome, Priority, Records, ServiceIssue, Turn, summary,
+};
 use crate::office::Office;
+use crate::phone::Phone;
 
 /// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
 /// fields only ever get added, with defaults, so queued writes survive an upgrade).
@@ -121,6 +124,9 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     if turn.actions.iter().any(|a| matches!(a, Action::PageOnCall { .. })) {
         return None;
     }
+    if call.language == Language::Spanish {
+        return caller_text_es(turn, office, reference, phone);
+    }
     let next = turn.actions.iter().find_map(|action| match action {
         Action::FileServiceIssue(issue) => Some(match issue.priority {
             Priority::Routine => {
@@ -148,20 +154,51 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
 }
 
+/// The caller's text, for a call held in Spanish: the same facts, in Spanish.
+fn caller_text_es(turn: &Turn, office: &Office, reference: &str, phone: &Phone) -> Option<OutsideWrite> {
+    let next = turn.actions.iter().find_map(|action| match action {
+        Action::FileServiceIssue(issue) => Some(match issue.priority {
+            Priority::Routine => "Recibimos su solicitud de mantenimiento; el equipo de mantenimiento se comunicará con usted.".to_string(),
+            _ => "Recibimos su solicitud de mantenimiento, marcada como urgente; el equipo de mantenimiento se comunicará con usted.".to_string(),
+        }),
+        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
+            "Recibimos su mensaje para {}; alguien le devolverá la llamada.",
+            for_whom.as_deref().unwrap_or("la oficina")
+        )),
+        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
+            "Recibimos su solicitud de visita; el equipo de alquileres le llamará para confirmar la hora.".to_string(),
+        ),
+        _ => None,
+    })?;
+    let body = format!(
+        "{}: {next} Su número de referencia es {reference}. ¿Preguntas? Llame al {} y dé su número de referencia. (Este número no lee respuestas.)",
+        office.office_name,
+        office.office_phone.spoken()
+    );
+    Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
+}
+
 /// A service issue as the system of record gets it: the read-back's summary as its title, the
 /// caller's own words and every read-back detail (the access note too) in the description,
 /// linked to what it knows of the caller.
 fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
-    let what = match (issue.summary.trim(), issue.hazard) {
-        ("", Some(hazard)) => hazard.describe().to_string(),
-        ("", None) => quote(&issue.problem),
-        (summary, _) => summary.to_string(),
+    let what = match (issue.summary.trim(), issue.hazard, issue.language) {
+        (_, _, Language::Spanish) => {
+            summary::for_staff(issue.language, &issue.summary, &issue.problem, issue.hazard)
+        }
+        ("", Some(hazard), _) => hazard.describe().to_string(),
+        ("", None, _) => quote(&issue.problem),
+        (summary, _, _) => summary.to_string(),
     };
     let mut title: String = what.chars().take(60).collect();
     if let Some(first) = title.get_mut(0..1) {
         first.make_ascii_uppercase();
     }
-    let mut description = format!("Caller's words: \"{}\".", issue.problem.trim());
+    let mut description = match issue.language {
+        Language::English => String::new(),
+        Language::Spanish => format!("{} ", for_staff(&what, issue)),
+    };
+    description += &format!("Caller's words: \"{}\".", issue.problem.trim());
     if let Some(location) = &issue.location {
         description += &format!(" Where: {location}.");
     }
@@ -205,6 +242,24 @@ fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServ
     }
 }
 
+/// The short English line staff read first about a request taken in Spanish: what was filed,
+/// where, permission to enter and the callback, from the rules (the caller's own words follow).
+fn for_staff(what: &str, issue: &ServiceIssue) -> String {
+    let mut line = format!("For staff (the caller spoke Spanish): {what}");
+    if let Some(location) = &issue.location {
+        line += &format!(", in the {}", summary::es::place_for_staff(location));
+    }
+    match issue.entry {
+        Some(true) => line += ", permission to enter: yes",
+        Some(false) => line += ", permission to enter: no, only when home",
+        None => {}
+    }
+    if let Some(callback) = &issue.callback {
+        line += &format!(", callback {}", callback.spoken());
+    }
+    line + "."
+}
+
 /// What an ended call leaves on the caller's history in the system of record: what
 /// happened, what it left for staff in a few words, what the caller said first (whole), and
 /// where staff read the whole transcript. Nothing for a caller the records do not know.
@@ -230,6 +285,9 @@ pub fn history_note(
         note += &format!(", {}:{:02}", seconds / 60, seconds % 60);
     }
     note += ").";
+    if call.language == Language::Spanish {
+        note += " The caller spoke Spanish; their words are quoted as said.";
+    }
     if let Some(reference) = reference {
         note += &format!(" Reference {reference}.");
     }
@@ -280,6 +338,8 @@ mod tests {
             next: crate::call::Next::Hangup,
             actions: vec![Action::FollowUp(follow_up)],
             model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
+            invite: None,
         };
         let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, &outlets(false, None));
         let sent: Vec<(&str, &str)> = writes
@@ -299,6 +359,46 @@ mod tests {
     }
 
     #[test]
+    fn a_request_taken_in_spanish_reaches_staff_with_an_english_line_and_the_callers_words() {
+        let issue = ServiceIssue {
+            priority: Priority::Urgent,
+            problem: "el inodoro está tapado".into(),
+            summary: "el inodoro está tapado".into(),
+            access: None,
+            property: None,
+            location: Some("baño".into()),
+            entry: Some(false),
+            callback: Phone::parse("+17185550101"),
+            hazard: None,
+            unconfirmed: None,
+            language: Language::Spanish,
+        };
+        let filed = service_issue("CA9-3", &tenant(), &issue);
+        assert_eq!(filed.title, "Toilet: clogged");
+        assert!(
+            filed.description.starts_with(
+                "For staff (the caller spoke Spanish): toilet: clogged, in the bathroom, permission to enter: \
+                 no, only when home, callback 718-555-0101. Caller's words: \"el inodoro está tapado\"."
+            ),
+            "{}",
+            filed.description
+        );
+        let mut call = Call::new(tenant());
+        call.language = Language::Spanish;
+        call.left = vec!["toilet: clogged".into()];
+        let Some(OutsideWrite::HistoryNote { note, .. }) =
+            history_note(&call, None, Some("el inodoro está tapado"), None, "T")
+        else {
+            panic!("a note for a known tenant")
+        };
+        assert!(
+            note.contains("The caller spoke Spanish") && note.contains("Left for staff: toilet: clogged."),
+            "{note}"
+        );
+        assert!(note.contains("Caller: \"el inodoro está tapado\""), "{note}");
+    }
+
+    #[test]
     fn a_page_texts_every_on_call_number_and_an_issue_goes_to_the_records_only_when_kept() {
         let call = Call::new(tenant());
         let issue = ServiceIssue {
@@ -312,6 +412,7 @@ mod tests {
             callback: None,
             hazard: None,
             unconfirmed: None,
+            language: Language::English,
         };
         let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
         let turn = Turn {
@@ -322,6 +423,8 @@ mod tests {
                 Action::PageOnCall { to, body: "Gas smell at 2B".into() },
             ],
             model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
+            invite: None,
         };
         let kept = of_turn("CA1", 4, &call, &turn, &outlets(true, None));
         assert_eq!(kept.iter().map(OutsideWrite::kind).collect::<Vec<_>>(), ["service_issue", "sms", "sms"]);
@@ -376,6 +479,35 @@ mod tests {
     }
 
     #[test]
+    fn a_caller_who_spoke_spanish_gets_their_text_in_spanish() {
+        let office = Office::load(None).unwrap();
+        let action = Action::TakeMessage {
+            body: "llámenme por lo de la renta".into(),
+            summary: "For the office team: llámenme por lo de la renta".into(),
+            kind: MessageKind::Message,
+            for_whom: None,
+        };
+        let turn = Turn {
+            say: Vec::new(),
+            next: crate::call::Next::Hangup,
+            actions: vec![action],
+            model_line: crate::call::ModelLine::NotOffered,
+            language: Language::Spanish,
+            invite: None,
+        };
+        let mut call = Call::new(tenant());
+        call.language = Language::Spanish;
+        let on = Outlets { keeps_records: false, caller_texts: Some(&office), reference: Some("47218") };
+        let writes = of_turn("CA1", 4, &call, &turn, &on);
+        let [OutsideWrite::CallerText { body, .. }] = writes.as_slice() else { panic!("{writes:?}") };
+        assert!(
+            body.contains("Recibimos su mensaje para la oficina")
+                && body.contains("Su número de referencia es 47218"),
+            "{body}"
+        );
+    }
+
+    #[test]
     fn a_caller_gets_one_text_with_the_reference_after_a_request_but_not_mid_emergency() {
         let office = Office::load(None).unwrap();
         let issue = ServiceIssue {
@@ -389,12 +521,15 @@ mod tests {
             callback: None,
             hazard: None,
             unconfirmed: None,
+            language: Language::English,
         };
         let mut turn = Turn {
             say: Vec::new(),
             next: crate::call::Next::Hangup,
             actions: vec![Action::FileServiceIssue(issue)],
             model_line: crate::call::ModelLine::NotOffered,
+            language: Language::English,
+            invite: None,
         };
         let on = Outlets { keeps_records: true, caller_texts: Some(&office), reference: Some("47218") };
         let writes = of_turn("CA1", 4, &Call::new(tenant()), &turn, &on);

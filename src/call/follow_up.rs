@@ -125,6 +125,7 @@ mod tests {
                 callback: None,
                 hazard: None,
                 unconfirmed: unconfirmed.map(String::from),
+                language: crate::call::Language::English,
             })
         };
         let actions = [

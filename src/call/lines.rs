@@ -4,11 +4,19 @@
 //! that `pick` can honour the rule that no line is said twice in one call. Lines state only
 //! what the office profile holds or what the caller said.
 
+mod es;
+mod worded;
+
+use chrono::{DateTime, NaiveTime};
+use chrono_tz::Tz;
+
 use crate::call::reading::{Hazard, Topic};
 use crate::call::summary::to_you;
-use crate::call::{Caller, Note, Request};
+use crate::call::{Caller, Field, Note, Request};
 use crate::knowledge::{Property, Unit};
-use crate::office::Office;
+use crate::office::{Office, hours};
+use crate::phone::Phone;
+pub use worded::Lines;
 
 /// The first variant not yet said in this call. When a caller has heard every variant of a
 /// line, a lead-in keeps the new line distinct rather than repeating one word for word.
@@ -65,6 +73,24 @@ pub fn quote(words: &str) -> String {
     format!("{cut}, and so on")
 }
 
+pub fn phone(phone: &Phone) -> String {
+    phone.spoken()
+}
+
+pub fn time(t: NaiveTime) -> String {
+    hours::spoken_time(t)
+}
+
+pub fn when(at: DateTime<Tz>, now: DateTime<Tz>) -> String {
+    hours::spoken_when(at, now)
+}
+
+pub fn week(office: &Office) -> String {
+    office.hours.spoken_week()
+}
+
+/// The call's first words (the profile's Spanish invitation follows them, in the Spanish
+/// voice: see `Turn::invite`).
 pub fn greeting(office: &Office, caller: &Caller) -> Vec<String> {
     let me = &office.assistant_name;
     match caller.first_name() {
@@ -77,6 +103,14 @@ pub fn greeting(office: &Office, caller: &Caller) -> Vec<String> {
             format!("Hello, this is {me}. What can I do for you?"),
         ],
     }
+}
+
+/// After "English, please" in a Spanish call.
+pub fn switched() -> Vec<String> {
+    lines([
+        "Sure, let's continue in English. How can I help?",
+        "Of course, English it is. What can I do for you?",
+    ])
 }
 
 pub fn anything_else() -> Vec<String> {
@@ -374,8 +408,7 @@ pub fn not_ours() -> Vec<String> {
     ])
 }
 
-pub fn ask(field: crate::call::Field, caller: &Caller) -> Vec<String> {
-    use crate::call::Field;
+pub fn ask(field: Field, caller: &Caller) -> Vec<String> {
     match field {
         Field::Problem => lines([
             "I can help with that. What's going on?",
@@ -463,12 +496,28 @@ pub fn common_area(location: Option<&str>) -> bool {
     const COMMON: &[&str] = &[
         "hallway", "hall", "lobby", "stairwell", "stairs", "staircase", "basement", "laundry room", "roof",
         "elevator", "entrance", "front door of the building", "building entrance", "mailroom", "mail room",
-        "parking lot", "garage", "courtyard", "backyard", "sidewalk", "trash room", "common area",
+        "parking lot", "garage", "courtyard", "backyard", "sidewalk", "trash room", "common area", "pasillo",
+        "vestíbulo", "vestibulo", "escalera", "escaleras", "sótano", "sotano", "lavandería", "lavanderia",
+        "azotea", "ascensor", "elevador", "entrada del edificio", "buzones", "estacionamiento", "garaje",
+        "patio", "acera", "cuarto de la basura", "área común", "area comun",
     ];
     location.is_some_and(|l| {
         let l = format!(" {} ", l.to_lowercase());
         COMMON.iter().any(|c| l.contains(&format!(" {c} ")))
     })
+}
+
+/// A corrected detail, as `corrected` says it.
+pub fn fixed_place(location: &str) -> String {
+    format!("the {location}")
+}
+
+pub fn fixed_entry(entry: bool) -> String {
+    if entry { "maintenance may come in when you're out" } else { "only when you're home" }.into()
+}
+
+pub fn fixed_note(access: &str) -> String {
+    format!("the note: {}", to_you(access))
 }
 
 /// Said when a correction changed one detail, before the question still open.

@@ -13,10 +13,11 @@ mod request;
 
 use crate::call::reading::{Asks, Intent, ModelReply, Reading};
 use crate::call::{
-    Action, Call, Event, Facts, Field, MessageKind, ModelLine, Next, Offer, Stage, Target, Turn, lines,
-    pause, reference, vet,
+    Action, Call, Event, Facts, Field, Language, MessageKind, ModelLine, Next, Offer, Stage, Target, Turn,
+    lines, pause, reference, vet,
 };
-use crate::office::{Openness, hours};
+use crate::office::Openness;
+use lines::Lines;
 
 /// Below this speech confidence the caller is asked to repeat (a missing confidence is
 /// unknown, not zero, and is trusted).
@@ -38,13 +39,15 @@ pub fn step(mut call: Call, event: Event, facts: &Facts) -> (Call, Turn) {
         fixed: false,
         actions: Vec::new(),
         words: String::new(),
+        invite: None,
     };
     let next = machine.handle(event);
     let model_line = match proposal {
         Some(reply) => machine.consider(reply, &next),
         None => ModelLine::NotOffered,
     };
-    let turn = Turn { say: machine.say, next, actions: machine.actions, model_line };
+    let (say, actions, invite) = (machine.say, machine.actions, machine.invite);
+    let turn = Turn { say, next, actions, model_line, language: call.language, invite };
     (call, turn)
 }
 
@@ -57,12 +60,19 @@ struct Machine<'a> {
     actions: Vec<Action>,
     /// What the caller said this turn, if anything.
     words: String,
+    /// See `Turn::invite`.
+    invite: Option<String>,
 }
 
 impl Machine<'_> {
+    /// The lines of the call's language: every line the machine says comes through here.
+    fn lines(&self) -> Lines {
+        Lines::of(self.call.language)
+    }
+
     /// A conversational line: a model's words may take its place.
     fn say(&mut self, variants: Vec<String>) {
-        let line = lines::pick(&self.call.said, variants);
+        let line = self.lines().pick(&self.call.said, variants);
         self.call.said.push(line.clone());
         self.say.push(line);
     }
@@ -85,6 +95,11 @@ impl Machine<'_> {
                 "the reply asks for {:?}, the call waits for {expects:?}",
                 reply.asks
             ));
+        }
+        // A call is heard in one language: a line in the other is not spoken.
+        let speaks = crate::call::language::cue(&reply.text).speaks;
+        if speaks.is_some_and(|l| l != self.call.language) {
+            return ModelLine::Declined(format!("the reply is not in {}", self.call.language.as_str()));
         }
         let earlier = self.call.said.len() - self.say.len();
         let sources = vet::Sources {
@@ -122,7 +137,8 @@ impl Machine<'_> {
         }
         match event {
             Event::Answered => {
-                self.say(lines::greeting(self.facts.office, &self.call.caller));
+                self.say(self.lines().greeting(self.facts.office, &self.call.caller));
+                self.invite = Some(self.facts.office.greeting_es.clone());
                 self.listen(Stage::Listening { offer: None })
             }
             Event::HungUp => {
@@ -140,11 +156,15 @@ impl Machine<'_> {
             Event::DialEnded { answered } => self.dial_ended(answered),
             Event::Heard { text, confidence, reading } => {
                 self.call.silences = 0;
+                let first = self.call.heard.is_empty();
                 self.call.heard.push(text.clone());
                 self.words = text.clone();
                 let unclear = confidence.is_some_and(|c| c < MIN_CONFIDENCE);
                 if let Some(suspected) = self.call.checking.take() {
                     return self.checked(suspected, unclear, &text, &reading);
+                }
+                if !unclear && let Some(next) = self.switch_language(first, &reading) {
+                    return next;
                 }
                 if unclear {
                     return self.unclear(&text, &reading);
@@ -152,6 +172,38 @@ impl Machine<'_> {
                 self.heard(&text, &reading)
             }
         }
+    }
+
+    /// The caller asks for a language ("español", "English, please"), or their first words
+    /// are Spanish: the call goes on in it. A request for the language and nothing else is
+    /// answered in it, with the question the call was waiting on asked again; words that say
+    /// more go on to be heard, in the new language.
+    fn switch_language(&mut self, first: bool, reading: &Reading) -> Option<Next> {
+        let spoken = reading.language.filter(|l| first && *l == Language::Spanish);
+        let wanted = reading.wants_language.or(spoken)?;
+        if wanted == self.call.language {
+            return None;
+        }
+        self.call.language = wanted;
+        let asked = reading.wants_language.is_some() && matches!(reading.intent, None | Some(Intent::Other));
+        let only_that = reading.hazard.is_none()
+            && !reading.describes_problem
+            && (asked || reading.intent == Some(Intent::Hello));
+        if !only_that {
+            return None;
+        }
+        self.call.misses = 0;
+        // An offer pending is dropped with the language: the caller is asked afresh.
+        if matches!(self.call.stage, Stage::Listening { .. } | Stage::Ringing) {
+            let welcome = match wanted {
+                Language::Spanish => self.lines().greeting(self.facts.office, &self.call.caller),
+                Language::English => self.lines().switched(),
+            };
+            self.say(welcome);
+            return Some(self.listen(Stage::Listening { offer: None }));
+        }
+        self.say(self.lines().no_problem());
+        Some(self.ask_again(self.lines().anything_else()))
     }
 
     fn heard(&mut self, text: &str, reading: &Reading) -> Next {
@@ -194,7 +246,7 @@ impl Machine<'_> {
                 (Offer::Message, true) => self.start_message(MessageKind::Message),
                 (Offer::Showing, true) => self.start_message(MessageKind::Showing),
                 (_, false) => {
-                    self.say(lines::no_problem());
+                    self.say(self.lines().no_problem());
                     self.anything_else()
                 }
             };
@@ -208,7 +260,7 @@ impl Machine<'_> {
             && reading.answer.is_none()
         {
             self.call.misses = 0;
-            self.say_fixed(lines::found_reference(&reference::spoken(linked)));
+            self.say_fixed(self.lines().found_reference(&reference::spoken(linked)));
             return self.listen(Stage::Listening { offer: None });
         }
         // An address named out of the blue: say whether it is one of ours (a prospect asking
@@ -220,12 +272,12 @@ impl Machine<'_> {
                 (Some(_), Intent::Leasing) => {}
                 (Some(property), _) => {
                     self.call.misses = 0;
-                    self.say_fixed(lines::ours(property));
+                    self.say_fixed(self.lines().ours(property));
                     return self.anything_else();
                 }
                 (None, _) => {
                     self.call.misses = 0;
-                    self.say_fixed(lines::not_ours());
+                    self.say_fixed(self.lines().not_ours());
                     return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
                 }
             }
@@ -234,24 +286,25 @@ impl Machine<'_> {
             Intent::Maintenance => self.new_request(text, reading),
             Intent::Hours => {
                 let now = self.facts.now.with_timezone(&self.facts.office.timezone);
+                let say = self.lines();
                 let status = match self.facts.office.hours.at(self.facts.now) {
-                    Openness::Open { closes } => lines::open_now(&hours::spoken_time(closes.time())),
+                    Openness::Open { closes } => say.open_now(&say.time(closes.time())),
                     Openness::Closed { opens } => {
-                        lines::closed_now(opens.map(|at| hours::spoken_when(at, now)).as_deref())
+                        say.closed_now(opens.map(|at| say.when(at, now)).as_deref())
                     }
                 };
-                self.say_fixed(lines::hours(&status, &self.facts.office.hours.spoken_week()));
+                self.say_fixed(say.hours(&status, &say.week(self.facts.office)));
                 self.anything_else()
             }
             Intent::Address => {
-                self.say_fixed(lines::address(self.facts.office));
+                self.say_fixed(self.lines().address(self.facts.office));
                 self.anything_else()
             }
             Intent::Person => self.transfer(reading.staff.as_deref()),
             Intent::Leasing => {
                 let units = self.facts.knowledge.available();
                 if units.is_empty() {
-                    self.say(lines::leasing(self.facts.office));
+                    self.say(self.lines().leasing(self.facts.office));
                     return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
                 }
                 // "Do you have any two-bedrooms?" is answered, yes or no, from the data.
@@ -259,20 +312,20 @@ impl Machine<'_> {
                     Some(bedrooms) => {
                         let sized: Vec<_> =
                             units.iter().filter(|(_, u)| u.bedrooms == bedrooms).copied().collect();
-                        let answer = lines::available_sized(bedrooms, &sized, &units);
+                        let answer = self.lines().available_sized(bedrooms, &sized, &units);
                         self.say_fixed(lines::varied(&self.call.said, answer));
                     }
-                    None => self.say_fixed(lines::available(&units)),
+                    None => self.say_fixed(self.lines().available(&units)),
                 }
                 self.listen(Stage::Listening { offer: Some(Offer::Showing) })
             }
             Intent::Policy => self.policy(reading),
             Intent::Thanks => {
-                self.say(lines::welcome());
+                self.say(self.lines().welcome());
                 self.anything_else()
             }
             Intent::Hello => {
-                self.say(lines::hello());
+                self.say(self.lines().hello());
                 self.listen(Stage::Listening { offer })
             }
             Intent::Goodbye | Intent::Other => {
@@ -281,7 +334,7 @@ impl Machine<'_> {
                 if self.call.misses >= MAX_MISSES {
                     return self.transfer(None);
                 }
-                self.say(lines::what_i_do(self.facts.office));
+                self.say(self.lines().what_i_do(self.facts.office));
                 self.listen(Stage::Listening { offer: Some(Offer::Transfer) })
             }
         }
@@ -290,17 +343,17 @@ impl Machine<'_> {
     /// A question about living here, answered only from the office's own data.
     fn policy(&mut self, reading: &Reading) -> Next {
         let Some(topic) = reading.topic else {
-            self.say(lines::what_i_do(self.facts.office));
+            self.say(self.lines().what_i_do(self.facts.office));
             return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
         };
         let property = self.call.caller.property.as_deref();
         if let Some(text) = self.facts.knowledge.policy(topic, property) {
             let text = text.to_string();
-            self.say_fixed(lines::policy(&text));
+            self.say_fixed(self.lines().policy(&text));
             return self.anything_else();
         }
         let open = self.office_open();
-        self.say_fixed(lines::dont_have(topic, &lines::offer_person_or_message(open)));
+        self.say_fixed(self.lines().dont_have(topic, &self.lines().offer_person_or_message(open)));
         let offer = if open { Offer::Transfer } else { Offer::Message };
         self.listen(Stage::Listening { offer: Some(offer) })
     }
@@ -309,14 +362,14 @@ impl Machine<'_> {
     /// what happens next, not a routine goodbye.
     fn goodbye(&mut self) -> Next {
         match self.call.escalated.is_empty() {
-            true => self.say(lines::goodbye()),
-            false => self.say_fixed(lines::emergency_goodbye(self.facts.texting)),
+            true => self.say(self.lines().goodbye()),
+            false => self.say_fixed(self.lines().emergency_goodbye(self.facts.texting)),
         }
         self.end()
     }
 
     fn anything_else(&mut self) -> Next {
-        self.say(lines::anything_else());
+        self.say(self.lines().anything_else());
         self.listen(Stage::Listening { offer: None })
     }
 
@@ -335,24 +388,24 @@ impl Machine<'_> {
     fn silence(&mut self) -> Next {
         self.call.silences = self.call.silences.saturating_add(1);
         match self.call.silences {
-            1 => self.ask_again(lines::still_there()),
+            1 => self.ask_again(self.lines().still_there()),
             2 => {
                 if let Some(next) = self.danger_after_hours() {
                     return next;
                 }
                 let offer = if self.office_open() {
-                    self.say(lines::offer_transfer(self.facts.office));
+                    self.say(self.lines().offer_transfer(self.facts.office));
                     Offer::Transfer
                 } else {
-                    self.say(lines::offer_message());
+                    self.say(self.lines().offer_message());
                     Offer::Message
                 };
                 self.listen(Stage::Listening { offer: Some(offer) })
             }
             _ => {
                 match self.call.escalated.is_empty() {
-                    true => self.say(lines::silent_goodbye()),
-                    false => self.say_fixed(lines::emergency_goodbye(self.facts.texting)),
+                    true => self.say(self.lines().silent_goodbye()),
+                    false => self.say_fixed(self.lines().emergency_goodbye(self.facts.texting)),
                 }
                 self.end()
             }
@@ -362,12 +415,14 @@ impl Machine<'_> {
     /// Asks again for what the call waits for (`otherwise` when it waits for nothing).
     fn ask_again(&mut self, otherwise: Vec<String>) -> Next {
         let variants = match &self.call.stage {
-            Stage::Intake { asking, .. } => lines::ask(*asking, &self.call.caller),
-            Stage::Confirming { fixing: true, .. } => lines::what_to_fix(),
-            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => lines::yes_or_no(),
+            Stage::Intake { asking, .. } => self.lines().ask(*asking, &self.call.caller),
+            Stage::Confirming { fixing: true, .. } => self.lines().what_to_fix(),
+            Stage::Confirming { .. } | Stage::TakingMessage { draft: Some(_), .. } => {
+                self.lines().yes_or_no()
+            }
             Stage::TakingMessage { draft: None, kind, note } => self.ask_message(*kind, note.as_ref()),
-            Stage::FollowingUp { .. } => lines::ask_follow_up(),
-            Stage::ConfirmingUnit { .. } => lines::which_unit(),
+            Stage::FollowingUp { .. } => self.lines().ask_follow_up(),
+            Stage::ConfirmingUnit { .. } => self.lines().which_unit(),
             _ => otherwise,
         };
         self.say(variants);
@@ -385,7 +440,7 @@ impl Machine<'_> {
         let office = self.facts.office;
         match office.hours.at(self.facts.now) {
             Openness::Open { .. } => {
-                self.say_fixed(lines::connecting(staff));
+                self.say_fixed(self.lines().connecting(staff));
                 self.call.stage = Stage::Transferring { to: Target::Office };
                 Next::Dial { number: office.office_phone.clone(), timeout: office.ring_timeout }
             }
@@ -394,8 +449,8 @@ impl Machine<'_> {
                     return next;
                 }
                 let now = self.facts.now.with_timezone(&office.timezone);
-                let opens = opens.map(|at| hours::spoken_when(at, now));
-                self.say_fixed(lines::after_hours(&lines::closed_now(opens.as_deref())));
+                let opens = opens.map(|at| self.lines().when(at, now));
+                self.say_fixed(self.lines().after_hours(&self.lines().closed_now(opens.as_deref())));
                 self.listen(Stage::Listening { offer: Some(Offer::Message) })
             }
         }
@@ -407,12 +462,12 @@ impl Machine<'_> {
         };
         if answered {
             self.call.outcomes.transferred |= to == Target::Office;
-            self.say_fixed(lines::transfer_done());
+            self.say_fixed(self.lines().transfer_done());
             return self.end();
         }
         match to {
             Target::Office => {
-                self.say_fixed(lines::nobody_answered());
+                self.say_fixed(self.lines().nobody_answered());
                 self.listen(Stage::TakingMessage { draft: None, kind: MessageKind::Message, note: None })
             }
             Target::OnCall => self.on_call_unanswered(),

@@ -6,7 +6,8 @@
 //!   reader, in English and Spanish); `language`: which of the two a caller speaks or asks
 //!   for; `vet`: whether a model's proposed line (or summary) may be spoken; `summary`: what
 //!   the caller said, in the few words a read-back names it with.
-//! - `machine::step`: the whole conversation as a pure function, with `lines` its words.
+//! - `machine::step`: the whole conversation as a pure function, with `lines` its words
+//!   (`Lines::of(call.language)`: every line in the call's language, from one place).
 //! - `effects`: the outside writes a turn causes, worded (pure).
 //! - `worth`: whether the model could change a turn at all; `pause`: how long a silence ends
 //!   the caller's turn; `early`: readings started on partial transcripts, and the wait for
@@ -175,6 +176,10 @@ pub struct Call {
     /// What this call left for staff, each in a few words (for the call's history note).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub left: Vec<String>,
+    /// The language the call is spoken in: every line, the voice and the speech model follow
+    /// it (a call stored before Spanish existed was in English).
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// What the caller told us about themselves and their home in this call, whenever they said
@@ -220,6 +225,7 @@ impl Call {
             heard: Vec::new(),
             given: Given::default(),
             left: Vec::new(),
+            language: Language::English,
         }
     }
 }
@@ -520,6 +526,11 @@ pub struct Turn {
     pub next: Next,
     pub actions: Vec<Action>,
     pub model_line: ModelLine,
+    /// The language the turn's lines are in, and the caller's next words are listened for in.
+    pub language: Language,
+    /// One sentence in Spanish after the lines of an English turn, in the Spanish voice: the
+    /// greeting's invitation to switch.
+    pub invite: Option<String>,
 }
 
 /// What became of the model's proposed line this turn.
@@ -618,4 +629,6 @@ pub struct ServiceIssue {
     /// Set when the caller, known by caller ID only, did not confirm their unit: what they
     /// answered. Permission to enter then waits for staff to confirm who called.
     pub unconfirmed: Option<String>,
+    /// The language the caller spoke: staff get an English line beside their words.
+    pub language: Language,
 }

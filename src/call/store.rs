@@ -172,7 +172,7 @@ pub async fn save(
     .bind(record.event.as_str())
     .bind(record.heard)
     .bind(record.confidence)
-    .bind(record.reply.say.join(" "))
+    .bind(record.reply.say.iter().chain(&record.reply.invite).cloned().collect::<Vec<_>>().join(" "))
     .bind(call.stage.name())
     .bind(record.source.as_str())
     .bind(record.model_error)
@@ -258,7 +258,8 @@ pub async fn update<'e>(
     sqlx::query(
         "UPDATE calls SET stage = $2, state = $3, outcome = $4,
                           next_turn = COALESCE($5, next_turn), updated_at = $6,
-                          emergency = $7, service_issue = $8, transferred = $9, message = $10
+                          emergency = $7, service_issue = $8, transferred = $9, message = $10,
+                          language = $11
          WHERE sid = $1",
     )
     .bind(sid)
@@ -271,6 +272,7 @@ pub async fn update<'e>(
     .bind(call.outcomes.service_issue)
     .bind(call.outcomes.transferred)
     .bind(call.outcomes.message)
+    .bind(call.language.as_str())
     .execute(db)
     .await?;
     Ok(())

@@ -6,7 +6,11 @@
 //! These are the rules' summaries; a model may propose its own, which `vet::summary` keeps
 //! only when every content word in it is the caller's.
 
+use super::Language;
 use super::heard::Heard;
+use super::reading::Hazard;
+pub mod es;
+
 use super::lines::quote;
 
 /// Things in a home that break. The first one said is what a problem is about ("the sink is
@@ -82,6 +86,25 @@ const TELL: &[&str] = &[
     "its for", "for",
 ];
 const AFTER_NAME: &[&str] = &["to", "that", "know that", "know", "i need", "i"];
+
+/// The problem in a few words, in the language the call is in.
+pub fn problem_in(language: Language, utterance: &str) -> String {
+    match language {
+        Language::English => problem(utterance),
+        Language::Spanish => es::problem(utterance),
+    }
+}
+
+/// What a request left for staff, in English whatever the call's language: the read-back's
+/// summary in an English call; for a Spanish one, the danger or the thing and what is wrong
+/// with it, read from the caller's words by the rules.
+pub fn for_staff(language: Language, summary: &str, words: &str, hazard: Option<Hazard>) -> String {
+    match (language, hazard) {
+        (Language::English, _) => summary.to_string(),
+        (Language::Spanish, Some(hazard)) => hazard.describe().to_string(),
+        (Language::Spanish, None) => es::for_staff(words),
+    }
+}
 
 /// The problem in a few words: the thing and what is wrong with it, from the last thing the
 /// caller said they meant. Falls back to their words, trimmed.

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::early::{Early, EarlyError, Held, MAX_HOLDS, ReadFrom};
+use super::language::{self, Language};
 use super::reader::{Conversation, HISTORY, Reader};
 use super::reading::Interpretation;
 use super::store::reference::Offered;
@@ -87,7 +88,7 @@ pub enum Input {
 /// the model finishes (then a redirect to `/twilio/reply` for that turn's `hold`th wait).
 pub trait Renderer {
     fn turn(&self, turn: &Turn) -> io::Result<String>;
-    fn hold(&self, line: &str, hold: u32) -> io::Result<String>;
+    fn hold(&self, line: &str, hold: u32, language: Language) -> io::Result<String>;
 }
 
 /// The reply to send, and how long reading the caller took (the model's wait).
@@ -173,7 +174,9 @@ impl Turns {
                         event
                     }
                     Read::Replied(text) => return Ok(Reply { text, reading: Duration::ZERO }),
-                    Read::Held => return self.hold(line, turn, text, confidence, render).await,
+                    Read::Held(language) => {
+                        return self.hold(line, turn, text, confidence, language, render).await;
+                    }
                 }
             }
         };
@@ -212,13 +215,15 @@ impl Turns {
         let interpretation = match self.early.wait(&pending, within).await? {
             Some(stored) => stored.interpretation(),
             None if held.holds < MAX_HOLDS && left > within => {
-                let said = hold::pick(held.lines.last().map(String::as_str), rand::random::<u32>());
+                let last = held.lines.last().map(String::as_str);
+                let language = last.map(hold::language_of).unwrap_or_default();
+                let said = hold::pick(language, last, rand::random::<u32>());
                 let mut lines = held.lines.clone();
                 lines.push(said.to_string());
                 let again = Held {
                     holds: held.holds + 1,
                     lines,
-                    twiml: render.hold(said, held.holds + 1)?,
+                    twiml: render.hold(said, held.holds + 1, language)?,
                     ..held.clone()
                 };
                 let text = self.early.hold_again(line.sid, turn, held.holds, &again).await?;
@@ -251,17 +256,18 @@ impl Turns {
         turn: u32,
         heard: String,
         confidence: Option<f64>,
+        language: Language,
         render: &impl Renderer,
     ) -> Result<Reply, TurnError> {
         let previous = self.early.last_hold_line(line.sid).await?;
-        let said = hold::pick(previous.as_deref(), rand::random::<u32>());
+        let said = hold::pick(language, previous.as_deref(), rand::random::<u32>());
         let held = Held {
             heard,
             confidence,
             final_at: wall_clock_ms(),
             holds: 1,
             lines: vec![said.to_string()],
-            twiml: render.hold(said, 1)?,
+            twiml: render.hold(said, 1, language)?,
         };
         let text = self.early.hold(line.sid, turn, &held).await?;
         tracing::info!(call = line.sid, turn, "the reading is not ready: a hold line");
@@ -426,7 +432,7 @@ impl Turns {
         let asked = Asked { asked: Some(true), from: Some(pending.from), ..Asked::default() };
         Ok(match self.early.wait(&pending, self.early.settings.grace).await? {
             Some(stored) => Read::Fresh(Box::new(stored.interpretation()), asked),
-            None => Read::Held,
+            None => Read::Held(held_language(&known, text)),
         })
     }
 
@@ -489,8 +495,8 @@ enum Read {
     Fresh(Box<Interpretation>, Asked),
     /// A twin of this callback answered first.
     Replied(String),
-    /// The reading is not ready within the grace: a hold line first.
-    Held,
+    /// The reading is not ready within the grace: a hold line first, in this language.
+    Held(Language),
 }
 
 /// What a turn did with the model, for its record.
@@ -506,6 +512,14 @@ struct Asked {
 
 /// The deadline of a held turn is wall time (Twilio's), not the office clock, which tests
 /// stop: Unix milliseconds now, and the time since such a moment.
+/// The language a hold line is said in: the one the caller just asked for, or spoke as their
+/// first words, else the call's (the machine switches the same way once the reading is in).
+fn held_language(call: &Call, text: &str) -> Language {
+    let cue = language::cue(text);
+    let first = cue.speaks.filter(|l| call.heard.is_empty() && *l == Language::Spanish);
+    cue.wants.or(first).unwrap_or(call.language)
+}
+
 fn wall_clock_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

@@ -10,6 +10,7 @@
 //! every content word in it must be one the caller said (nothing added: no diagnosis, no
 //! time, no promise).
 
+mod es;
 pub mod summary;
 
 use std::collections::BTreeSet;
@@ -82,6 +83,7 @@ impl Sources<'_> {
             office.address.clone(),
             office.address_spoken.clone(),
             office.hours.spoken_week(),
+            office.hours.spoken_week_es(),
             office.hours.spoken_times().join(" "),
             office.office_phone.spoken(),
             office.on_call_phone.spoken(),
@@ -243,6 +245,9 @@ pub fn vet(reply: &str, sources: &Sources<'_>, said: &[String]) -> Result<String
         return Err(Unfit::Promise(found.as_str().to_string()));
     }
     unstated(&line, &known)?;
+    if super::language::cue(&line).speaks == Some(super::Language::Spanish) {
+        es::check(&line, &known)?;
+    }
     let plain = plain_words(&line);
     if said.iter().any(|s| strsim::sorensen_dice(&plain, &plain_words(s)) >= REPEAT_SIMILARITY) {
         return Err(Unfit::Repeat);
@@ -335,7 +340,7 @@ fn for_the_ear(reply: &str) -> String {
     let kept: String = reply
         .chars()
         .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ".,!?'’\"-:;()$%&/+".contains(*c))
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || ".,!?¡¿«»'’\"-:;()$%&/+".contains(*c))
         .collect();
     kept.split_whitespace().filter(|w| *w != "-").collect::<Vec<_>>().join(" ")
 }
@@ -397,6 +402,28 @@ mod tests {
         assert!(check("Sure! Which room is the leak in?").is_ok());
         assert!(check("Good morning! We're open Monday through Friday. One moment, which room?").is_ok());
         assert!(check("The 1-bedroom at 1042 Windsor St is $1650 a month.").is_ok());
+    }
+
+    #[test]
+    fn spanish_lines_are_held_to_the_same_rules() {
+        assert!(check("Claro, ¿en qué parte de la casa está la fuga?").is_ok());
+        assert!(check("Atendemos de lunes a viernes, de nueve de la mañana a cinco de la tarde.").is_ok());
+        assert!(check("Abrimos a las nueve de la mañana.").is_ok());
+        let promise = |line: &str| matches!(check(line), Err(Unfit::Promise(_)));
+        assert!(promise("Le prometo que lo arreglan hoy."));
+        assert!(promise("El plomero va mañana sin falta."));
+        assert!(promise("Ya le mandé a alguien, está en camino."));
+        assert!(promise("Su solicitud ya está registrada."));
+        assert!(promise("Un técnico llega en unos minutos."));
+        let unstated = |line: &str| matches!(check(line), Err(Unfit::Unstated(..)));
+        assert!(unstated("El técnico puede pasar a las tres."), "a time in words");
+        assert!(unstated("Alguien le llama el sábado por la tarde."), "a day not in the hours");
+        assert!(unstated("El arreglo cuesta cincuenta dólares."), "a price");
+        assert!(unstated("Son quinientos por el depósito de la llave."), "a number in words");
+        assert!(
+            check_with("Muy bien, el jueves a las tres entonces, ¿verdad?", &["el jueves a las tres"])
+                .is_ok()
+        );
     }
 
     #[test]

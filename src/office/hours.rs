@@ -102,14 +102,7 @@ impl Hours {
 
     /// "Monday through Friday, 9 AM to 5 PM; Saturday, 10 AM to 2 PM".
     pub fn spoken_week(&self) -> String {
-        let mut groups: Vec<(usize, usize, (NaiveTime, NaiveTime))> = Vec::new();
-        for (i, span) in self.week.iter().enumerate() {
-            let Some(span) = *span else { continue };
-            match groups.last_mut() {
-                Some((_, last, same)) if *last + 1 == i && *same == span => *last = i,
-                _ => groups.push((i, i, span)),
-            }
-        }
+        let groups = self.groups();
         if groups.is_empty() {
             return "by appointment only".into();
         }
@@ -126,6 +119,99 @@ impl Hours {
             })
             .collect::<Vec<_>>()
             .join("; ")
+    }
+
+    /// The week in Spanish: "de lunes a viernes, de nueve de la mañana a cinco de la tarde".
+    pub fn spoken_week_es(&self) -> String {
+        let groups = self.groups();
+        if groups.is_empty() {
+            return "solo con cita previa".into();
+        }
+        let day = |i: usize| day_name_es(WEEK[i]);
+        groups
+            .iter()
+            .map(|&(first, last, (open, close))| {
+                let days = match last - first {
+                    0 => format!("los {}", day(first)),
+                    1 => format!("los {} y {}", day(first), day(last)),
+                    _ => format!("de {} a {}", day(first), day(last)),
+                };
+                format!("{days}, de {} a {}", spoken_time_es(open, false), spoken_time_es(close, false))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Runs of consecutive days with the same hours: (first day, last day, hours).
+    fn groups(&self) -> Vec<(usize, usize, (NaiveTime, NaiveTime))> {
+        let mut groups: Vec<(usize, usize, (NaiveTime, NaiveTime))> = Vec::new();
+        for (i, span) in self.week.iter().enumerate() {
+            let Some(span) = *span else { continue };
+            match groups.last_mut() {
+                Some((_, last, same)) if *last + 1 == i && *same == span => *last = i,
+                _ => groups.push((i, i, span)),
+            }
+        }
+        groups
+    }
+}
+
+pub fn day_name_es(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "lunes",
+        Weekday::Tue => "martes",
+        Weekday::Wed => "miércoles",
+        Weekday::Thu => "jueves",
+        Weekday::Fri => "viernes",
+        Weekday::Sat => "sábado",
+        Weekday::Sun => "domingo",
+    }
+}
+
+/// A time in Spanish words, as a listener hears it: "las nueve de la mañana", "la una y
+/// media de la tarde", "el mediodía" (`article`: with "las"/"la" in front).
+pub fn spoken_time_es(t: NaiveTime, article: bool) -> String {
+    const HOURS: [&str; 12] =
+        ["doce", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once"];
+    if (t.hour(), t.minute()) == (12, 0) {
+        return if article { "el mediodía".into() } else { "mediodía".into() };
+    }
+    let (_, hour12) = t.hour12();
+    let hour = HOURS[(hour12 % 12) as usize];
+    let minutes = match t.minute() {
+        0 => String::new(),
+        15 => " y cuarto".into(),
+        30 => " y media".into(),
+        m => format!(" y {m}"),
+    };
+    let part = match t.hour() {
+        0..=11 => "de la mañana",
+        12..=19 => "de la tarde",
+        _ => "de la noche",
+    };
+    let lead = match (article, hour12 % 12 == 1) {
+        (false, _) => "",
+        (true, true) => "la ",
+        (true, false) => "las ",
+    };
+    format!("{lead}{hour}{minutes} {part}")
+}
+
+/// When `at` is, in Spanish, from the point of view of `now`: "hoy a las nueve de la mañana",
+/// "mañana a las ...", "el lunes a las ...".
+pub fn spoken_when_es(at: DateTime<Tz>, now: DateTime<Tz>) -> String {
+    let time = spoken_time_es(at.time(), true);
+    // "a el mediodía" is said "al mediodía".
+    let at_time = match time.strip_prefix("el ") {
+        Some(rest) => format!("al {rest}"),
+        None => format!("a {time}"),
+    };
+    let days = (at.date_naive() - now.date_naive()).num_days();
+    match days {
+        0 => format!("hoy {at_time}"),
+        1 => format!("mañana {at_time}"),
+        2..=6 => format!("el {} {at_time}", day_name_es(at.weekday())),
+        _ => format!("el {} {} {at_time}", day_name_es(at.weekday()), at.day()),
     }
 }
 
@@ -168,6 +254,22 @@ pub fn spoken_when(at: DateTime<Tz>, now: DateTime<Tz>) -> String {
 mod tests {
     use super::*;
     use crate::office::Office;
+
+    #[test]
+    fn hours_and_times_in_spanish_words() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(spoken_time_es(t(9, 0), true), "las nueve de la mañana");
+        assert_eq!(spoken_time_es(t(13, 30), true), "la una y media de la tarde");
+        assert_eq!(spoken_time_es(t(12, 0), true), "el mediodía");
+        assert_eq!(spoken_time_es(t(20, 15), false), "ocho y cuarto de la noche");
+        assert_eq!(hours().spoken_week_es(), "de lunes a viernes, de nueve de la mañana a cinco de la tarde");
+        let tz = chrono_tz::America::New_York;
+        let now = eastern(2026, 12, 4, 18, 0).with_timezone(&tz);
+        let monday = eastern(2026, 12, 7, 9, 0).with_timezone(&tz);
+        assert_eq!(spoken_when_es(monday, now), "el lunes a las nueve de la mañana");
+        let noon = eastern(2026, 12, 5, 12, 0).with_timezone(&tz);
+        assert_eq!(spoken_when_es(noon, now), "mañana al mediodía");
+    }
 
     fn hours() -> Hours {
         Office::load(None).unwrap().hours

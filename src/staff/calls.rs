@@ -15,7 +15,7 @@ use super::follow_ups::text_state;
 use super::{PageError, local_time};
 use crate::App;
 use crate::call::effects::OutsideWrite;
-use crate::call::{CallerKind, EventKind, Outcome, Source, reference};
+use crate::call::{CallerKind, EventKind, Language, Outcome, Source, reference};
 use crate::db::Engine;
 use crate::phone::Phone;
 
@@ -390,8 +390,14 @@ async fn get_call(
     .await?;
     let Some(call) = call else { return Ok(None) };
     let turns = turns(app, sid).await?;
-    let final_stage: String =
-        sqlx::query_scalar("SELECT stage FROM calls WHERE sid = $1").bind(sid).fetch_one(pool).await?;
+    let (final_stage, language): (String, String) =
+        sqlx::query_as("SELECT stage, language FROM calls WHERE sid = $1").bind(sid).fetch_one(pool).await?;
+    // Staff read the language's name; an unknown value is shown as stored.
+    let language = match Language::from_str(&language) {
+        Ok(Language::English) => "English".to_string(),
+        Ok(Language::Spanish) => "Spanish".to_string(),
+        Err(_) => language,
+    };
     let mut path: Vec<&str> = Vec::new();
     for stage in turns.iter().map(|t| t.stage.as_str()).chain([final_stage.as_str()]) {
         if path.last() != Some(&stage) {
@@ -474,6 +480,7 @@ async fn get_call(
         "call.html",
         json!({
             "staff": staff.name, "csrf": csrf.0, "page": "calls", "call": listed(app, call),
+            "language": language,
             "turns": turns, "times": times, "path": path, "issues": issues, "messages": messages,
             "outbox": outbox, "other_calls": other_calls, "other_calls_query": other_calls_query,
             "links": links, "follow_ups": follow_ups, "texts": texts,

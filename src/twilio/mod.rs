@@ -18,7 +18,9 @@ pub struct TwilioConfig {
     pub verifier: Option<Verifier>,
     /// The public address Twilio calls (and signs); without it, the request's own host.
     pub public_url: Option<String>,
+    /// Twilio's speech model per language: each must support its language (see `twiml`).
     pub speech_model: String,
+    pub speech_model_es: String,
 }
 
 impl TwilioConfig {

@@ -12,12 +12,19 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use crate::call::{Next, Turn};
 use crate::phone::Phone;
 
-/// How the assistant sounds and listens: from the office profile and settings.
+/// How the assistant sounds and listens, in the call's language: from the office profile
+/// and settings.
 pub struct Voice<'a> {
     pub voice: &'a str,
+    /// The `<Say>`'s language, the voice's own locale.
     pub language: &'a str,
+    /// The `<Gather>`'s: the same, except `multi` where the caller's language is not known yet.
+    pub listen: &'a str,
     pub speech_model: &'a str,
     pub hints: &'a str,
+    /// The Spanish voice and its locale, for a turn's Spanish invitation (`Turn::invite`).
+    pub invite_voice: &'a str,
+    pub invite_language: &'a str,
 }
 
 /// Where the next callback of this call goes, and from which number transfers appear.
@@ -34,7 +41,13 @@ type Xml = Writer<Vec<u8>>;
 
 pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<String> {
     document(|w| {
-        let say_all = |w: &mut Xml| turn.say.iter().try_for_each(|line| say(w, voice, line));
+        let say_all = |w: &mut Xml| {
+            turn.say.iter().try_for_each(|line| say(w, voice, line))?;
+            match &turn.invite {
+                Some(line) => say_in(w, voice.invite_voice, voice.invite_language, line),
+                None => Ok(()),
+            }
+        };
         match &turn.next {
             Next::Listen { speech_timeout } => {
                 let action = format!("{}/twilio/gather?turn={}", callback.prefix, callback.next_turn);
@@ -47,7 +60,7 @@ pub fn render(turn: &Turn, voice: &Voice, callback: &Callback) -> io::Result<Str
                     ("speechModel", voice.speech_model),
                     ("enhanced", "true"),
                     ("speechTimeout", timeout.as_str()),
-                    ("language", voice.language),
+                    ("language", voice.listen),
                     ("hints", voice.hints),
                     ("actionOnEmptyResult", "true"),
                 ]);
@@ -129,8 +142,12 @@ fn document(body: impl FnOnce(&mut Xml) -> io::Result<()>) -> io::Result<String>
 }
 
 fn say(w: &mut Xml, voice: &Voice, line: &str) -> io::Result<()> {
+    say_in(w, voice.voice, voice.language, line)
+}
+
+fn say_in(w: &mut Xml, voice: &str, language: &str, line: &str) -> io::Result<()> {
     w.create_element("Say")
-        .with_attributes([("voice", voice.voice), ("language", voice.language)])
+        .with_attributes([("voice", voice), ("language", language)])
         .write_text_content(BytesText::new(&xml_text(line)))?;
     Ok(())
 }
@@ -148,6 +165,9 @@ mod tests {
 
     const VOICE: Voice = Voice {
         voice: "Google.en-US-Neural2-J",
+        listen: "en-US",
+        invite_voice: "Google.es-US-Neural2-A",
+        invite_language: "es-US",
         language: "en-US",
         speech_model: "phone_call",
         hints: "Diane,Janier",
@@ -158,7 +178,14 @@ mod tests {
     }
 
     fn turn(say: &str, next: Next) -> Turn {
-        Turn { say: vec![say.into()], next, actions: vec![], model_line: crate::call::ModelLine::NotOffered }
+        Turn {
+            say: vec![say.into()],
+            next,
+            actions: vec![],
+            model_line: crate::call::ModelLine::NotOffered,
+            language: crate::call::Language::English,
+            invite: None,
+        }
     }
 
     #[test]

@@ -14,9 +14,9 @@ use rocket::{FromForm, Route, State, post, routes};
 use super::twiml::{self, Callback, Voice};
 use super::{CallbackParams, Rejection, Signed};
 use crate::App;
-use crate::call::Turn;
 use crate::call::store::Line;
 use crate::call::turn::{Input, Renderer, Reply};
+use crate::call::{Language, Turn};
 use crate::db::millis;
 use crate::outbox::receipts::{self, Receipt, SmsStatus};
 use crate::phone::Phone;
@@ -173,14 +173,39 @@ async fn post_sms_status(
     Ok(Status::NoContent)
 }
 
-fn voice(app: &App) -> Voice<'_> {
-    Voice {
-        voice: &app.office.voice,
-        language: &app.office.language,
-        speech_model: &app.twilio.speech_model,
-        hints: &app.speech_hints,
+/// The voice and speech model of a call in `language`. `first`: the call's first `<Gather>`,
+/// before anything was heard: with a model that hears several languages at once
+/// (`deepgram_nova-3`), it listens for any, so a caller who simply speaks Spanish is heard.
+fn voice(app: &App, language: Language, first: bool) -> Voice<'_> {
+    let office = &app.office;
+    match language {
+        Language::English => {
+            let speech_model = app.twilio.speech_model.as_str();
+            let multi = first && speech_model == MULTILINGUAL;
+            Voice {
+                voice: &office.voice,
+                language: &office.language,
+                listen: if multi { "multi" } else { &office.language },
+                speech_model,
+                hints: &app.speech_hints,
+                invite_voice: &office.voice_es,
+                invite_language: &office.language_es,
+            }
+        }
+        Language::Spanish => Voice {
+            voice: &office.voice_es,
+            language: &office.language_es,
+            listen: &office.language_es,
+            speech_model: &app.twilio.speech_model_es,
+            hints: &app.speech_hints,
+            invite_voice: &office.voice_es,
+            invite_language: &office.language_es,
+        },
     }
 }
+
+/// The one Twilio speech model that takes `language="multi"`.
+const MULTILINGUAL: &str = "deepgram_nova-3";
 
 /// How this call's replies are rendered: the voice, the next callbacks (under the
 /// `PUBLIC_URL` prefix), the transfer's caller id.
@@ -212,12 +237,12 @@ impl Renderer for Render<'_> {
             caller_id: self.caller_id.as_ref(),
             partials: self.app.turns.early.speculating(),
         };
-        twiml::render(turn, &voice(self.app), &callback)
+        twiml::render(turn, &voice(self.app, turn.language, self.turn == 0), &callback)
     }
 
-    fn hold(&self, line: &str, hold: u32) -> io::Result<String> {
+    fn hold(&self, line: &str, hold: u32, language: Language) -> io::Result<String> {
         let redirect = format!("{}/twilio/reply?turn={}&hold={hold}", self.prefix, self.turn);
-        twiml::hold(&voice(self.app), line, &redirect)
+        twiml::hold(&voice(self.app, language, false), line, &redirect)
     }
 }
 
@@ -241,7 +266,7 @@ fn reply_or_fallback(
         Ok(Reply { text, reading }) => Twiml(text, server_timing(started.elapsed(), reading)),
         Err(e) => {
             tracing::error!(call = %params.call_sid, turn, "answering with the fallback: {e}");
-            let fallback = twiml::fallback(&voice(app), &app.office.office_phone);
+            let fallback = twiml::fallback(&voice(app, Language::English, false), &app.office.office_phone);
             Twiml(fallback, server_timing(started.elapsed(), Duration::ZERO))
         }
     }

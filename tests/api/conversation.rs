@@ -10,7 +10,10 @@ async fn a_stranger_is_greeted_by_the_assistant_inside_a_speech_gather() {
     let reply = phone.answer().await;
 
     assert_eq!(reply.verbs(), ["Gather", "Redirect"]);
-    assert_eq!(reply.says(), ["Hi there! I'm Dimitry's AI Assistant! How can I help you today?"]);
+    assert_eq!(
+        reply.says(),
+        ["Hi there! I'm Dimitry's AI Assistant! How can I help you today?", "Para español, diga «español»."]
+    );
     assert_eq!(reply.attr("Say", "voice").as_deref(), Some("Google.en-US-Neural2-J"));
     assert_eq!(reply.attr("Gather", "input").as_deref(), Some("speech"));
     assert_eq!(reply.attr("Gather", "action").as_deref(), Some("/twilio/gather?turn=1"));

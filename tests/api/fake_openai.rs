@@ -124,7 +124,7 @@ pub fn turn(fields: Value) -> Value {
     let mut output = json!({
         "intent": "other", "hazard": null, "describes_problem": false, "urgent": false,
         "answer": null, "location": null, "phone": null, "this_number": false, "staff": null, "topic": null, "address": null,
-        "language": "en-US", "summary": null, "reply": "Okay.", "reply_asks": "open"
+        "language": "en-US", "wants_language": null, "summary": null, "reply": "Okay.", "reply_asks": "open"
     });
     if let (Some(output), Some(fields)) = (output.as_object_mut(), fields.as_object()) {
         output.extend(fields.clone());

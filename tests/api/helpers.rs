@@ -103,6 +103,8 @@ pub struct Setup {
     pub retention_days: Option<u32>,
     /// Speculative readings and the caller's wait.
     pub early: EarlySettings,
+    /// `SPEECH_MODEL` (English, and the call's first Gather).
+    pub speech_model: &'static str,
     /// Callers get a text after a request or a message (`CALLER_TEXTS`), when texts are on.
     pub caller_texts: bool,
     /// `SMTP_URL` (a local SMTP server), when e-mail to the office is on; it goes to `OFFICE_EMAIL`.
@@ -141,6 +143,7 @@ impl Default for Setup {
             knowledge: None,
             retention_days: None,
             early: patient(),
+            speech_model: "phone_call",
             caller_texts: true,
             smtp: None,
             digest_at: "07:30",
@@ -187,7 +190,8 @@ impl TestApp {
                 vec![("SKtest".into(), "shared-key-secret".into())],
             )),
             public_url: setup.public_url.map(String::from),
-            speech_model: "phone_call".into(),
+            speech_model: setup.speech_model.into(),
+            speech_model_es: "phone_call".into(),
         };
         let model = setup.model.clone().map(|base_url| {
             Model::new(ModelSettings {

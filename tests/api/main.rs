@@ -24,6 +24,7 @@ mod rent_manager_client;
 mod retention;
 mod smtp_sink;
 mod snapshots;
+mod spanish;
 mod staff;
 mod staff_security;
 mod stored_state;

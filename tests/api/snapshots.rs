@@ -93,6 +93,28 @@ async fn a_gas_emergency_at_night_whose_on_call_dial_goes_unanswered() {
 }
 
 #[rocket::async_test]
+async fn a_spanish_speaking_tenant_switches_and_files_a_request_in_spanish() {
+    let app = TestApp::spawn().await;
+
+    let transcript = play(
+        &app,
+        TENANT,
+        &[
+            Answer,
+            Say("español por favor"),
+            Say("la llave del fregadero de la cocina está goteando"),
+            Say("sí, pueden entrar"),
+            Say("sí, a este número"),
+            Say("sí, está bien"),
+            Say("no, gracias, adiós"),
+        ],
+    )
+    .await;
+
+    insta::assert_snapshot!(transcript);
+}
+
+#[rocket::async_test]
 async fn an_after_hours_caller_asking_for_a_person_leaves_a_message() {
     let app = TestApp::at(eastern(2026, 12, 6, 11, 0)).await;
 

@@ -9,7 +9,9 @@
 //! version is added next to the old ones, with its check in `SAMPLES`.
 
 use frontdesk::call::reading::Hazard;
-use frontdesk::call::{Call, CallerKind, Field, MessageKind, Offer, Outcome, Priority, Stage, Target};
+use frontdesk::call::{
+    Call, CallerKind, Field, Language, MessageKind, Offer, Outcome, Priority, Stage, Target,
+};
 
 const FOLDER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/call-states");
 
@@ -23,6 +25,7 @@ const SAMPLES: &[(&str, Check)] = &[
     ("ended", ended),
     ("intake", intake),
     ("intake-callback-number", intake_callback_number),
+    ("intake-spanish", intake_spanish),
     ("listening-offer", listening_offer),
     ("rent-manager-caller", rent_manager_caller),
     ("ringing", ringing),
@@ -47,6 +50,10 @@ fn every_stored_state_sample_still_decodes_to_the_same_call() {
         let call: Call =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name}.json no longer decodes: {e}"));
         check(&call);
+        // Calls stored before `language` existed were in English.
+        if *name != "intake-spanish" {
+            assert_eq!(call.language, Language::English, "{name}");
+        }
     }
 }
 
@@ -148,6 +155,15 @@ fn taking_message_note(call: &Call) {
     assert_eq!(note.callback.as_ref().map(|p| p.e164()), Some("+17185550177"));
     assert_eq!(call.left, ["a running bathroom toilet"]);
     assert_eq!(call.given.name.as_deref(), Some("Maria"));
+}
+
+/// A call switched to Spanish (a version with `Call.language`); every older sample is English.
+fn intake_spanish(call: &Call) {
+    maria(call);
+    assert_eq!(call.language, Language::Spanish);
+    let Stage::Intake { request, asking: Field::Entry } = &call.stage else { panic!("{:?}", call.stage) };
+    assert_eq!(request.location.as_deref(), Some("baño"));
+    assert_eq!(request.priority, Some(Priority::Urgent));
 }
 
 fn transferring(call: &Call) {

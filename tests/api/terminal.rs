@@ -46,6 +46,21 @@ fn the_terminal_phone_holds_a_whole_call_with_a_running_server() {
 }
 
 #[test]
+fn the_terminal_phone_holds_a_call_in_spanish() {
+    let server = ServerProcess::start(&[]);
+
+    let (ok, printed) =
+        call(&server, "(718) 555-0101", AUTH_TOKEN, "español\n¿dónde queda la oficina?\n\ngracias, adiós\n");
+
+    assert!(ok, "{printed}");
+    assert!(printed.contains("Para español, diga «español»."), "the greeting invites: {printed}");
+    assert!(printed.contains("assistant: ¡Hola, Maria! Con gusto le atiendo en español."), "{printed}");
+    assert!(printed.contains("La oficina queda en 31 Port Richmond Avenue"), "{printed}");
+    assert!(printed.contains("¿Sigue ahí?"), "silence, in Spanish: {printed}");
+    assert!(printed.lines().last().is_some_and(|l| l.contains("[the assistant hung up]")), "{printed}");
+}
+
+#[test]
 fn the_terminal_phone_follows_a_transfer_and_says_when_its_signature_is_refused() {
     let server = ServerProcess::start(&[]);
 

@@ -74,7 +74,7 @@ impl Machine<'_> {
                 None => request.location = Some(place),
                 Some(old) if !old.eq_ignore_ascii_case(&place) && correcting => {
                     request.summary = request.summary.take().map(|s| replace_word(&s, &old, &place));
-                    fixed.push(format!("the {place}"));
+                    fixed.push(self.lines().fixed_place(&place));
                     request.location = Some(place);
                 }
                 Some(_) => {}
@@ -84,7 +84,7 @@ impl Machine<'_> {
             && let Some(phone) = &reading.phone
         {
             if request.callback.as_ref().is_some_and(|old| old != phone) {
-                fixed.push(phone.spoken());
+                fixed.push(self.lines().phone(phone));
             }
             request.callback = Some(phone.clone());
         }
@@ -92,17 +92,14 @@ impl Machine<'_> {
             && let Some(entry) = reading.details.entry
         {
             if request.entry.is_some_and(|old| old != entry) {
-                fixed.push(
-                    if entry { "maintenance may come in when you're out" } else { "only when you're home" }
-                        .into(),
-                );
+                fixed.push(self.lines().fixed_entry(entry));
             }
             request.entry = Some(entry);
         }
         if let Some(access) = &reading.details.access {
             match &request.access {
                 Some(old) if correcting && old != access => {
-                    fixed.push(format!("the note: {}", summary::to_you(access)));
+                    fixed.push(self.lines().fixed_note(access));
                     request.access = Some(access.clone());
                 }
                 Some(old) if !old.contains(access.as_str()) => {
@@ -151,7 +148,7 @@ impl Machine<'_> {
         let reading = rules::read(&aside.words, &self.facts.office.staff);
         match aside.intent {
             Intent::Maintenance => {
-                self.say(lines::next_request(&summary::problem(&aside.words)));
+                self.say(self.lines().next_request(&summary::problem_in(self.call.language, &aside.words)));
                 self.new_request(&aside.words, &reading)
             }
             _ => self.heard(&aside.words, &reading),

@@ -71,11 +71,11 @@ impl Machine<'_> {
         self.call.outcomes.emergency = true;
         self.call.misses = 0;
         self.call.escalated.push(Escalated { hazard, words: words.to_string() });
-        if let Some(warning) = lines::life_safety(hazard) {
+        if let Some(warning) = self.lines().life_safety(hazard) {
             self.say_fixed(warning);
         }
-        let evacuate = lines::life_safety(hazard).is_some() && lines::evacuates(hazard);
-        self.say_fixed(lines::emergency_connecting(evacuate));
+        let evacuate = self.lines().life_safety(hazard).is_some() && lines::evacuates(hazard);
+        self.say_fixed(self.lines().emergency_connecting(evacuate));
         if self.call.caller.unit.is_some() {
             self.file(ServiceIssue {
                 priority: Priority::Emergency,
@@ -88,6 +88,7 @@ impl Machine<'_> {
                 callback: self.call.caller.phone.clone(),
                 hazard: Some(hazard),
                 unconfirmed: None,
+                language: self.call.language,
             });
         }
         let office = self.facts.office;
@@ -110,11 +111,11 @@ impl Machine<'_> {
             && !self.escalated(hazard)
         {
             self.call.checking = Some(Escalated { hazard, words: text.to_string() });
-            self.say(lines::check_hazard(hazard));
+            self.say(self.lines().check_hazard(hazard));
             let stage = self.call.stage.clone();
             return self.listen(stage);
         }
-        self.missed(lines::didnt_catch())
+        self.missed(self.lines().didnt_catch())
     }
 
     /// The answer to "did you say you smell gas?": only a clear no goes on as before (with
@@ -130,9 +131,9 @@ impl Machine<'_> {
         let clear_no = !unclear && reading.answer == Some(false) && reading.hazard.is_none();
         if clear_no {
             self.call.misses = 0;
-            self.say(lines::misheard());
+            self.say(self.lines().misheard());
             if matches!(reading.intent, None | Some(Intent::Other)) {
-                return self.ask_again(lines::anything_else());
+                return self.ask_again(self.lines().anything_else());
             }
             return self.heard(text, reading);
         }
@@ -150,7 +151,7 @@ impl Machine<'_> {
     /// caller hears exactly that and is asked how to reach them.
     pub(super) fn on_call_unanswered(&mut self) -> Next {
         let Some(last) = self.call.escalated.last().cloned() else {
-            self.say_fixed(lines::nobody_answered());
+            self.say_fixed(self.lines().nobody_answered());
             return self.listen(Stage::TakingMessage {
                 draft: None,
                 kind: crate::call::MessageKind::Message,
@@ -158,7 +159,7 @@ impl Machine<'_> {
             });
         };
         self.follow_up(last.hazard, &last.words, None);
-        self.say_fixed(lines::on_call_unreachable(self.facts.texting));
+        self.say_fixed(self.lines().on_call_unreachable(self.facts.texting));
         self.listen(Stage::FollowingUp { hazard: last.hazard })
     }
 
@@ -191,8 +192,8 @@ impl Machine<'_> {
         };
         self.follow_up(hazard, text, callback.clone());
         let spoken = callback.as_ref().map(crate::phone::Phone::spoken);
-        self.say_fixed(lines::follow_up_taken(self.facts.texting, spoken.as_deref()));
-        self.say(lines::anything_else());
+        self.say_fixed(self.lines().follow_up_taken(self.facts.texting, spoken.as_deref()));
+        self.say(self.lines().anything_else());
         self.listen(Stage::Listening { offer: None })
     }
 
@@ -214,7 +215,7 @@ impl Machine<'_> {
         if !self.call.escalated.is_empty() {
             self.call.misses = 0;
             let evacuate = self.call.escalated.iter().any(|e| lines::evacuates(e.hazard));
-            self.say_fixed(lines::on_call_again(evacuate));
+            self.say_fixed(self.lines().on_call_again(evacuate));
             return Some(self.dial_on_call());
         }
         let hazard = self.call.mentioned.filter(|_| self.call.mentions >= MENTIONS_TO_ESCALATE)?;

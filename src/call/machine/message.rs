@@ -6,6 +6,7 @@
 //! caller's whole words beside it.
 
 use super::Machine;
+use crate::call::lines::Lines;
 use crate::call::reading::Reading;
 use crate::call::{Action, MessageKind, Next, Note, Stage, follow_up, lines, reference, summary, vet};
 
@@ -15,7 +16,7 @@ impl Machine<'_> {
     pub(super) fn start_message(&mut self, kind: MessageKind) -> Next {
         let note = self.known_note(kind);
         if kind == MessageKind::Showing && complete(&note) {
-            self.say_fixed(lines::showing_read_back(&note));
+            self.say_fixed(self.lines().showing_read_back(&note));
             let draft = Some(lines::message_summary(&note));
             return self.listen(Stage::TakingMessage { draft, kind, note: Some(note) });
         }
@@ -40,7 +41,7 @@ impl Machine<'_> {
             callback: given.callback.clone().or_else(|| caller.phone.clone()),
             when: given.when.clone().filter(|_| showing),
             unit: match units.as_slice() {
-                [(property, unit)] if showing => Some(lines::unit_named(property, unit)),
+                [(property, unit)] if showing => Some(self.lines().unit_named(property, unit)),
                 _ => None,
             },
             ..Note::default()
@@ -52,9 +53,9 @@ impl Machine<'_> {
         let known = note.cloned().unwrap_or_else(|| self.known_note(kind));
         let (name, number) = (known.from.is_none(), known.callback.is_none());
         match kind {
-            MessageKind::Message => lines::ask_message(name, number),
+            MessageKind::Message => self.lines().ask_message(name, number),
             MessageKind::Showing => {
-                lines::ask_showing(known.unit.is_none(), known.when.is_none(), name, number)
+                self.lines().ask_showing(known.unit.is_none(), known.when.is_none(), name, number)
             }
         }
     }
@@ -70,7 +71,7 @@ impl Machine<'_> {
         let mut note = note.unwrap_or_else(|| self.known_note(kind));
         let Some(draft) = draft else {
             self.fill(&mut note, kind, text, reading, true);
-            self.say_fixed(read_back(&self.call.said, kind, &note));
+            self.say_fixed(read_back(&self.call.said, self.lines(), kind, &note));
             return self.listen(Stage::TakingMessage {
                 draft: Some(text.to_string()),
                 kind,
@@ -82,7 +83,7 @@ impl Machine<'_> {
         self.fill(&mut note, kind, text, reading, false);
         if note != before {
             self.call.misses = 0;
-            self.say_fixed(read_back(&self.call.said, kind, &note));
+            self.say_fixed(read_back(&self.call.said, self.lines(), kind, &note));
             return self.listen(Stage::TakingMessage { draft: Some(draft), kind, note: Some(note) });
         }
         match self.answer(reading) {
@@ -96,16 +97,16 @@ impl Machine<'_> {
                 let reference = self.facts.reference.map(reference::spoken);
                 match (kind, self.call.escalated.is_empty()) {
                     (MessageKind::Message, true) => {
-                        self.say_fixed(lines::message_taken(reference.as_deref()))
+                        self.say_fixed(self.lines().message_taken(reference.as_deref()))
                     }
                     (MessageKind::Showing, true) => {
-                        self.say_fixed(lines::showing_taken(reference.as_deref()))
+                        self.say_fixed(self.lines().showing_taken(reference.as_deref()))
                     }
                     // After an emergency on-call did not answer, the last words say what
                     // happens about it, never a routine "I'll pass your message along".
                     (_, false) => {
-                        self.say_fixed(lines::message_kept());
-                        self.say_fixed(lines::emergency_goodbye(self.facts.texting));
+                        self.say_fixed(self.lines().message_kept());
+                        self.say_fixed(self.lines().emergency_goodbye(self.facts.texting));
                     }
                 }
                 self.end()
@@ -119,7 +120,7 @@ impl Machine<'_> {
             }
             None => {
                 self.call.stage = Stage::TakingMessage { draft: Some(draft), kind, note: Some(note) };
-                self.missed(lines::yes_or_no())
+                self.missed(self.lines().yes_or_no())
             }
         }
     }
@@ -173,7 +174,7 @@ impl Machine<'_> {
                     || reading.details.bedrooms == Some(unit.bedrooms)
                     || lower.contains(&format!(" {} ", unit.name.to_lowercase()))
             })
-            .map(|(property, unit)| lines::unit_named(property, unit))
+            .map(|(property, unit)| self.lines().unit_named(property, unit))
     }
 }
 
@@ -182,12 +183,12 @@ fn complete(note: &Note) -> bool {
     note.unit.is_some() && note.when.is_some() && note.from.is_some() && note.callback.is_some()
 }
 
-fn read_back(said: &[String], kind: MessageKind, note: &Note) -> Vec<String> {
+fn read_back(said: &[String], say: Lines, kind: MessageKind, note: &Note) -> Vec<String> {
     lines::varied(
         said,
         match kind {
-            MessageKind::Message => lines::message_read_back(note),
-            MessageKind::Showing => lines::showing_read_back(note),
+            MessageKind::Message => say.message_read_back(note),
+            MessageKind::Showing => say.showing_read_back(note),
         },
     )
 }

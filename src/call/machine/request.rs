@@ -24,11 +24,11 @@ impl Machine<'_> {
         match located.property {
             Some(property) => {
                 request.property = Some(property.name.clone());
-                self.say_fixed(lines::ours(property));
+                self.say_fixed(self.lines().ours(property));
                 None
             }
             None => {
-                self.say_fixed(lines::not_ours());
+                self.say_fixed(self.lines().not_ours());
                 Some(self.listen(Stage::Listening { offer: Some(Offer::Transfer) }))
             }
         }
@@ -87,7 +87,7 @@ impl Machine<'_> {
             .summary
             .as_deref()
             .and_then(|proposed| vet::summary(proposed, &self.call.heard))
-            .unwrap_or_else(|| summary::problem(text))
+            .unwrap_or_else(|| summary::problem_in(self.call.language, text))
     }
 
     /// Asks for the first missing detail of a maintenance request, or reads it all back.
@@ -107,10 +107,10 @@ impl Machine<'_> {
                 None => Field::CallbackNumber,
             }
         } else {
-            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
+            self.say_fixed(lines::varied(&self.call.said, self.lines().read_back(&request)));
             return self.listen(Stage::Confirming { request, fixing: false });
         };
-        self.say(lines::ask(asking, &self.call.caller));
+        self.say(self.lines().ask(asking, &self.call.caller));
         self.listen(Stage::Intake { request, asking })
     }
 
@@ -130,11 +130,11 @@ impl Machine<'_> {
             && let Some(located) = self.facts.knowledge.locate(reading.address.as_deref().unwrap_or(text))
         {
             let Some(property) = located.property else {
-                self.say_fixed(lines::not_ours());
+                self.say_fixed(self.lines().not_ours());
                 return self.listen(Stage::Listening { offer: Some(Offer::Transfer) });
             };
             request.property = Some(property.name.clone());
-            self.say_fixed(lines::ours(property));
+            self.say_fixed(self.lines().ours(property));
             if asking == Field::Address {
                 self.call.misses = 0;
                 return self.next_question(request);
@@ -144,8 +144,8 @@ impl Machine<'_> {
         if asking != Field::Problem && reading.details.another && reading.describes_problem {
             self.queue(Aside { intent: Intent::Maintenance, words: text.to_string() });
             self.call.misses = 0;
-            self.say(lines::queued());
-            self.say(lines::ask(asking, &self.call.caller));
+            self.say(self.lines().queued());
+            self.say(self.lines().ask(asking, &self.call.caller));
             return self.listen(Stage::Intake { request, asking });
         }
         // Details given before they were asked for, and corrections of any given already.
@@ -180,7 +180,7 @@ impl Machine<'_> {
                     _ => request.callback.take(),
                 };
                 if request.callback.is_none() && answer == Some(false) {
-                    self.say(lines::ask(Field::CallbackNumber, &self.call.caller));
+                    self.say(self.lines().ask(Field::CallbackNumber, &self.call.caller));
                     return self.listen(Stage::Intake { request, asking: Field::CallbackNumber });
                 }
                 request.callback.is_some()
@@ -188,18 +188,18 @@ impl Machine<'_> {
         };
         self.keep_given(&request);
         if correcting {
-            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
+            self.say(lines::varied(&self.call.said, self.lines().corrected(&fixed.join(", "))));
         }
         if !understood {
             // A correction is not a miss: the question still open is asked again.
             if correcting {
                 self.call.misses = 0;
-                self.say(lines::ask(asking, &self.call.caller));
+                self.say(self.lines().ask(asking, &self.call.caller));
                 return self.listen(Stage::Intake { request, asking });
             }
             let variants = match asking {
-                Field::Entry => lines::yes_or_no(),
-                _ => lines::ask(asking, &self.call.caller),
+                Field::Entry => self.lines().yes_or_no(),
+                _ => self.lines().ask(asking, &self.call.caller),
             };
             self.call.stage = Stage::Intake { request, asking };
             return self.missed(variants);
@@ -221,8 +221,8 @@ impl Machine<'_> {
         if !fixed.is_empty() {
             self.call.misses = 0;
             self.keep_given(&request);
-            self.say(lines::varied(&self.call.said, lines::corrected(&fixed.join(", "))));
-            self.say_fixed(lines::varied(&self.call.said, lines::read_back(&request)));
+            self.say(lines::varied(&self.call.said, self.lines().corrected(&fixed.join(", "))));
+            self.say_fixed(lines::varied(&self.call.said, self.lines().read_back(&request)));
             return self.listen(Stage::Confirming { request, fixing: false });
         }
         match self.answer(reading) {
@@ -236,19 +236,19 @@ impl Machine<'_> {
                     && caller.unit.is_some()
                     && !caller.verified()
                 {
-                    self.say_fixed(lines::which_unit());
+                    self.say_fixed(self.lines().which_unit());
                     return self.listen(Stage::ConfirmingUnit { request });
                 }
                 self.file_request(request, None)
             }
             Some(false) => {
                 self.call.misses = 0;
-                self.say(lines::what_to_fix());
+                self.say(self.lines().what_to_fix());
                 self.listen(Stage::Confirming { request, fixing: true })
             }
             None => {
                 self.call.stage = Stage::Confirming { request, fixing };
-                self.missed(if fixing { lines::what_to_fix() } else { lines::yes_or_no() })
+                self.missed(if fixing { self.lines().what_to_fix() } else { self.lines().yes_or_no() })
             }
         }
     }
@@ -268,8 +268,9 @@ impl Machine<'_> {
         let priority = request.priority.unwrap_or(Priority::Routine);
         let checks_first = unconfirmed.is_some();
         let problem = request.problem.unwrap_or_default();
-        let summary = request.summary.unwrap_or_else(|| summary::problem(&problem));
-        self.call.left.push(summary.clone());
+        let summary = request.summary.unwrap_or_else(|| summary::problem_in(self.call.language, &problem));
+        let staff = summary::for_staff(self.call.language, &summary, &problem, request.hazard);
+        self.call.left.push(staff);
         self.file(ServiceIssue {
             priority,
             problem,
@@ -281,13 +282,14 @@ impl Machine<'_> {
             callback: request.callback,
             hazard: request.hazard,
             unconfirmed,
+            language: self.call.language,
         });
-        self.say_fixed(lines::filed());
+        self.say_fixed(self.lines().filed());
         if checks_first {
-            self.say_fixed(lines::entry_waits_for_staff());
+            self.say_fixed(self.lines().entry_waits_for_staff());
         }
         if let Some(reference) = self.facts.reference {
-            self.say_fixed(lines::your_reference(&reference::spoken(reference)));
+            self.say_fixed(self.lines().your_reference(&reference::spoken(reference)));
         }
         self.next_queued()
     }
