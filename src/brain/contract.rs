@@ -34,7 +34,7 @@ pub fn schema() -> Value {
         "type": "object",
         "additionalProperties": false,
         "required": ["intent", "hazard", "describes_problem", "urgent", "answer", "location", "phone",
-                     "this_number", "staff", "topic", "address", "language", "wants_language", "summary", "reply",
+                     "this_number", "staff", "topic", "address", "language", "wants_language", "summary", "english", "reply",
                      "reply_asks"],
         "properties": {
             "intent": { "type": "string", "enum": INTENTS },
@@ -53,6 +53,7 @@ pub fn schema() -> Value {
             "wants_language": { "type": ["string", "null"], "enum": ["en", "es", null],
                                 "description": "the language the caller asks to be spoken to in (\"en español\", \"no hablo inglés\": es; \"English, please\": en); null if they did not ask" },
             "summary": { "type": ["string", "null"], "description": "the problem or message in a few of the caller's own words, as a read-back would say it (\"a dripping kitchen faucet\"; \"please call back about the Windsor apartment\"): no greetings or stories, and nothing they did not say (no diagnosis, time or promise); null if they described neither" },
+            "english": { "type": ["string", "null"], "description": "when the caller speaks Spanish: the problem or message translated into a short English line for staff (\"a clogged bathroom toilet\"), adding nothing; null otherwise" },
             "reply": { "type": "string" },
             "reply_asks": { "type": "string", "enum": ASKS },
         }
@@ -102,6 +103,8 @@ pub struct Output {
     wants_language: Option<String>,
     #[serde(default)]
     summary: Option<String>,
+    #[serde(default)]
+    english: Option<String>,
     reply: String,
     reply_asks: Asks,
 }
@@ -160,6 +163,7 @@ impl Output {
             reply: Some(ModelReply { text: self.reply, asks: self.reply_asks }),
             also: Vec::new(),
             summary: self.summary.filter(|s| !s.trim().is_empty()),
+            english: self.english.filter(|s| !s.trim().is_empty()),
             details: Default::default(),
         }
     }

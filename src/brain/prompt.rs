@@ -135,7 +135,9 @@ fn language(language: Language) -> String {
         Language::Spanish => {
             "Spanish: reply in natural Spanish as spoken in New York, addressing the caller as usted, \
              never a word-for-word translation; say numbers and times in words (\"a las nueve de la \
-             mañana\"), and never promise (no \"le prometo\", no \"mañana sin falta\")"
+             mañana\"), and never promise (no \"le prometo\", no \"mañana sin falta\"); when they \
+             describe a problem or a message, also set english to a short English line for staff \
+             that translates it and adds nothing"
         }
     };
     format!(

@@ -183,9 +183,9 @@ fn caller_text_es(turn: &Turn, office: &Office, reference: &str, phone: &Phone) 
 /// linked to what it knows of the caller.
 fn service_issue(marker: &str, caller: &Caller, issue: &ServiceIssue) -> NewServiceIssue {
     let what = match (issue.summary.trim(), issue.hazard, issue.language) {
-        (_, _, Language::Spanish) => {
+        (_, _, Language::Spanish) => issue.english.clone().unwrap_or_else(|| {
             summary::for_staff(issue.language, &issue.summary, &issue.problem, issue.hazard)
-        }
+        }),
         ("", Some(hazard), _) => hazard.describe().to_string(),
         ("", None, _) => quote(&issue.problem),
         (summary, _, _) => summary.to_string(),
@@ -372,6 +372,7 @@ mod tests {
             hazard: None,
             unconfirmed: None,
             language: Language::Spanish,
+            english: None,
         };
         let filed = service_issue("CA9-3", &tenant(), &issue);
         assert_eq!(filed.title, "Toilet: clogged");
@@ -413,6 +414,7 @@ mod tests {
             hazard: None,
             unconfirmed: None,
             language: Language::English,
+            english: None,
         };
         let to = vec![Phone::parse("+17185550001").unwrap(), Phone::parse("+17185550002").unwrap()];
         let turn = Turn {
@@ -522,6 +524,7 @@ mod tests {
             hazard: None,
             unconfirmed: None,
             language: Language::English,
+            english: None,
         };
         let mut turn = Turn {
             say: Vec::new(),

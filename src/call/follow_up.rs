@@ -126,6 +126,7 @@ mod tests {
                 hazard: None,
                 unconfirmed: unconfirmed.map(String::from),
                 language: crate::call::Language::English,
+                english: None,
             })
         };
         let actions = [

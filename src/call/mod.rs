@@ -397,6 +397,10 @@ pub struct Request {
     /// the service issue's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Asked in Spanish: the model's English line for staff about the problem, when it gave
+    /// one that passed `vet::translation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub english: Option<String>,
     /// How to come in, as the caller said it ("I have a dog, please knock first").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access: Option<String>,
@@ -631,4 +635,6 @@ pub struct ServiceIssue {
     pub unconfirmed: Option<String>,
     /// The language the caller spoke: staff get an English line beside their words.
     pub language: Language,
+    /// That line, as the model translated it (the rules' summary otherwise).
+    pub english: Option<String>,
 }

@@ -163,6 +163,10 @@ pub struct Reading {
     /// content word in it is the caller's own (`vet::summary`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// For a caller speaking Spanish, the model's English line for staff about what they ask;
+    /// kept only through `vet::translation`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub english: Option<String>,
     /// Details a caller may give at any moment, asked for or not.
     #[serde(default)]
     pub details: Details,

@@ -564,6 +564,7 @@ fn english(utterance: &str, staff: &[String]) -> Reading {
         .chain(second_request(utterance))
         .collect(),
         summary: None,
+        english: None,
         details: details(utterance, &h),
     }
 }

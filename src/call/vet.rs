@@ -321,6 +321,24 @@ pub fn summary(proposed: &str, heard: &[String]) -> Option<String> {
     }
 }
 
+/// A model's English line for staff about what a caller said in another language, kept when
+/// it is a few words, adds no promise, time or money, and states no number the caller did not
+/// say (their words are not English, so only numbers can be checked against them).
+pub fn translation(proposed: &str, heard: &[String]) -> Option<String> {
+    let line = proposed.trim().trim_end_matches(['.', '!', '?', ',', ';', ':']).trim();
+    let words = Heard::new(line).words().count();
+    if words == 0
+        || words > MAX_SUMMARY_WORDS
+        || PROMISE.is_match(line)
+        || WHEN.is_match(line)
+        || PRICE.is_match(line)
+    {
+        return None;
+    }
+    let said: BTreeSet<u64> = heard.iter().flat_map(|h| numbers(h)).collect();
+    numbers(line).is_subset(&said).then(|| line.to_string())
+}
+
 /// A word without its ending, for "the caller said it" comparisons.
 fn stem(word: &str) -> String {
     let mut stem = word.to_string();
@@ -510,5 +528,24 @@ mod tests {
         assert_eq!(check("**Sure!** 🙂\n- Which room?").unwrap(), "Sure! Which room?");
         assert_eq!(check("  "), Err(Unfit::Empty));
         assert!(matches!(check(&"word ".repeat(100)), Err(Unfit::TooLong(_))));
+    }
+
+    #[test]
+    fn a_translation_for_staff_adds_no_promise_time_money_or_number() {
+        let heard = ["Hola, el inodoro está tapado en el baño, llámeme al 718 555 0111".to_string()];
+        assert_eq!(
+            translation("A clogged toilet in the bathroom.", &heard).as_deref(),
+            Some("A clogged toilet in the bathroom")
+        );
+        assert!(translation("clogged toilet, call back at 718 555 0111", &heard).is_some());
+        for added in [
+            "clogged toilet, a plumber will come out",
+            "clogged toilet, fixed by tomorrow",
+            "clogged toilet, a $50 charge",
+            "clogged toilet in apartment 12",
+            "",
+        ] {
+            assert_eq!(translation(added, &heard), None, "{added}");
+        }
     }
 }

@@ -348,3 +348,63 @@ async fn with_the_model_a_spanish_gas_smell_and_the_hours_are_the_rules_fixed_sp
     assert!(!gas.spoken().contains("mañana"), "no model promise in an emergency: {}", gas.spoken());
     assert_eq!(gas.dials().as_deref(), Some(OFFICE_NUMBER));
 }
+
+/// The stand-in model reading a Spanish request, with its English line for staff.
+fn translating_model(english: &str) -> Behaviour {
+    Behaviour::ByWords(vec![
+        (
+            "inodoro",
+            json!({ "intent": "maintenance", "describes_problem": true, "location": "baño", "language": "es",
+                    "english": english, "reply": "¿Puede entrar mantenimiento si usted no está?",
+                    "reply_asks": "entry" }),
+        ),
+        (
+            "prefiero",
+            json!({ "intent": "other", "answer": false, "language": "es", "reply": "", "reply_asks": "open" }),
+        ),
+        (
+            "sí",
+            json!({ "intent": "other", "answer": true, "language": "es", "reply": "", "reply_asks": "open" }),
+        ),
+    ])
+}
+
+#[rocket::async_test]
+async fn with_the_model_staff_read_its_english_translation_unless_it_adds_anything() {
+    for (english, title, line) in [
+        (
+            "a clogged toilet in the bathroom",
+            "A clogged toilet in the bathroom",
+            "For staff (the caller spoke Spanish): a clogged toilet in the bathroom, in the bathroom",
+        ),
+        // A promise is no translation: the rules' English line instead.
+        (
+            "toilet clogged, a plumber will come tomorrow",
+            "Clogged toilet",
+            "For staff (the caller spoke Spanish): clogged toilet, in the bathroom",
+        ),
+    ] {
+        let model = FakeModel::start(translating_model(english)).await;
+        let rm = FakeRentManager::start().await;
+        let app = TestApp::start(Setup {
+            model: Some(model.base_url()),
+            rent_manager: Some(rm.url()),
+            ..Setup::default()
+        })
+        .await;
+        let mut phone = app.call_from(RM_TENANT);
+        phone.answer().await;
+        for words in ["Hola, el inodoro está tapado en el baño", "no, prefiero estar presente", "sí", "sí"]
+        {
+            phone.say(words).await;
+        }
+        app.deliver_outbox().await;
+
+        let saves = rm.received("POST", "/ServiceManagerIssues").await;
+        let issue: &Value = &saves[0][0];
+        assert_eq!(issue["Title"], title, "{english}");
+        let description = issue["Description"].as_str().unwrap();
+        assert!(description.starts_with(line), "{english}: {description}");
+        assert!(description.contains("Caller's words: \"Hola, el inodoro está tapado en el baño\"."));
+    }
+}

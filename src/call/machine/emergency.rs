@@ -89,6 +89,8 @@ impl Machine<'_> {
                 hazard: Some(hazard),
                 unconfirmed: None,
                 language: self.call.language,
+                // The hazard's own English name is the line for staff.
+                english: None,
             });
         }
         let office = self.facts.office;

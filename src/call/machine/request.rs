@@ -4,6 +4,7 @@
 //! caller said them; details said early or corrected are `details`'.
 
 use super::Machine;
+use crate::call::Language;
 use crate::call::reading::{Aside, Intent, Reading};
 use crate::call::{
     Action, Field, Identity, Next, Offer, Priority, Request, ServiceIssue, Stage, lines, reference, summary,
@@ -76,6 +77,12 @@ impl Machine<'_> {
     pub(super) fn set_problem(&self, request: &mut Request, text: &str, reading: &Reading) {
         request.problem = Some(text.to_string());
         request.summary = Some(self.summarise(text, reading));
+        request.english = match self.call.language {
+            Language::English => None,
+            Language::Spanish => {
+                reading.english.as_deref().and_then(|line| vet::translation(line, &self.call.heard))
+            }
+        };
         request.priority = Some(self.priority(reading, text));
         request.hazard = reading.hazard;
     }
@@ -269,7 +276,10 @@ impl Machine<'_> {
         let checks_first = unconfirmed.is_some();
         let problem = request.problem.unwrap_or_default();
         let summary = request.summary.unwrap_or_else(|| summary::problem_in(self.call.language, &problem));
-        let staff = summary::for_staff(self.call.language, &summary, &problem, request.hazard);
+        let staff = match &request.english {
+            Some(english) => english.clone(),
+            None => summary::for_staff(self.call.language, &summary, &problem, request.hazard),
+        };
         self.call.left.push(staff);
         self.file(ServiceIssue {
             priority,
@@ -283,6 +293,7 @@ impl Machine<'_> {
             hazard: request.hazard,
             unconfirmed,
             language: self.call.language,
+            english: request.english,
         });
         self.say_fixed(self.lines().filed());
         if checks_first {

@@ -94,6 +94,7 @@ fn read(utterance: &str, staff: &[String]) -> Reading {
         reply: None,
         also: super::asides(&h, intent, &LEXICON, &SPANISH, |clause| named(clause, staff).is_some()),
         summary: None,
+        english: None,
         details: Default::default(),
     }
 }
