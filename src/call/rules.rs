@@ -6,7 +6,7 @@
 //! clause by clause: the most urgent is the reading's intent, the others are `also`.
 //! Spanish has rules of its own (`es`), which read what is said in Spanish.
 
-mod es;
+pub(crate) mod es;
 
 use super::hazards::{ENGLISH, Vocabulary};
 use super::heard::Heard;

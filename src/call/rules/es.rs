@@ -6,7 +6,7 @@
 //! means the same to the machine in either language. Phrases are written without accents, as
 //! `heard` matches them: a speech model may write "baño" or "bano", "hay" or "ay".
 
-mod phone;
+pub(crate) mod phone;
 mod words;
 
 use crate::call::hazards::{ENGLISH, SPANISH};

@@ -44,53 +44,19 @@ static PRICE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(d[óo]lar(es)?|centavos?|cargos?|costos?|cuesta|precio|precios|gratis|sin costo|dep[óo]sito|multa|recargo)\b")
         .expect("valid regex")
 });
-/// Numbers said as words; "un", "uno" and "una" are left out ("un momento", "una cosa").
-const NUMBER_WORDS: &[(&str, u64)] = &[
-    ("cero", 0),
-    ("dos", 2),
-    ("tres", 3),
-    ("cuatro", 4),
-    ("cinco", 5),
-    ("seis", 6),
-    ("siete", 7),
-    ("ocho", 8),
-    ("nueve", 9),
-    ("diez", 10),
-    ("once", 11),
-    ("doce", 12),
-    ("trece", 13),
-    ("catorce", 14),
-    ("quince", 15),
-    ("dieciseis", 16),
-    ("diecisiete", 17),
-    ("dieciocho", 18),
-    ("diecinueve", 19),
-    ("veinte", 20),
-    ("treinta", 30),
-    ("cuarenta", 40),
-    ("cincuenta", 50),
-    ("sesenta", 60),
-    ("setenta", 70),
-    ("ochenta", 80),
-    ("noventa", 90),
-    ("cien", 100),
-    ("ciento", 100),
-    ("doscientos", 200),
-    ("trescientos", 300),
-    ("cuatrocientos", 400),
-    ("quinientos", 500),
-    ("seiscientos", 600),
-    ("setecientos", 700),
-    ("ochocientos", 800),
-    ("novecientos", 900),
-    ("mil", 1000),
-    ("docena", 12),
-];
+/// Numbers said as words: the rules' (`rules::es::phone::WORDS`) but "uno" ("un momento", "una
+/// cosa" are no numbers), and these.
+const MORE_NUMBER_WORDS: &[(&str, u16)] = &[("mil", 1000), ("docena", 12)];
 
 /// The numbers a Spanish text says in words, as digits.
 fn spanish_numbers(text: &str) -> BTreeSet<u64> {
     let heard = Heard::unaccented(text);
-    heard.words().filter_map(|w| NUMBER_WORDS.iter().find(|(name, _)| *name == w).map(|(_, n)| *n)).collect()
+    let words = crate::call::rules::es::phone::WORDS.iter().filter(|(name, _)| *name != "uno");
+    let words = words.chain(MORE_NUMBER_WORDS);
+    heard
+        .words()
+        .filter_map(|w| words.clone().find(|(name, _)| *name == w).map(|(_, n)| u64::from(*n)))
+        .collect()
 }
 
 /// A promise, a time, a price or a number in Spanish words that no source holds. `known` is

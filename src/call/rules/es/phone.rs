@@ -13,7 +13,8 @@ enum Place {
     Hundreds,
 }
 
-const WORDS: &[(&str, u16)] = &[
+/// Numbers as Spanish speakers say them, in the pieces a larger number is said in.
+pub(crate) const WORDS: &[(&str, u16)] = &[
     ("cero", 0),
     ("uno", 1),
     ("dos", 2),
