@@ -243,10 +243,15 @@ fn cut(words: &str, max: usize) -> String {
 
 /// Drops greetings and fillers at the start of a stretch of words.
 fn strip_greeting(words: &str) -> String {
+    strip_any(words, GREETING)
+}
+
+/// Drops any of these words at the start of a stretch of words, however many in a row.
+fn strip_any(words: &str, greetings: &[&str]) -> String {
     let mut rest = words.trim();
     loop {
         let lower = rest.to_lowercase();
-        let Some(greeting) = GREETING.iter().find(|g| {
+        let Some(greeting) = greetings.iter().find(|g| {
             lower.starts_with(*g) && lower[g.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
         }) else {
             break;

@@ -35,27 +35,13 @@ pub fn problem(utterance: &str) -> String {
         WRONG.iter().any(|w| heard.has(&[Heard::unaccented(w).text().trim()]))
     };
     match kept.iter().find(|p| wrong(p)).or(kept.first()) {
-        Some(words) => to_usted(&quote(&cut(words, 12))),
+        Some(words) => to_usted(&quote(&super::cut(words, 12))),
         None => quote(utterance),
     }
 }
 
-fn cut(words: &str, max: usize) -> String {
-    words.split_whitespace().take(max).collect::<Vec<_>>().join(" ")
-}
-
 fn strip_greeting(words: &str) -> String {
-    let mut rest = words.trim();
-    loop {
-        let lower = rest.to_lowercase();
-        let Some(greeting) = GREETING.iter().find(|g| {
-            lower.starts_with(*g) && lower[g.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
-        }) else {
-            break;
-        };
-        rest = rest[greeting.len()..].trim_start_matches([',', ' ', '.', '!']);
-    }
-    rest.to_string()
+    super::strip_any(words, GREETING)
 }
 
 /// The caller's words as the assistant says them back: "tengo un perro" is "tiene un perro".
