@@ -45,11 +45,8 @@ pub async fn of_call<'e>(
     Ok(reference.flatten())
 }
 
-/// The call's reference, or a free one it would get if this turn leaves something behind.
-pub async fn for_turn(tx: &mut AnyConnection, sid: &str, now: i64) -> Result<Option<Offered>, StoreError> {
-    if let Some(own) = of_call(&mut *tx, sid).await? {
-        return Ok(Some(Offered::Own(own)));
-    }
+/// A reference free now, for a turn that leaves something behind.
+pub async fn free(tx: &mut AnyConnection, sid: &str, now: i64) -> Result<Option<Offered>, StoreError> {
     for _ in 0..TRIES {
         let candidate = reference::from_random(rand::random());
         let held: i64 = sqlx::query_scalar(
