@@ -9,7 +9,6 @@ use super::{
     Action, Call, Caller, Language, MessageKind, Outcome, Priority, Records, ServiceIssue, Turn, summary,
 };
 use crate::office::Office;
-use crate::phone::Phone;
 
 /// One write to the outside world, as the outbox keeps it (its JSON is the stored payload:
 /// fields only ever get added, with defaults, so queued writes survive an upgrade).
@@ -124,59 +123,63 @@ fn caller_text(call: &Call, turn: &Turn, outlets: &Outlets) -> Option<OutsideWri
     if turn.actions.iter().any(|a| matches!(a, Action::PageOnCall { .. })) {
         return None;
     }
-    if call.language == Language::Spanish {
-        return caller_text_es(turn, office, reference, phone);
-    }
+    let words = match call.language {
+        Language::English => &TEXT_EN,
+        Language::Spanish => &TEXT_ES,
+    };
     let next = turn.actions.iter().find_map(|action| match action {
         Action::FileServiceIssue(issue) => Some(match issue.priority {
-            Priority::Routine => {
-                "Your maintenance request is in; the maintenance team will follow up with you.".to_string()
-            }
-            _ => {
-                "Your maintenance request is in, marked urgent; the maintenance team will follow up with you."
-                    .to_string()
-            }
+            Priority::Routine => words.filed.to_string(),
+            _ => words.filed_urgent.to_string(),
         }),
-        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
-            "We have your message for {}; someone will get back to you.",
-            for_whom.as_deref().unwrap_or("the office")
-        )),
-        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
-            "We have your showing request; the leasing team will call you to confirm a time.".to_string(),
-        ),
+        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => {
+            Some(words.message.replace("{whom}", for_whom.as_deref().unwrap_or(words.office)))
+        }
+        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(words.showing.to_string()),
         _ => None,
     })?;
-    let body = format!(
-        "{}: {next} Your reference is {reference}. Questions? Call {} and give your reference. (This number does not read replies.)",
-        office.office_name,
-        office.office_phone.spoken()
-    );
+    let body = words
+        .body
+        .replace("{office}", &office.office_name)
+        .replace("{next}", &next)
+        .replace("{reference}", reference)
+        .replace("{phone}", &office.office_phone.spoken());
     Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
 }
 
-/// The caller's text, for a call held in Spanish: the same facts, in Spanish.
-fn caller_text_es(turn: &Turn, office: &Office, reference: &str, phone: &Phone) -> Option<OutsideWrite> {
-    let next = turn.actions.iter().find_map(|action| match action {
-        Action::FileServiceIssue(issue) => Some(match issue.priority {
-            Priority::Routine => "Recibimos su solicitud de mantenimiento; el equipo de mantenimiento se comunicará con usted.".to_string(),
-            _ => "Recibimos su solicitud de mantenimiento, marcada como urgente; el equipo de mantenimiento se comunicará con usted.".to_string(),
-        }),
-        Action::TakeMessage { kind: MessageKind::Message, for_whom, .. } => Some(format!(
-            "Recibimos su mensaje para {}; alguien le devolverá la llamada.",
-            for_whom.as_deref().unwrap_or("la oficina")
-        )),
-        Action::TakeMessage { kind: MessageKind::Showing, .. } => Some(
-            "Recibimos su solicitud de visita; el equipo de alquileres le llamará para confirmar la hora.".to_string(),
-        ),
-        _ => None,
-    })?;
-    let body = format!(
-        "{}: {next} Su número de referencia es {reference}. ¿Preguntas? Llame al {} y dé su número de referencia. (Este número no lee respuestas.)",
-        office.office_name,
-        office.office_phone.spoken()
-    );
-    Some(OutsideWrite::CallerText { to: phone.e164().to_string(), body })
+/// A caller's text in one language: what happens next, and the text around it.
+struct TextWords {
+    filed: &'static str,
+    filed_urgent: &'static str,
+    /// `{whom}`: the staff member the message is for, or `office`.
+    message: &'static str,
+    office: &'static str,
+    showing: &'static str,
+    /// `{office}`, `{next}`, `{reference}`, `{phone}`.
+    body: &'static str,
 }
+
+const TEXT_EN: TextWords = TextWords {
+    filed: "Your maintenance request is in; the maintenance team will follow up with you.",
+    filed_urgent: "Your maintenance request is in, marked urgent; the maintenance team will follow up with you.",
+    message: "We have your message for {whom}; someone will get back to you.",
+    office: "the office",
+    showing: "We have your showing request; the leasing team will call you to confirm a time.",
+    body: "{office}: {next} Your reference is {reference}. Questions? Call {phone} and give your reference. \
+           (This number does not read replies.)",
+};
+
+/// The same facts, for a call held in Spanish.
+const TEXT_ES: TextWords = TextWords {
+    filed: "Recibimos su solicitud de mantenimiento; el equipo de mantenimiento se comunicará con usted.",
+    filed_urgent: "Recibimos su solicitud de mantenimiento, marcada como urgente; el equipo de mantenimiento se \
+                   comunicará con usted.",
+    message: "Recibimos su mensaje para {whom}; alguien le devolverá la llamada.",
+    office: "la oficina",
+    showing: "Recibimos su solicitud de visita; el equipo de alquileres le llamará para confirmar la hora.",
+    body: "{office}: {next} Su número de referencia es {reference}. ¿Preguntas? Llame al {phone} y dé su número \
+           de referencia. (Este número no lee respuestas.)",
+};
 
 /// A service issue as the system of record gets it: the read-back's summary as its title, the
 /// caller's own words and every read-back detail (the access note too) in the description,
